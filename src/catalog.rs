@@ -1,0 +1,148 @@
+//! What a correct installation contains: the objects verify() checks and the grants it expects.
+//! Pure Rust; the unit tests below keep this list in step with the DDL files.
+
+pub const SCHEMA: &str = "odoo_mirror";
+
+/// Mirror tables, replicated from Odoo.
+pub const TABLES: &[&str] = &[
+    "account_move",
+    "account_move_line",
+    "res_partner",
+    "project_task",
+    "hr_expense_sheet",
+    "hr_expense",
+    "res_company",
+    "res_currency",
+    "res_users",
+    "hr_employee",
+    "project_project",
+    "project_task_type",
+    "project_task_user_rel",
+];
+
+/// Analytics views read by Superset.
+pub const VIEWS: &[&str] = &[
+    "v_invoice_summary",
+    "v_expense_summary",
+    "v_task_summary",
+    "v_revenue_by_partner",
+    "v_expense_by_employee",
+];
+
+/// An RPC function n8n calls through PostgREST, and the call verify() makes to prove it works.
+#[derive(Debug, Clone, Copy)]
+pub struct Rpc {
+    pub name: &'static str,
+    /// regprocedure form, for privilege checks.
+    pub signature: &'static str,
+    /// A cheap call with valid arguments.
+    pub probe: &'static str,
+}
+
+pub const RPCS: &[Rpc] = &[
+    Rpc {
+        name: "get_pending_expenses",
+        signature: "odoo_mirror.get_pending_expenses(integer)",
+        probe: "SELECT pg_catalog.count(*) FROM odoo_mirror.get_pending_expenses(1)",
+    },
+    Rpc {
+        name: "get_overdue_tasks",
+        signature: "odoo_mirror.get_overdue_tasks(integer)",
+        probe: "SELECT pg_catalog.count(*) FROM odoo_mirror.get_overdue_tasks(1)",
+    },
+    Rpc {
+        name: "get_revenue_trends",
+        signature: "odoo_mirror.get_revenue_trends(integer,integer)",
+        probe: "SELECT pg_catalog.count(*) FROM odoo_mirror.get_revenue_trends(1)",
+    },
+];
+
+/// Indexes the views and RPCs rely on.
+pub const INDEXES: &[&str] = &[
+    "account_move_commercial_partner_idx",
+    "account_move_partner_idx",
+    "account_move_date_idx",
+    "account_move_invoice_date_idx",
+    "account_move_move_type_state_idx",
+    "account_move_revenue_idx",
+    "account_move_open_due_idx",
+    "account_move_line_move_idx",
+    "account_move_line_partner_idx",
+    "res_partner_name_idx",
+    "res_partner_vat_idx",
+    "res_partner_commercial_partner_idx",
+    "project_task_open_deadline_idx",
+    "project_task_project_idx",
+    "project_task_user_rel_task_idx",
+    "hr_expense_date_idx",
+    "hr_expense_employee_date_idx",
+    "hr_expense_sheet_id_idx",
+    "hr_expense_sheet_pending_idx",
+    "hr_expense_sheet_employee_idx",
+];
+
+/// Superset's role: reads every table and view, executes nothing but the helpers views call.
+pub const READONLY_ROLE: &str = "superset_readonly";
+/// n8n's role: executes the RPCs, reads no table directly.
+pub const SERVICE_ROLE: &str = "n8n_service";
+/// Supabase's PostgREST role for trusted back ends: gets what n8n_service gets, when it exists.
+pub const SUPABASE_SERVICE_ROLE: &str = "service_role";
+/// Supabase's public roles: must get nothing.
+pub const SUPABASE_PUBLIC_ROLES: &[&str] = &["anon", "authenticated"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Names following `keyword odoo_mirror.` in a DDL file, e.g. every `CREATE TABLE odoo_mirror.x`.
+    fn created(ddl: &str, keyword: &str) -> BTreeSet<String> {
+        ddl.lines()
+            .filter_map(|line| line.trim_start().strip_prefix(keyword))
+            .map(|rest| {
+                let rest = rest.trim_start().trim_start_matches("odoo_mirror.");
+                rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or("").to_string()
+            })
+            .collect()
+    }
+
+    fn set(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|name| name.to_string()).collect()
+    }
+
+    #[test]
+    fn tables_match_the_ddl() {
+        assert_eq!(created(include_str!("sql/tables.sql"), "CREATE TABLE"), set(TABLES));
+    }
+
+    #[test]
+    fn views_match_the_ddl() {
+        assert_eq!(created(include_str!("sql/views.sql"), "CREATE VIEW"), set(VIEWS));
+    }
+
+    #[test]
+    fn indexes_match_the_ddl_and_there_are_at_least_fifteen() {
+        let indexes = created(include_str!("sql/indexes.sql"), "CREATE INDEX");
+        assert_eq!(indexes, set(INDEXES));
+        assert!(INDEXES.len() >= 15);
+    }
+
+    #[test]
+    fn every_rpc_probe_calls_its_own_function() {
+        for rpc in RPCS {
+            assert!(rpc.signature.starts_with(&format!("{SCHEMA}.{}(", rpc.name)));
+            assert!(rpc.probe.contains(&format!("{SCHEMA}.{}(", rpc.name)));
+        }
+    }
+
+    #[test]
+    fn every_table_has_its_dump_registration() {
+        let ddl = include_str!("sql/tables.sql");
+        for table in TABLES {
+            assert!(
+                ddl.contains(&format!("pg_extension_config_dump('odoo_mirror.{table}', '')")),
+                "{table} is not registered with pg_extension_config_dump"
+            );
+        }
+    }
+}

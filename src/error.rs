@@ -1,0 +1,47 @@
+//! Every error odoo_mirror raises, each with the SQLSTATE a client (PostgREST, psql) sees.
+//!
+//! PostgREST maps SQLSTATEs to HTTP statuses: 22023 becomes 400, 42501 becomes 403, XX000 becomes 500.
+//! Errors are returned, never panicked, so a bad argument can never take the backend down.
+
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::prelude::PgSqlErrorCode;
+
+use crate::params::ParamError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OdooMirrorError {
+    /// An RPC argument is NULL or outside its allowed range.
+    #[error(transparent)]
+    InvalidParameter(#[from] ParamError),
+
+    /// A query the extension runs failed inside SPI (a dropped table, a broken view, ...).
+    #[error("odoo_mirror internal query failed: {0}")]
+    Spi(#[from] pgrx::spi::SpiError),
+}
+
+impl OdooMirrorError {
+    pub fn sqlstate(&self) -> PgSqlErrorCode {
+        match self {
+            Self::InvalidParameter(_) => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            Self::Spi(_) => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Self::InvalidParameter(error) => Some(error.hint()),
+            Self::Spi(_) => Some("run SELECT * FROM odoo_mirror.verify() to find what is missing".into()),
+        }
+    }
+}
+
+impl From<OdooMirrorError> for ErrorReport {
+    fn from(error: OdooMirrorError) -> Self {
+        let hint = error.hint();
+        let report = ErrorReport::new(error.sqlstate(), error.to_string(), "odoo_mirror");
+        match hint {
+            Some(hint) => report.set_hint(hint),
+            None => report,
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Validation of RPC arguments. Pure Rust, no pgrx types: unit-tested without a server.
+//!
+//! PostgREST passes whatever JSON the caller sent, so every argument may be NULL, zero, negative or
+//! absurd. Each one is checked against a documented inclusive range before any query runs.
+
+use std::fmt;
+
+/// An integer parameter with its inclusive allowed range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntParam {
+    pub name: &'static str,
+    pub min: i32,
+    pub max: i32,
+}
+
+/// Page size of get_pending_expenses and get_overdue_tasks.
+pub const P_LIMIT: IntParam = IntParam { name: "p_limit", min: 1, max: 1000 };
+/// Number of months get_revenue_trends reports.
+pub const P_MONTHS: IntParam = IntParam { name: "p_months", min: 1, max: 120 };
+/// Optional company filter of get_revenue_trends: any positive Odoo id.
+pub const P_COMPANY_ID: IntParam = IntParam { name: "p_company_id", min: 1, max: i32::MAX };
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamError {
+    Null(IntParam),
+    OutOfRange(IntParam, i32),
+}
+
+impl ParamError {
+    pub fn param(&self) -> IntParam {
+        match self {
+            Self::Null(param) | Self::OutOfRange(param, _) => *param,
+        }
+    }
+
+    /// The hint shown to the caller: the allowed range.
+    pub fn hint(&self) -> String {
+        let param = self.param();
+        format!("{} accepts an integer from {} to {}", param.name, param.min, param.max)
+    }
+}
+
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Null(param) => write!(
+                f,
+                "invalid {}: NULL (allowed range {}..{})",
+                param.name, param.min, param.max
+            ),
+            Self::OutOfRange(param, value) => write!(
+                f,
+                "invalid {}: {} (allowed range {}..{})",
+                param.name, value, param.min, param.max
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ParamError {}
+
+impl IntParam {
+    /// A required argument: NULL is an error.
+    pub fn require(self, value: Option<i32>) -> Result<i32, ParamError> {
+        match value {
+            None => Err(ParamError::Null(self)),
+            Some(value) => self.check(value),
+        }
+    }
+
+    /// An optional argument: NULL means "not given".
+    pub fn optional(self, value: Option<i32>) -> Result<Option<i32>, ParamError> {
+        value.map(|value| self.check(value)).transpose()
+    }
+
+    fn check(self, value: i32) -> Result<i32, ParamError> {
+        if (self.min..=self.max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(ParamError::OutOfRange(self, value))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_accepts_its_whole_range_and_nothing_else() {
+        assert_eq!(P_LIMIT.require(Some(1)), Ok(1));
+        assert_eq!(P_LIMIT.require(Some(20)), Ok(20));
+        assert_eq!(P_LIMIT.require(Some(1000)), Ok(1000));
+        for bad in [0, -1, 1001, i32::MIN, i32::MAX] {
+            assert_eq!(P_LIMIT.require(Some(bad)), Err(ParamError::OutOfRange(P_LIMIT, bad)));
+        }
+    }
+
+    #[test]
+    fn null_is_rejected_when_required_and_passed_through_when_optional() {
+        assert_eq!(P_MONTHS.require(None), Err(ParamError::Null(P_MONTHS)));
+        assert_eq!(P_COMPANY_ID.optional(None), Ok(None));
+        assert_eq!(P_COMPANY_ID.optional(Some(3)), Ok(Some(3)));
+        assert_eq!(P_COMPANY_ID.optional(Some(0)), Err(ParamError::OutOfRange(P_COMPANY_ID, 0)));
+    }
+
+    #[test]
+    fn months_range_is_one_to_one_hundred_twenty() {
+        assert!(P_MONTHS.require(Some(120)).is_ok());
+        assert!(P_MONTHS.require(Some(121)).is_err());
+        assert!(P_MONTHS.require(Some(0)).is_err());
+    }
+
+    #[test]
+    fn messages_name_the_parameter_the_value_and_the_range() {
+        let error = P_LIMIT.require(Some(5000)).unwrap_err();
+        assert_eq!(error.to_string(), "invalid p_limit: 5000 (allowed range 1..1000)");
+        assert_eq!(error.hint(), "p_limit accepts an integer from 1 to 1000");
+        let error = P_MONTHS.require(None).unwrap_err();
+        assert_eq!(error.to_string(), "invalid p_months: NULL (allowed range 1..120)");
+    }
+}

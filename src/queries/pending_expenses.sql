@@ -1,0 +1,27 @@
+-- get_pending_expenses: expense reports awaiting approval (submit), posting (approve) or payment (post),
+-- oldest first. $1 = page size. The inner page is read straight off hr_expense_sheet_pending_idx.
+-- A sheet stores no submission date: create_date stands in for it until the sheet is approved.
+SELECT
+    sheet.id AS sheet_id,
+    sheet.name::text AS sheet_name,
+    sheet.employee_id,
+    employee.name::text AS employee_name,
+    sheet.state::text AS state,
+    CASE sheet.state WHEN 'submit' THEN 'approval' WHEN 'approve' THEN 'posting' ELSE 'payment' END AS awaiting,
+    pg_catalog.round(sheet.total_amount, 2) AS total_amount,
+    currency.name::text AS currency,
+    sheet.create_date AS submitted_at,
+    sheet.approval_date AS approved_at,
+    ((pg_catalog.now() AT TIME ZONE 'UTC')::date - sheet.pending_since::date) AS days_pending,
+    (SELECT pg_catalog.count(*) FROM odoo_mirror.hr_expense AS line WHERE line.sheet_id = sheet.id) AS line_count,
+    sheet.payment_state::text AS payment_state
+FROM (
+    SELECT s.*, COALESCE(s.approval_date, s.create_date) AS pending_since
+    FROM odoo_mirror.hr_expense_sheet AS s
+    WHERE s.state IN ('submit', 'approve', 'post')
+    ORDER BY COALESCE(s.approval_date, s.create_date), s.id
+    LIMIT $1
+) AS sheet
+LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = sheet.employee_id
+LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = sheet.currency_id
+ORDER BY sheet.pending_since, sheet.id

@@ -1,0 +1,194 @@
+//! The RPC functions n8n calls through PostgREST (`POST /rest/v1/rpc/<name>`).
+//!
+//! Thin wrappers: validate the arguments (22023 on bad input), run one query from src/queries/, hand
+//! the rows back. They are STABLE, so PostgREST also serves them on GET in a read-only transaction.
+//!
+//! SECURITY DEFINER, on purpose: n8n_service and service_role get EXECUTE on these functions and no
+//! privilege on any table. The functions take only integers, run fixed, schema-qualified queries and
+//! have a fixed search_path, so running them as the extension owner exposes nothing beyond their result.
+
+use pgrx::datum::{Date, Timestamp};
+use pgrx::prelude::*;
+use pgrx::AnyNumeric;
+
+use pgrx::pg_sys::panic::ErrorReport;
+
+use crate::error::OdooMirrorError;
+use crate::params::{P_COMPANY_ID, P_LIMIT, P_MONTHS};
+use crate::storage;
+
+const PENDING_EXPENSES_SQL: &str = include_str!("queries/pending_expenses.sql");
+const OVERDUE_TASKS_SQL: &str = include_str!("queries/overdue_tasks.sql");
+const REVENUE_TRENDS_SQL: &str = include_str!("queries/revenue_trends.sql");
+
+type PendingExpenseRow = (
+    Option<i32>,
+    Option<String>,
+    Option<i32>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<AnyNumeric>,
+    Option<String>,
+    Option<Timestamp>,
+    Option<Timestamp>,
+    Option<i32>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// Expense reports awaiting approval, posting or payment, oldest first.
+#[pg_extern(stable, parallel_safe, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn get_pending_expenses(
+    p_limit: default!(Option<i32>, 20),
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(sheet_id, Option<i32>),
+            name!(sheet_name, Option<String>),
+            name!(employee_id, Option<i32>),
+            name!(employee_name, Option<String>),
+            name!(state, Option<String>),
+            name!(awaiting, Option<String>),
+            name!(total_amount, Option<AnyNumeric>),
+            name!(currency, Option<String>),
+            name!(submitted_at, Option<Timestamp>),
+            name!(approved_at, Option<Timestamp>),
+            name!(days_pending, Option<i32>),
+            name!(line_count, Option<i64>),
+            name!(payment_state, Option<String>),
+        ),
+    >,
+    ErrorReport,
+> {
+    let limit = P_LIMIT.require(p_limit).map_err(OdooMirrorError::from)?;
+    let rows: Vec<PendingExpenseRow> = storage::select_rows(PENDING_EXPENSES_SQL, &[limit.into()], |row| {
+        Ok((
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+            row.get(6)?,
+            row.get(7)?,
+            row.get(8)?,
+            row.get(9)?,
+            row.get(10)?,
+            row.get(11)?,
+            row.get(12)?,
+            row.get(13)?,
+        ))
+    })?;
+    Ok(TableIterator::new(rows))
+}
+
+type OverdueTaskRow = (
+    Option<i32>,
+    Option<String>,
+    Option<i32>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<Vec<String>>,
+    Option<Timestamp>,
+    Option<i32>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Active, open tasks past their deadline, most overdue first.
+#[pg_extern(stable, parallel_safe, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn get_overdue_tasks(
+    p_limit: default!(Option<i32>, 20),
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(task_id, Option<i32>),
+            name!(task_name, Option<String>),
+            name!(project_id, Option<i32>),
+            name!(project_name, Option<String>),
+            name!(stage_name, Option<String>),
+            name!(state, Option<String>),
+            name!(assignees, Option<Vec<String>>),
+            name!(deadline, Option<Timestamp>),
+            name!(days_overdue, Option<i32>),
+            name!(priority, Option<String>),
+            name!(priority_label, Option<String>),
+        ),
+    >,
+    ErrorReport,
+> {
+    let limit = P_LIMIT.require(p_limit).map_err(OdooMirrorError::from)?;
+    let rows: Vec<OverdueTaskRow> = storage::select_rows(OVERDUE_TASKS_SQL, &[limit.into()], |row| {
+        Ok((
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+            row.get(6)?,
+            row.get(7)?,
+            row.get(8)?,
+            row.get(9)?,
+            row.get(10)?,
+            row.get(11)?,
+        ))
+    })?;
+    Ok(TableIterator::new(rows))
+}
+
+type RevenueTrendRow = (
+    Option<Date>,
+    Option<String>,
+    Option<AnyNumeric>,
+    Option<AnyNumeric>,
+    Option<AnyNumeric>,
+    Option<i64>,
+    Option<i64>,
+    Option<f64>,
+);
+
+/// Untaxed revenue per month (company currency), months without revenue included, with growth against
+/// the previous month in percent (NULL when the previous month had no net revenue).
+#[pg_extern(stable, parallel_safe, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn get_revenue_trends(
+    p_months: default!(Option<i32>, 12),
+    p_company_id: default!(Option<i32>, "NULL"),
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(month, Option<Date>),
+            name!(currency, Option<String>),
+            name!(invoiced, Option<AnyNumeric>),
+            name!(refunded, Option<AnyNumeric>),
+            name!(net_revenue, Option<AnyNumeric>),
+            name!(invoice_count, Option<i64>),
+            name!(refund_count, Option<i64>),
+            name!(growth_pct, Option<f64>),
+        ),
+    >,
+    ErrorReport,
+> {
+    let months = P_MONTHS.require(p_months).map_err(OdooMirrorError::from)?;
+    let company_id = P_COMPANY_ID.optional(p_company_id).map_err(OdooMirrorError::from)?;
+    let rows: Vec<RevenueTrendRow> =
+        storage::select_rows(REVENUE_TRENDS_SQL, &[months.into(), company_id.into()], |row| {
+            Ok((
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+                row.get(8)?,
+            ))
+        })?;
+    Ok(TableIterator::new(rows))
+}

@@ -1,0 +1,273 @@
+-- odoo_mirror: analytics views for Superset.
+--
+-- Typed for Superset's column reflection: money is numeric(16,2), hours and ratios are double precision,
+-- translated jsonb names are text, dates and timestamps keep their temporal types, and no column is jsonb.
+-- Amounts named *_signed are in the company currency and signed as Odoo signs them: customer invoices and
+-- vendor refunds positive, customer refunds and vendor bills negative. Other amounts are in the document
+-- currency and never negative.
+
+-- Odoo stores translated names as jsonb {"en_US": "Done", "fr_FR": "Fait"}. Read them as Odoo does: the
+-- requested language, then en_US, then any translation there is.
+CREATE FUNCTION odoo_mirror.translated_text(p_value jsonb, p_lang text DEFAULT 'en_US')
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE pg_catalog.jsonb_typeof(p_value)
+        WHEN 'object' THEN COALESCE(
+            p_value ->> p_lang,
+            p_value ->> 'en_US',
+            (SELECT t.value FROM pg_catalog.jsonb_each_text(p_value) AS t WHERE t.value IS NOT NULL ORDER BY t.key LIMIT 1))
+        WHEN 'string' THEN p_value #>> '{}'
+    END
+$$;
+COMMENT ON FUNCTION odoo_mirror.translated_text(jsonb, text) IS
+    'Text of an Odoo translated (jsonb) field: p_lang, else en_US, else the first translation';
+
+-- One row per invoice, refund or receipt (journal entries of type ''entry'' are left out).
+CREATE VIEW odoo_mirror.v_invoice_summary AS
+SELECT
+    m.id AS invoice_id,
+    m.name::text AS invoice_number,
+    m.move_type::text AS move_type,
+    CASE m.move_type
+        WHEN 'out_invoice' THEN 'Customer Invoice'
+        WHEN 'out_refund' THEN 'Customer Credit Note'
+        WHEN 'in_invoice' THEN 'Vendor Bill'
+        WHEN 'in_refund' THEN 'Vendor Credit Note'
+        WHEN 'out_receipt' THEN 'Sales Receipt'
+        WHEN 'in_receipt' THEN 'Purchase Receipt'
+    END AS document_type,
+    m.state::text AS state,
+    m.payment_state::text AS payment_state,
+    m.company_id,
+    company.name::text AS company_name,
+    COALESCE(m.commercial_partner_id, m.partner_id) AS partner_id,
+    partner.name::text AS partner_name,
+    partner.vat::text AS partner_vat,
+    partner.email::text AS partner_email,
+    partner.country_id AS partner_country_id,
+    m.invoice_date,
+    m.invoice_date_due,
+    m.date AS accounting_date,
+    currency.name::text AS currency,
+    m.amount_untaxed::numeric(16,2) AS amount_untaxed,
+    m.amount_tax::numeric(16,2) AS amount_tax,
+    m.amount_total::numeric(16,2) AS amount_total,
+    m.amount_residual::numeric(16,2) AS amount_residual,
+    company_currency.name::text AS company_currency,
+    m.amount_untaxed_signed::numeric(16,2) AS amount_untaxed_signed,
+    m.amount_total_signed::numeric(16,2) AS amount_total_signed,
+    m.amount_residual_signed::numeric(16,2) AS amount_residual_signed,
+    overdue.is_overdue,
+    CASE WHEN overdue.is_overdue THEN CURRENT_DATE - m.invoice_date_due ELSE 0 END AS days_overdue
+FROM odoo_mirror.account_move AS m
+LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = COALESCE(m.commercial_partner_id, m.partner_id)
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = m.company_id
+LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = m.currency_id
+LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id
+-- Odoo's own rule: posted, not (fully) paid, due date in the past.
+CROSS JOIN LATERAL (
+    SELECT COALESCE(m.state = 'posted' AND m.payment_state IN ('not_paid', 'partial')
+                    AND m.invoice_date_due < CURRENT_DATE, false) AS is_overdue
+) AS overdue
+WHERE m.move_type IN ('out_invoice', 'out_refund', 'in_invoice', 'in_refund', 'out_receipt', 'in_receipt');
+COMMENT ON VIEW odoo_mirror.v_invoice_summary IS
+    'Invoices, refunds and receipts with partner, due date, residual and overdue status';
+
+-- One row per expense line, with its employee and expense report (sheet).
+CREATE VIEW odoo_mirror.v_expense_summary AS
+SELECT
+    e.id AS expense_id,
+    e.name::text AS description,
+    e.date AS expense_date,
+    e.employee_id,
+    employee.name::text AS employee_name,
+    employee.department_id,
+    e.state::text AS expense_state,
+    e.payment_mode::text AS payment_mode,
+    e.product_id,
+    e.quantity::double precision AS quantity,
+    e.price_unit::numeric(16,2) AS unit_amount,
+    e.total_amount_currency::numeric(16,2) AS total_amount_currency,
+    currency.name::text AS currency,
+    e.total_amount::numeric(16,2) AS total_amount,
+    e.tax_amount::numeric(16,2) AS tax_amount,
+    company_currency.name::text AS company_currency,
+    e.sheet_id,
+    sheet.name::text AS sheet_name,
+    sheet.state::text AS sheet_state,
+    CASE sheet.state
+        WHEN 'draft' THEN 'To Submit'
+        WHEN 'submit' THEN 'Submitted'
+        WHEN 'approve' THEN 'Approved'
+        WHEN 'post' THEN 'Posted'
+        WHEN 'done' THEN 'Done'
+        WHEN 'cancel' THEN 'Refused'
+    END AS sheet_status,
+    sheet.payment_state::text AS sheet_payment_state,
+    sheet.approval_date,
+    COALESCE(sheet.accounting_date, e.accounting_date) AS accounting_date,
+    e.company_id,
+    company.name::text AS company_name,
+    e.create_date AS created_at
+FROM odoo_mirror.hr_expense AS e
+LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = e.employee_id
+LEFT JOIN odoo_mirror.hr_expense_sheet AS sheet ON sheet.id = e.sheet_id
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = e.company_id
+LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = e.currency_id
+LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id;
+COMMENT ON VIEW odoo_mirror.v_expense_summary IS 'Expense lines with employee and expense report details';
+
+-- One row per task. Odoo's closed states are 1_done and 1_canceled; priority keys are ''0'' (Low) and
+-- ''1'' (High) in Odoo 17/18.
+CREATE VIEW odoo_mirror.v_task_summary AS
+SELECT
+    t.id AS task_id,
+    t.name::text AS task_name,
+    t.project_id,
+    odoo_mirror.translated_text(project.name) AS project_name,
+    t.stage_id,
+    odoo_mirror.translated_text(stage.name) AS stage_name,
+    t.state::text AS state,
+    CASE t.state
+        WHEN '01_in_progress' THEN 'In Progress'
+        WHEN '02_changes_requested' THEN 'Changes Requested'
+        WHEN '03_approved' THEN 'Approved'
+        WHEN '04_waiting_normal' THEN 'Waiting'
+        WHEN '1_done' THEN 'Done'
+        WHEN '1_canceled' THEN 'Cancelled'
+    END AS status,
+    COALESCE(t.state IN ('1_done', '1_canceled'), false) AS is_closed,
+    t.priority::text AS priority,
+    CASE t.priority WHEN '0' THEN 'Low' WHEN '1' THEN 'High' WHEN '2' THEN 'High' WHEN '3' THEN 'Urgent' END
+        AS priority_label,
+    assignees.names AS assignees,
+    COALESCE(assignees.how_many, 0) AS assignee_count,
+    t.date_deadline,
+    overdue.is_overdue,
+    CASE WHEN overdue.is_overdue
+         THEN (pg_catalog.now() AT TIME ZONE 'UTC')::date - t.date_deadline::date
+         ELSE 0 END AS days_overdue,
+    t.partner_id,
+    partner.name::text AS partner_name,
+    t.company_id,
+    t.allocated_hours,
+    t.effective_hours,
+    t.remaining_hours,
+    t.progress,
+    t.active,
+    t.create_date AS created_at,
+    t.date_end AS closed_at,
+    t.date_last_stage_update
+FROM odoo_mirror.project_task AS t
+LEFT JOIN odoo_mirror.project_project AS project ON project.id = t.project_id
+LEFT JOIN odoo_mirror.project_task_type AS stage ON stage.id = t.stage_id
+LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = t.partner_id
+LEFT JOIN LATERAL (
+    -- A user's name lives on the user's partner (res_users has no name column).
+    SELECT pg_catalog.string_agg(user_partner.name::text, ', ' ORDER BY user_partner.name) AS names,
+           pg_catalog.count(*)::integer AS how_many
+    FROM odoo_mirror.project_task_user_rel AS rel
+    JOIN odoo_mirror.res_users AS u ON u.id = rel.user_id
+    LEFT JOIN odoo_mirror.res_partner AS user_partner ON user_partner.id = u.partner_id
+    WHERE rel.task_id = t.id
+) AS assignees ON true
+-- Odoo's rule: an active, open task whose deadline (a UTC timestamp) has passed.
+CROSS JOIN LATERAL (
+    SELECT COALESCE(t.active AND t.state NOT IN ('1_done', '1_canceled')
+                    AND t.date_deadline < (pg_catalog.now() AT TIME ZONE 'UTC'), false) AS is_overdue
+) AS overdue;
+COMMENT ON VIEW odoo_mirror.v_task_summary IS 'Tasks with project, stage, priority, assignees, deadline and overdue status';
+
+-- Revenue per customer (commercial partner) and company, in the company currency, untaxed: posted customer
+-- invoices minus posted customer refunds.
+CREATE VIEW odoo_mirror.v_revenue_by_partner AS
+WITH revenue AS (
+    SELECT
+        COALESCE(m.commercial_partner_id, m.partner_id) AS partner_id,
+        m.company_id,
+        COALESCE(pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_invoice'), 0) AS invoiced,
+        COALESCE(-pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_refund'), 0) AS refunded,
+        pg_catalog.count(*) FILTER (WHERE m.move_type = 'out_invoice') AS invoice_count,
+        pg_catalog.count(*) FILTER (WHERE m.move_type = 'out_refund') AS refund_count,
+        pg_catalog.min(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS first_invoice_date,
+        pg_catalog.max(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS last_invoice_date
+    FROM odoo_mirror.account_move AS m
+    WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+    GROUP BY 1, 2
+)
+SELECT
+    r.partner_id,
+    partner.name::text AS partner_name,
+    partner.vat::text AS partner_vat,
+    r.company_id,
+    company.name::text AS company_name,
+    company_currency.name::text AS currency,
+    r.invoiced::numeric(16,2) AS invoiced_amount,
+    r.refunded::numeric(16,2) AS refunded_amount,
+    (r.invoiced - r.refunded)::numeric(16,2) AS net_revenue,
+    r.invoice_count,
+    r.refund_count,
+    r.first_invoice_date,
+    r.last_invoice_date
+FROM revenue AS r
+LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = r.partner_id
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = r.company_id
+LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id;
+COMMENT ON VIEW odoo_mirror.v_revenue_by_partner IS
+    'Invoiced, refunded and net revenue (untaxed, company currency) per customer and company';
+
+-- Expense totals and counts per employee and company, by expense state, in the company currency.
+-- Odoo 17/18 states: draft (to report), reported (in a draft sheet), submitted, approved, done, refused;
+-- Odoo 19's posted is counted as approved and its in_payment/paid as done.
+CREATE VIEW odoo_mirror.v_expense_by_employee AS
+WITH totals AS (
+    SELECT
+        e.employee_id,
+        e.company_id,
+        pg_catalog.count(*) AS expense_count,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state IS DISTINCT FROM 'refused'), 0) AS total_amount,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state = 'draft'), 0) AS amount_to_report,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state = 'reported'), 0) AS amount_to_submit,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state = 'submitted'), 0) AS amount_submitted,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state IN ('approved', 'posted')), 0) AS amount_approved,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state IN ('done', 'in_payment', 'paid')), 0) AS amount_done,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state = 'refused'), 0) AS amount_refused,
+        pg_catalog.count(*) FILTER (WHERE e.state = 'draft') AS count_to_report,
+        pg_catalog.count(*) FILTER (WHERE e.state = 'reported') AS count_to_submit,
+        pg_catalog.count(*) FILTER (WHERE e.state = 'submitted') AS count_submitted,
+        pg_catalog.count(*) FILTER (WHERE e.state IN ('approved', 'posted')) AS count_approved,
+        pg_catalog.count(*) FILTER (WHERE e.state IN ('done', 'in_payment', 'paid')) AS count_done,
+        pg_catalog.count(*) FILTER (WHERE e.state = 'refused') AS count_refused,
+        pg_catalog.max(e.date) AS last_expense_date
+    FROM odoo_mirror.hr_expense AS e
+    GROUP BY e.employee_id, e.company_id
+)
+SELECT
+    t.employee_id,
+    employee.name::text AS employee_name,
+    t.company_id,
+    company.name::text AS company_name,
+    company_currency.name::text AS currency,
+    t.expense_count,
+    t.total_amount::numeric(16,2) AS total_amount,
+    t.amount_to_report::numeric(16,2) AS amount_to_report,
+    t.amount_to_submit::numeric(16,2) AS amount_to_submit,
+    t.amount_submitted::numeric(16,2) AS amount_submitted,
+    t.amount_approved::numeric(16,2) AS amount_approved,
+    t.amount_done::numeric(16,2) AS amount_done,
+    t.amount_refused::numeric(16,2) AS amount_refused,
+    t.count_to_report,
+    t.count_to_submit,
+    t.count_submitted,
+    t.count_approved,
+    t.count_done,
+    t.count_refused,
+    t.last_expense_date
+FROM totals AS t
+LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = t.employee_id
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = t.company_id
+LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id;
+COMMENT ON VIEW odoo_mirror.v_expense_by_employee IS
+    'Expense totals (company currency) and counts per employee, by expense state';

@@ -1,0 +1,101 @@
+//! The verification report's model: one row per check, with a status a DBA can filter on.
+//! Pure Rust: the decisions (what is ok, what is a warning) are unit-tested without a server.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Warn => "warn",
+            Self::Fail => "fail",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: String,
+    pub status: Status,
+    pub detail: String,
+}
+
+impl Check {
+    pub fn new(name: impl Into<String>, status: Status, detail: impl Into<String>) -> Self {
+        Self { name: name.into(), status, detail: detail.into() }
+    }
+}
+
+/// A mirror table: missing is a failure, empty is a warning (replication not set up or not caught up).
+pub fn table_check(table: &str, row_count: Option<i64>) -> Check {
+    let name = format!("table {table}");
+    match row_count {
+        None => Check::new(name, Status::Fail, "missing"),
+        Some(0) => Check::new(name, Status::Warn, "0 rows: nothing replicated yet"),
+        Some(1) => Check::new(name, Status::Ok, "1 row"),
+        Some(count) => Check::new(name, Status::Ok, format!("{count} rows")),
+    }
+}
+
+/// An index: missing or invalid (a failed CREATE INDEX CONCURRENTLY) is a failure.
+pub fn index_check(index: &str, valid: Option<bool>) -> Check {
+    let name = format!("index {index}");
+    match valid {
+        None => Check::new(name, Status::Fail, "missing"),
+        Some(false) => Check::new(name, Status::Fail, "present but invalid: REINDEX it"),
+        Some(true) => Check::new(name, Status::Ok, "present"),
+    }
+}
+
+/// A check that passes when a list of offending objects is empty.
+pub fn none_allowed(name: &str, status_if_any: Status, offenders: &[String], ok_detail: &str, problem: &str) -> Check {
+    if offenders.is_empty() {
+        Check::new(name, Status::Ok, ok_detail)
+    } else {
+        Check::new(name, status_if_any, format!("{problem}: {}", offenders.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_tables_warn_and_missing_tables_fail() {
+        assert_eq!(table_check("res_partner", None).status, Status::Fail);
+        assert_eq!(table_check("res_partner", Some(0)).status, Status::Warn);
+        let filled = table_check("res_partner", Some(42));
+        assert_eq!(filled.status, Status::Ok);
+        assert_eq!(filled.detail, "42 rows");
+        assert_eq!(filled.name, "table res_partner");
+        assert_eq!(table_check("res_partner", Some(1)).detail, "1 row");
+    }
+
+    #[test]
+    fn invalid_and_missing_indexes_fail() {
+        assert_eq!(index_check("i", None).status, Status::Fail);
+        assert_eq!(index_check("i", Some(false)).status, Status::Fail);
+        assert_eq!(index_check("i", Some(true)).status, Status::Ok);
+    }
+
+    #[test]
+    fn offender_lists_name_every_offender() {
+        let ok = none_allowed("grants anon", Status::Fail, &[], "no access", "can read");
+        assert_eq!((ok.status, ok.detail.as_str()), (Status::Ok, "no access"));
+        let offenders = vec!["a".to_string(), "b".to_string()];
+        let bad = none_allowed("grants anon", Status::Fail, &offenders, "no access", "can read");
+        assert_eq!(bad.status, Status::Fail);
+        assert_eq!(bad.detail, "can read: a, b");
+    }
+
+    #[test]
+    fn statuses_render_as_the_documented_words() {
+        let words: Vec<_> = [Status::Ok, Status::Warn, Status::Fail].iter().map(|s| s.as_str()).collect();
+        assert_eq!(words, ["ok", "warn", "fail"]);
+    }
+}

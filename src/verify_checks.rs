@@ -1,0 +1,247 @@
+//! `odoo_mirror.verify()`: what a DBA runs after setting up replication. Gathers facts from the
+//! catalog through SPI and turns them into checks with the rules in `verify.rs`.
+//!
+//! It runs with the caller's privileges, so "readable" and "callable" mean: by the caller. Privilege
+//! checks come before every probe, so a caller without access gets a `fail` row, not an error.
+
+use pgrx::prelude::*;
+
+use crate::catalog::{self, Rpc};
+use pgrx::pg_sys::panic::ErrorReport;
+
+use crate::error::OdooMirrorError;
+use crate::storage::{select_names, select_value};
+use crate::verify::{index_check, none_allowed, table_check, Check, Status};
+
+const RELATIONS_WITHOUT_SELECT: &str = "\
+    SELECT c.relname::text FROM pg_catalog.pg_class AS c \
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace \
+    WHERE n.nspname = 'odoo_mirror' AND c.relkind IN ('r', 'v', 'm', 'p') \
+      AND NOT pg_catalog.has_table_privilege($1, c.oid, 'SELECT') ORDER BY 1";
+
+const RELATIONS_WITH_SELECT: &str = "\
+    SELECT c.relname::text FROM pg_catalog.pg_class AS c \
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace \
+    WHERE n.nspname = 'odoo_mirror' AND c.relkind IN ('r', 'v', 'm', 'p') \
+      AND pg_catalog.has_table_privilege($1, c.oid, 'SELECT') ORDER BY 1";
+
+const FUNCTIONS_WITH_EXECUTE: &str = "\
+    SELECT p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc AS p \
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace \
+    WHERE n.nspname = 'odoo_mirror' AND pg_catalog.has_function_privilege($1, p.oid, 'EXECUTE') ORDER BY 1";
+
+const FUNCTIONS_EXECUTABLE_BY_PUBLIC: &str = "\
+    SELECT p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc AS p \
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace \
+    WHERE n.nspname = 'odoo_mirror' AND EXISTS ( \
+        SELECT FROM pg_catalog.aclexplode(COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))) AS acl \
+        WHERE acl.grantee = 0 AND acl.privilege_type = 'EXECUTE') ORDER BY 1";
+
+const FUNCTIONS_WITHOUT_SEARCH_PATH: &str = "\
+    SELECT p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc AS p \
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace \
+    WHERE n.nspname = 'odoo_mirror' AND NOT EXISTS ( \
+        SELECT FROM pg_catalog.unnest(p.proconfig) AS setting WHERE setting LIKE 'search_path=%') ORDER BY 1";
+
+#[pg_extern(stable)]
+#[search_path(pg_catalog, pg_temp)]
+fn verify() -> Result<
+    TableIterator<'static, (name!(check, String), name!(status, String), name!(detail, String))>,
+    ErrorReport,
+> {
+    let checks = run_checks()?;
+    Ok(TableIterator::new(
+        checks.into_iter().map(|check| (check.name, check.status.as_str().to_string(), check.detail)),
+    ))
+}
+
+fn run_checks() -> Result<Vec<Check>, OdooMirrorError> {
+    let mut checks = vec![extension_check()?];
+    for table in catalog::TABLES {
+        checks.push(check_table(table)?);
+    }
+    for view in catalog::VIEWS {
+        checks.push(check_view(view)?);
+    }
+    for rpc in catalog::RPCS {
+        checks.push(check_rpc(rpc)?);
+    }
+    for index in catalog::INDEXES {
+        let valid = select_value::<bool>(
+            "SELECT i.indisvalid FROM pg_catalog.pg_index AS i \
+             JOIN pg_catalog.pg_class AS c ON c.oid = i.indexrelid \
+             JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace \
+             WHERE n.nspname = 'odoo_mirror' AND c.relname = $1",
+            &[(*index).into()],
+        )?;
+        checks.push(index_check(index, valid));
+    }
+    checks.extend(grant_checks()?);
+    Ok(checks)
+}
+
+fn extension_check() -> Result<Check, OdooMirrorError> {
+    let version = select_value::<String>(
+        "SELECT extversion::text FROM pg_catalog.pg_extension WHERE extname = 'odoo_mirror'",
+        &[],
+    )?;
+    Ok(match version {
+        Some(version) => Check::new("extension", Status::Ok, format!("odoo_mirror {version} in schema odoo_mirror")),
+        None => Check::new("extension", Status::Fail, "odoo_mirror is not installed in this database"),
+    })
+}
+
+/// Whether a relation exists and the caller may read it: None when it is missing.
+fn relation_readable(relation: &str) -> Result<Option<bool>, OdooMirrorError> {
+    select_value::<bool>(
+        "SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT') FROM pg_catalog.pg_class AS c \
+         JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace \
+         WHERE n.nspname = 'odoo_mirror' AND c.relname = $1",
+        &[relation.into()],
+    )
+}
+
+fn check_table(table: &str) -> Result<Check, OdooMirrorError> {
+    match relation_readable(table)? {
+        None => Ok(table_check(table, None)),
+        Some(false) => Ok(Check::new(format!("table {table}"), Status::Fail, "the current user cannot read it")),
+        Some(true) => {
+            // The name comes from the compiled-in catalog, never from a caller.
+            let count = select_value::<i64>(&format!("SELECT pg_catalog.count(*) FROM odoo_mirror.{table}"), &[])?;
+            Ok(table_check(table, Some(count.unwrap_or(0))))
+        }
+    }
+}
+
+fn check_view(view: &str) -> Result<Check, OdooMirrorError> {
+    let name = format!("view {view}");
+    Ok(match relation_readable(view)? {
+        None => Check::new(name, Status::Fail, "missing"),
+        Some(false) => Check::new(name, Status::Fail, "the current user cannot read it"),
+        Some(true) => {
+            let rows = select_value::<i64>(
+                &format!("SELECT pg_catalog.count(*) FROM (SELECT 1 FROM odoo_mirror.{view} LIMIT 1) AS probe"),
+                &[],
+            )?;
+            let detail = if rows.unwrap_or(0) == 0 { "readable (no rows yet)" } else { "readable" };
+            Check::new(name, Status::Ok, detail)
+        }
+    })
+}
+
+fn check_rpc(rpc: &Rpc) -> Result<Check, OdooMirrorError> {
+    let name = format!("rpc {}", rpc.name);
+    let facts = select_value::<String>(
+        "SELECT p.provolatile::text || pg_catalog.has_function_privilege(p.oid, 'EXECUTE')::text \
+         FROM pg_catalog.pg_proc AS p WHERE p.oid = pg_catalog.to_regprocedure($1)",
+        &[rpc.signature.into()],
+    )?;
+    Ok(match facts.as_deref() {
+        None => Check::new(name, Status::Fail, format!("missing: {}", rpc.signature)),
+        Some(facts) if facts.ends_with("false") => {
+            Check::new(name, Status::Fail, "the current user may not execute it")
+        }
+        Some(facts) if facts.starts_with('v') => {
+            Check::new(name, Status::Warn, "VOLATILE: PostgREST would only serve it on POST")
+        }
+        Some(_) => {
+            let rows = select_value::<i64>(rpc.probe, &[])?.unwrap_or(0);
+            Check::new(name, Status::Ok, format!("callable ({rows} rows for the probe call)"))
+        }
+    })
+}
+
+fn role_exists(role: &str) -> Result<bool, OdooMirrorError> {
+    Ok(select_value::<bool>("SELECT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = $1)", &[role.into()])?
+        .unwrap_or(false))
+}
+
+fn has_schema_usage(role: &str) -> Result<bool, OdooMirrorError> {
+    Ok(select_value::<bool>("SELECT pg_catalog.has_schema_privilege($1, 'odoo_mirror', 'USAGE')", &[role.into()])?
+        .unwrap_or(false))
+}
+
+fn rpcs_not_executable_by(role: &str) -> Result<Vec<String>, OdooMirrorError> {
+    let mut missing = Vec::new();
+    for rpc in catalog::RPCS {
+        let allowed = select_value::<bool>(
+            "SELECT pg_catalog.has_function_privilege($1, pg_catalog.to_regprocedure($2), 'EXECUTE')",
+            &[role.into(), rpc.signature.into()],
+        )?;
+        if allowed != Some(true) {
+            missing.push(rpc.name.to_string());
+        }
+    }
+    Ok(missing)
+}
+
+fn grant_checks() -> Result<Vec<Check>, OdooMirrorError> {
+    let mut checks = Vec::new();
+
+    let readonly = catalog::READONLY_ROLE;
+    let name = format!("grants {readonly}");
+    if !role_exists(readonly)? {
+        checks.push(Check::new(name, Status::Fail, "role missing"));
+    } else if !has_schema_usage(readonly)? {
+        checks.push(Check::new(name, Status::Fail, "no USAGE on schema odoo_mirror"));
+    } else {
+        let unreadable = select_names(RELATIONS_WITHOUT_SELECT, &[readonly.into()])?;
+        checks.push(none_allowed(&name, Status::Fail, &unreadable, "reads every table and view", "cannot read"));
+    }
+
+    let service = catalog::SERVICE_ROLE;
+    for role in [service, catalog::SUPABASE_SERVICE_ROLE] {
+        let name = format!("grants {role}");
+        if !role_exists(role)? {
+            // Supabase's service_role is optional; n8n_service is not.
+            if role == service {
+                checks.push(Check::new(name, Status::Fail, "role missing"));
+            }
+            continue;
+        }
+        if !has_schema_usage(role)? {
+            checks.push(Check::new(name, Status::Fail, "no USAGE on schema odoo_mirror"));
+            continue;
+        }
+        let missing = rpcs_not_executable_by(role)?;
+        checks.push(none_allowed(&name, Status::Fail, &missing, "executes every RPC", "cannot execute"));
+        if role == service {
+            let readable = select_names(RELATIONS_WITH_SELECT, &[role.into()])?;
+            checks.push(none_allowed(
+                &format!("grants {role} tables"),
+                Status::Warn,
+                &readable,
+                "no direct table access (RPCs only)",
+                "can read tables directly",
+            ));
+        }
+    }
+
+    for role in catalog::SUPABASE_PUBLIC_ROLES {
+        if !role_exists(role)? {
+            continue;
+        }
+        let mut exposed = select_names(RELATIONS_WITH_SELECT, &[(*role).into()])?;
+        exposed.extend(select_names(FUNCTIONS_WITH_EXECUTE, &[(*role).into()])?);
+        checks.push(none_allowed(&format!("grants {role}"), Status::Fail, &exposed, "no access", "has access to"));
+    }
+
+    let public_functions = select_names(FUNCTIONS_EXECUTABLE_BY_PUBLIC, &[])?;
+    checks.push(none_allowed(
+        "grants PUBLIC",
+        Status::Fail,
+        &public_functions,
+        "no function executable by PUBLIC",
+        "executable by PUBLIC",
+    ));
+
+    let unpinned = select_names(FUNCTIONS_WITHOUT_SEARCH_PATH, &[])?;
+    checks.push(none_allowed(
+        "functions search_path",
+        Status::Fail,
+        &unpinned,
+        "every function has a fixed search_path",
+        "no fixed search_path",
+    ));
+    Ok(checks)
+}

@@ -620,7 +620,7 @@ impl<W: Write> Generator<W> {
             let created_date = self.history_start + Duration::days(rng.range(0, history_days));
             let age = (today - created_date).num_days();
             // Older tasks are mostly closed; recent ones mostly open.
-            let closed_probability = (age as f64 / 240.0).min(0.92);
+            let closed_probability = (age as f64 / 180.0).min(0.97);
             let (stage_id, state) = if rng.chance(closed_probability) {
                 if rng.chance(0.9) { (4, "1_done") } else { (5, "1_canceled") }
             } else {

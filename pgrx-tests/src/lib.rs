@@ -5,3 +5,5 @@ pub mod cluster;
 pub mod copy;
 pub mod generator;
 pub mod prng;
+pub mod postgrest;
+pub mod demo;

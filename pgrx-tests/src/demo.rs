@@ -1,0 +1,40 @@
+//! Shared steps of the demo, the tests and the benchmarks: a database with the extension and data.
+
+use std::io::{BufWriter, Write};
+use std::process::Stdio;
+
+use chrono::NaiveDate;
+
+use crate::cluster::{Cluster, ClusterError, Result};
+use crate::generator::{Config, Generator, Stats};
+
+/// Creates `database` with odoo_mirror installed.
+pub fn create_database_with_extension(cluster: &Cluster, database: &str) -> Result<()> {
+    cluster.create_database(database)?;
+    cluster.sql(database, "CREATE EXTENSION odoo_mirror").map(|_| ())
+}
+
+/// Streams generated data into `database` through psql (COPY), without a temporary file.
+pub fn load_demo_data(cluster: &Cluster, database: &str, scale: u32, today: NaiveDate) -> Result<Stats> {
+    let mut config = Config::new(scale, today);
+    config.schema = "odoo_mirror".into();
+    let mut child = cluster
+        .psql_command(database)
+        .args(["-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| ClusterError(format!("psql: {e}")))?;
+    let stdin = child.stdin.take().ok_or_else(|| ClusterError("psql: no stdin".into()))?;
+    let generated = Generator::new(config, BufWriter::with_capacity(1 << 20, stdin)).run();
+    let (stats, writer) = generated.map_err(|e| ClusterError(format!("generator: {e}")))?;
+    let mut stdin = writer.into_inner().map_err(|e| ClusterError(format!("generator: {e}")))?;
+    stdin.flush().map_err(|e| ClusterError(format!("generator: {e}")))?;
+    drop(stdin);
+    let output = child.wait_with_output().map_err(|e| ClusterError(format!("psql: {e}")))?;
+    if !output.status.success() {
+        return Err(ClusterError(format!("loading demo data failed:\n{}", String::from_utf8_lossy(&output.stderr))));
+    }
+    Ok(stats)
+}

@@ -37,8 +37,16 @@ pub fn table_check(table: &str, row_count: Option<i64>) -> Check {
     match row_count {
         None => Check::new(name, Status::Fail, "missing"),
         Some(0) => Check::new(name, Status::Warn, "0 rows: nothing replicated yet"),
-        Some(1) => Check::new(name, Status::Ok, "1 row"),
-        Some(count) => Check::new(name, Status::Ok, format!("{count} rows")),
+        Some(count) => Check::new(name, Status::Ok, rows(count)),
+    }
+}
+
+/// "1 row", "2 rows".
+pub fn rows(count: i64) -> String {
+    if count == 1 {
+        "1 row".to_string()
+    } else {
+        format!("{count} rows")
     }
 }
 

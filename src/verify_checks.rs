@@ -11,7 +11,7 @@ use pgrx::pg_sys::panic::ErrorReport;
 
 use crate::error::OdooMirrorError;
 use crate::storage::{select_names, select_value};
-use crate::verify::{index_check, none_allowed, table_check, Check, Status};
+use crate::verify::{index_check, none_allowed, rows, table_check, Check, Status};
 
 const RELATIONS_WITHOUT_SELECT: &str = "\
     SELECT c.relname::text FROM pg_catalog.pg_class AS c \
@@ -145,8 +145,8 @@ fn check_rpc(rpc: &Rpc) -> Result<Check, OdooMirrorError> {
             Check::new(name, Status::Warn, "VOLATILE: PostgREST would only serve it on POST")
         }
         Some(_) => {
-            let rows = select_value::<i64>(rpc.probe, &[])?.unwrap_or(0);
-            Check::new(name, Status::Ok, format!("callable ({rows} rows for the probe call)"))
+            let probe_rows = select_value::<i64>(rpc.probe, &[])?.unwrap_or(0);
+            Check::new(name, Status::Ok, format!("callable (probe call returned {})", rows(probe_rows)))
         }
     })
 }

@@ -1,0 +1,208 @@
+//! The public contract as clients see it, on a real cluster with the installed extension and
+//! generated data: PostgREST calls as n8n and Supabase roles, backups, and the frozen install script.
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use chrono::NaiveDate;
+use odoo_mirror_tests::cluster::{workspace_dir, Cluster, PgInstall};
+use odoo_mirror_tests::demo::{create_database_with_extension, load_demo_data};
+use odoo_mirror_tests::postgrest::{RpcCall, RpcOutcome};
+use serde_json::Value;
+
+const DB: &str = "contract";
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn body(outcome: RpcOutcome) -> Vec<Value> {
+    match outcome {
+        RpcOutcome::Body(body) => match serde_json::from_str::<Value>(&body) {
+            Ok(Value::Array(rows)) => rows,
+            other => panic!("PostgREST body is not a JSON array: {other:?}"),
+        },
+        RpcOutcome::Error { sqlstate, message } => panic!("unexpected error {sqlstate}: {message}"),
+    }
+}
+
+fn sqlstate(outcome: RpcOutcome) -> String {
+    match outcome {
+        RpcOutcome::Error { sqlstate, .. } => sqlstate,
+        RpcOutcome::Body(body) => panic!("expected an error, got {body}"),
+    }
+}
+
+#[test]
+fn rpcs_through_postgrest_as_n8n_service_on_generated_data() {
+    let cluster = Cluster::start("contract-rpc", &[]).expect("cluster");
+    create_database_with_extension(&cluster, DB).expect("extension");
+    load_demo_data(&cluster, DB, 400, today()).expect("data");
+    let limit = &[("p_limit", "integer")];
+
+    // Pending expenses: at most p_limit rows, oldest first, each awaiting approval, posting or payment.
+    let rows = body(RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": 7}"#, "n8n_service").run(&cluster, DB).unwrap());
+    assert_eq!(rows.len(), 7, "the generated data has more than 7 pending reports");
+    let pending: Vec<i64> = rows.iter().map(|row| row["days_pending"].as_i64().expect("days_pending")).collect();
+    assert!(pending.windows(2).all(|pair| pair[0] >= pair[1]), "oldest first: {pending:?}");
+    for row in &rows {
+        assert!(["submit", "approve", "post"].contains(&row["state"].as_str().unwrap()), "{row}");
+        assert!(row["line_count"].as_i64().unwrap() >= 1, "{row}");
+        assert!(row["total_amount"].is_number(), "money is a JSON number: {row}");
+    }
+    // The same rows as the SQL the analyst would write against the mirror.
+    let expected = cluster
+        .sql(DB, "SELECT count(*) FROM odoo_mirror.hr_expense_sheet WHERE state IN ('submit','approve','post')")
+        .unwrap();
+    let all = body(RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": 1000}"#, "n8n_service").run(&cluster, DB).unwrap());
+    assert_eq!(all.len().to_string(), expected);
+
+    // Overdue tasks: most overdue first, all open and active, deadline in the past.
+    let rows = body(RpcCall::get("get_overdue_tasks", limit, r#"{"p_limit": 20}"#, "n8n_service").run(&cluster, DB).unwrap());
+    assert!(!rows.is_empty());
+    let overdue: Vec<i64> = rows.iter().map(|row| row["days_overdue"].as_i64().unwrap()).collect();
+    assert!(overdue.windows(2).all(|pair| pair[0] >= pair[1]), "most overdue first: {overdue:?}");
+    let from_view = cluster
+        .sql(DB, "SELECT string_agg(task_id::text, ',' ORDER BY date_deadline, task_id) FROM (SELECT task_id, date_deadline FROM odoo_mirror.v_task_summary WHERE is_overdue ORDER BY date_deadline, task_id LIMIT 20) t")
+        .unwrap();
+    let from_rpc: Vec<String> = rows.iter().map(|row| row["task_id"].to_string()).collect();
+    assert_eq!(from_rpc.join(","), from_view, "the RPC and the view agree on what is overdue");
+    assert!(rows.iter().all(|row| row["assignees"].is_array()));
+
+    // Revenue trends: one row per month for a single-currency company, months contiguous, net = invoiced - refunded.
+    let months = &[("p_months", "integer")];
+    let rows = body(RpcCall::post("get_revenue_trends", months, r#"{"p_months": 24}"#, "n8n_service").run(&cluster, DB).unwrap());
+    assert_eq!(rows.len(), 24);
+    for row in &rows {
+        let net = row["net_revenue"].as_f64().unwrap();
+        let diff = row["invoiced"].as_f64().unwrap() - row["refunded"].as_f64().unwrap();
+        assert!((net - diff).abs() < 0.005, "{row}");
+    }
+    let total_rpc: f64 = rows.iter().map(|row| row["net_revenue"].as_f64().unwrap()).sum();
+    let total_sql: f64 = cluster
+        .sql(DB, "SELECT coalesce(sum(amount_untaxed_signed), 0) FROM odoo_mirror.account_move WHERE state = 'posted' AND move_type IN ('out_invoice','out_refund') AND invoice_date >= date_trunc('month', current_date) - interval '23 months'")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((total_rpc - total_sql).abs() < 0.05, "rpc {total_rpc} vs sql {total_sql}");
+
+    // Hostile bodies: HTTP 400 (22023), never a 500.
+    for bad in [r#"{"p_limit": 0}"#, r#"{"p_limit": -1}"#, r#"{"p_limit": 1001}"#, r#"{"p_limit": null}"#] {
+        assert_eq!(sqlstate(RpcCall::post("get_pending_expenses", limit, bad, "n8n_service").run(&cluster, DB).unwrap()), "22023", "{bad}");
+        assert_eq!(sqlstate(RpcCall::post("get_overdue_tasks", limit, bad, "n8n_service").run(&cluster, DB).unwrap()), "22023", "{bad}");
+    }
+    for bad in [r#"{"p_months": 0}"#, r#"{"p_months": 121}"#, r#"{"p_months": null}"#] {
+        assert_eq!(sqlstate(RpcCall::post("get_revenue_trends", months, bad, "n8n_service").run(&cluster, DB).unwrap()), "22023", "{bad}");
+    }
+    // A value of the wrong type fails in PostgREST's own json_to_record: 22P02, still a 400.
+    assert_eq!(sqlstate(RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": "ten"}"#, "n8n_service").run(&cluster, DB).unwrap()), "22P02");
+
+    // Superset's role may not call the RPCs: 42501 (403).
+    assert_eq!(sqlstate(RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": 5}"#, "superset_readonly").run(&cluster, DB).unwrap()), "42501");
+}
+
+#[test]
+fn supabase_roles_get_exactly_what_they_should() {
+    let cluster = Cluster::start("contract-supabase", &[]).expect("cluster");
+    cluster.create_database(DB).unwrap();
+    // Supabase's roles exist before the extension is created, with Supabase's habit of default privileges.
+    cluster
+        .sql(DB, "CREATE ROLE anon NOLOGIN; CREATE ROLE authenticated NOLOGIN; CREATE ROLE service_role NOLOGIN BYPASSRLS; \
+                  ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO anon, authenticated, service_role; \
+                  ALTER DEFAULT PRIVILEGES GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role")
+        .unwrap();
+    cluster.sql(DB, "CREATE EXTENSION odoo_mirror").unwrap();
+    load_demo_data(&cluster, DB, 100, today()).unwrap();
+    let limit = &[("p_limit", "integer")];
+
+    let rows = body(RpcCall::post("get_overdue_tasks", limit, r#"{"p_limit": 3}"#, "service_role").run(&cluster, DB).unwrap());
+    assert!(rows.len() <= 3);
+    for role in ["anon", "authenticated"] {
+        assert_eq!(sqlstate(RpcCall::post("get_overdue_tasks", limit, r#"{"p_limit": 3}"#, role).run(&cluster, DB).unwrap()), "42501", "{role}");
+        assert_eq!(cluster.sqlstate_of(DB, &format!("SET ROLE {role}; SELECT count(*) FROM odoo_mirror.v_invoice_summary")).unwrap(), "42501");
+    }
+    let failing = cluster.sql(DB, "SELECT count(*) FROM odoo_mirror.verify() WHERE status <> 'ok'").unwrap();
+    assert_eq!(failing, "0", "{}", cluster.sql(DB, "SELECT * FROM odoo_mirror.verify() WHERE status <> 'ok'").unwrap());
+    let checks = cluster.sql(DB, "SELECT string_agg(\"check\", ',' ORDER BY \"check\") FROM odoo_mirror.verify() WHERE \"check\" LIKE 'grants %'").unwrap();
+    for expected in ["grants anon", "grants authenticated", "grants service_role"] {
+        assert!(checks.contains(expected), "verify() checks {expected}: {checks}");
+    }
+}
+
+/// Row count and a content hash of every mirror table.
+fn table_fingerprints(cluster: &Cluster, database: &str) -> BTreeMap<String, String> {
+    let tables = cluster
+        .sql(database, "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class WHERE relnamespace = 'odoo_mirror'::regnamespace AND relkind = 'r'")
+        .unwrap();
+    tables
+        .split(' ')
+        .map(|table| {
+            let fingerprint = cluster
+                .sql(database, &format!("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t.id)), '') FROM odoo_mirror.{table} AS t"))
+                .unwrap();
+            (table.to_string(), fingerprint)
+        })
+        .collect()
+}
+
+#[test]
+fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
+    let cluster = Cluster::start("contract-dump", &[]).expect("cluster");
+    create_database_with_extension(&cluster, DB).unwrap();
+    load_demo_data(&cluster, DB, 300, today()).unwrap();
+    let before = table_fingerprints(&cluster, DB);
+    assert_eq!(before.len(), 13);
+    assert!(before.values().all(|fingerprint| !fingerprint.starts_with("0:")), "every table has rows: {before:?}");
+
+    let dump = cluster.dir.join("contract.dump");
+    let status = cluster.client("pg_dump").args(["-Fc", "-f"]).arg(&dump).arg(DB).status().unwrap();
+    assert!(status.success(), "pg_dump failed");
+    cluster.create_database("restored").unwrap();
+    let output = cluster.client("pg_restore").args(["--exit-on-error", "-d", "restored"]).arg(&dump).output().unwrap();
+    assert!(output.status.success(), "pg_restore failed: {}", String::from_utf8_lossy(&output.stderr));
+
+    assert_eq!(table_fingerprints(&cluster, "restored"), before);
+    let failing = cluster.sql("restored", "SELECT count(*) FROM odoo_mirror.verify() WHERE status <> 'ok'").unwrap();
+    assert_eq!(failing, "0", "{}", cluster.sql("restored", "SELECT * FROM odoo_mirror.verify() WHERE status <> 'ok'").unwrap());
+    // The restored grants still let Superset read.
+    let invoices = cluster.sql("restored", "SET ROLE superset_readonly; SELECT count(*) > 0 FROM odoo_mirror.v_invoice_summary").unwrap();
+    assert_eq!(invoices, "t");
+}
+
+/// The install script without comments and blank lines: pgrx's comments carry source line numbers.
+fn normalized(script: &str) -> Vec<String> {
+    script
+        .lines()
+        .map(str::trim_end)
+        .filter(|line| !line.trim_start().starts_with("--") && !line.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn generated_install_script_equals_the_frozen_one_for_this_version() {
+    let manifest = fs::read_to_string(workspace_dir().join("Cargo.toml")).unwrap();
+    let version = manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[package]")
+        .find_map(|line| line.strip_prefix("version = \"").and_then(|rest| rest.strip_suffix('"')))
+        .expect("package version in Cargo.toml");
+    let frozen_path = workspace_dir().join("sql").join(format!("odoo_mirror--{version}.sql"));
+    let frozen = fs::read_to_string(&frozen_path).unwrap_or_else(|_| {
+        panic!("{} is missing: every version's install script is frozen in sql/ when it is released", frozen_path.display())
+    });
+    let install = PgInstall::detect().unwrap();
+    let generated_path = install.extension_dir().join(format!("odoo_mirror--{version}.sql"));
+    let generated = fs::read_to_string(&generated_path)
+        .unwrap_or_else(|_| panic!("{} is missing: run `make install` first", generated_path.display()));
+    let (frozen, generated) = (normalized(&frozen), normalized(&generated));
+    if frozen != generated {
+        let first = frozen.iter().zip(&generated).position(|(a, b)| a != b).unwrap_or(frozen.len().min(generated.len()));
+        panic!(
+            "the SQL generated for {version} differs from the frozen sql/odoo_mirror--{version}.sql at statement line {first}:\n\
+             frozen:    {:?}\ngenerated: {:?}\nA released version is frozen: bump the version and add sql/odoo_mirror--{version}--<new>.sql.",
+            frozen.get(first),
+            generated.get(first)
+        );
+    }
+}

@@ -7,21 +7,32 @@ WITH bounds AS (
     SELECT pg_catalog.date_trunc('month', CURRENT_DATE)::date AS this_month,
            (pg_catalog.date_trunc('month', CURRENT_DATE) - pg_catalog.make_interval(months => $1))::date AS first_month
 ),
-revenue AS (
+per_company AS (
+    -- Aggregate first (index-only scan), join the few companies afterwards.
     SELECT pg_catalog.date_trunc('month', m.invoice_date)::date AS month,
-           company_currency.name::text AS currency,
-           COALESCE(pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_invoice'), 0) AS invoiced,
-           COALESCE(-pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_refund'), 0) AS refunded,
+           m.company_id,
+           pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_invoice') AS invoiced,
+           -pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_refund') AS refunded,
            pg_catalog.count(*) FILTER (WHERE m.move_type = 'out_invoice') AS invoice_count,
            pg_catalog.count(*) FILTER (WHERE m.move_type = 'out_refund') AS refund_count
     FROM odoo_mirror.account_move AS m
     CROSS JOIN bounds
-    LEFT JOIN odoo_mirror.res_company AS company ON company.id = m.company_id
-    LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id
     WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
       AND m.invoice_date >= bounds.first_month
       AND m.invoice_date < bounds.this_month + interval '1 month'
       AND ($2::integer IS NULL OR m.company_id = $2::integer)
+    GROUP BY 1, 2
+),
+revenue AS (
+    SELECT p.month,
+           company_currency.name::text AS currency,
+           COALESCE(pg_catalog.sum(p.invoiced), 0) AS invoiced,
+           COALESCE(pg_catalog.sum(p.refunded), 0) AS refunded,
+           pg_catalog.sum(p.invoice_count) AS invoice_count,
+           pg_catalog.sum(p.refund_count) AS refund_count
+    FROM per_company AS p
+    LEFT JOIN odoo_mirror.res_company AS company ON company.id = p.company_id
+    LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id
     GROUP BY 1, 2
 ),
 currencies AS (
@@ -37,8 +48,8 @@ series AS (
     SELECT months.month::date AS month, c.currency,
            COALESCE(r.invoiced, 0) AS invoiced,
            COALESCE(r.refunded, 0) AS refunded,
-           COALESCE(r.invoice_count, 0) AS invoice_count,
-           COALESCE(r.refund_count, 0) AS refund_count
+           COALESCE(r.invoice_count, 0)::bigint AS invoice_count,
+           COALESCE(r.refund_count, 0)::bigint AS refund_count
     FROM bounds
     CROSS JOIN LATERAL pg_catalog.generate_series(bounds.first_month, bounds.this_month, interval '1 month') AS months(month)
     CROSS JOIN (SELECT currency FROM currencies UNION SELECT NULL WHERE NOT EXISTS (SELECT FROM currencies)) AS c

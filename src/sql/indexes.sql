@@ -1,8 +1,9 @@
 -- odoo_mirror: indexes. Each one names the view or RPC that uses it; verify() checks they are present.
 
 -- account_move ------------------------------------------------------------------------------------
--- v_revenue_by_partner and partner drill-downs in v_invoice_summary.
-CREATE INDEX account_move_commercial_partner_idx ON odoo_mirror.account_move (commercial_partner_id);
+-- Partner drill-downs in v_invoice_summary and v_revenue_by_partner, which key invoices by the
+-- commercial partner (the invoiced contact's company), falling back to the contact itself.
+CREATE INDEX account_move_commercial_partner_idx ON odoo_mirror.account_move ((COALESCE(commercial_partner_id, partner_id)));
 -- Invoice look-ups by the contact actually invoiced.
 CREATE INDEX account_move_partner_idx ON odoo_mirror.account_move (partner_id);
 -- Accounting-date ranges (Superset time filters on v_invoice_summary).

@@ -20,9 +20,6 @@ pub const TABLES: &[&str] = &[
     "project_task_user_rel",
 ];
 
-/// Tables the extension derives from the mirror tables (not replicated, not dumped: rebuilt by triggers).
-pub const DERIVED_TABLES: &[&str] = &["revenue_daily"];
-
 /// Analytics views read by Superset.
 pub const VIEWS: &[&str] = &[
     "v_invoice_summary",
@@ -84,10 +81,6 @@ pub const INDEXES: &[&str] = &[
     "hr_expense_sheet_employee_idx",
 ];
 
-/// Triggers on account_move that keep odoo_mirror.revenue_daily in step; all ENABLE ALWAYS.
-pub const ROLLUP_TRIGGERS: &[&str] =
-    &["revenue_daily_on_insert_or_delete", "revenue_daily_on_update", "revenue_daily_on_truncate"];
-
 /// Superset's role: reads every table and view, executes nothing but the helpers views call.
 pub const READONLY_ROLE: &str = "superset_readonly";
 /// n8n's role: executes the RPCs, reads no table directly.
@@ -120,7 +113,6 @@ mod tests {
     #[test]
     fn tables_match_the_ddl() {
         assert_eq!(created(include_str!("sql/tables.sql"), "CREATE TABLE"), set(TABLES));
-        assert_eq!(created(include_str!("sql/rollups.sql"), "CREATE TABLE"), set(DERIVED_TABLES));
     }
 
     #[test]
@@ -133,15 +125,6 @@ mod tests {
         let indexes = created(include_str!("sql/indexes.sql"), "CREATE INDEX");
         assert_eq!(indexes, set(INDEXES));
         assert!(INDEXES.len() >= 15);
-    }
-
-    #[test]
-    fn rollup_triggers_match_the_ddl_and_are_all_enabled_always() {
-        let ddl = include_str!("sql/rollups.sql");
-        assert_eq!(created(ddl, "CREATE TRIGGER"), set(ROLLUP_TRIGGERS));
-        for trigger in ROLLUP_TRIGGERS {
-            assert!(ddl.contains(&format!("ENABLE ALWAYS TRIGGER {trigger};")), "{trigger} is not ENABLE ALWAYS");
-        }
     }
 
     #[test]

@@ -22,7 +22,6 @@ mod verify_checks;
 extension_sql_file!("sql/tables.sql", name = "tables", bootstrap);
 extension_sql_file!("sql/indexes.sql", name = "indexes", requires = ["tables"]);
 extension_sql_file!("sql/views.sql", name = "views", requires = ["indexes"]);
-extension_sql_file!("sql/rollups.sql", name = "rollups", requires = ["views"]);
 extension_sql_file!("sql/grants.sql", name = "grants", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]

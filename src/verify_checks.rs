@@ -43,20 +43,6 @@ const FUNCTIONS_WITHOUT_SEARCH_PATH: &str = "\
     WHERE n.nspname = 'odoo_mirror' AND NOT EXISTS ( \
         SELECT FROM pg_catalog.unnest(p.proconfig) AS setting WHERE setting LIKE 'search_path=%') ORDER BY 1";
 
-/// Days on which the rollup and a direct aggregate of account_move disagree.
-const ROLLUP_MISMATCHES: &str = "\
-    WITH direct AS ( \
-        SELECT COALESCE(m.company_id, 0) AS company_id, m.invoice_date, m.move_type::text AS move_type, \
-               COALESCE(pg_catalog.sum(m.amount_untaxed_signed), 0) AS amount, pg_catalog.count(*) AS moves \
-        FROM odoo_mirror.account_move AS m \
-        WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND m.invoice_date IS NOT NULL \
-        GROUP BY 1, 2, 3), \
-    rollup AS ( \
-        SELECT r.company_id, r.invoice_date, r.move_type::text AS move_type, r.amount_untaxed_signed AS amount, \
-               r.move_count AS moves \
-        FROM odoo_mirror.revenue_daily AS r WHERE r.move_count <> 0 OR r.amount_untaxed_signed <> 0) \
-    SELECT pg_catalog.count(*) FROM ((TABLE direct EXCEPT TABLE rollup) UNION ALL (TABLE rollup EXCEPT TABLE direct)) AS differences";
-
 #[pg_extern(stable)]
 #[search_path(pg_catalog, pg_temp)]
 fn verify() -> Result<
@@ -90,7 +76,6 @@ fn run_checks() -> Result<Vec<Check>, OdooMirrorError> {
         )?;
         checks.push(index_check(index, valid));
     }
-    checks.extend(rollup_checks()?);
     checks.extend(grant_checks()?);
     Ok(checks)
 }
@@ -164,48 +149,6 @@ fn check_rpc(rpc: &Rpc) -> Result<Check, OdooMirrorError> {
             Check::new(name, Status::Ok, format!("callable (probe call returned {})", rows(probe_rows)))
         }
     })
-}
-
-fn rollup_checks() -> Result<Vec<Check>, OdooMirrorError> {
-    let mut checks = Vec::new();
-    let enabled_always = select_names(
-        "SELECT t.tgname::text FROM pg_catalog.pg_trigger AS t \
-         WHERE t.tgrelid = 'odoo_mirror.account_move'::pg_catalog.regclass AND t.tgname = ANY ($1) \
-           AND t.tgenabled = 'A' ORDER BY 1",
-        &[catalog::ROLLUP_TRIGGERS.iter().map(|name| name.to_string()).collect::<Vec<String>>().into()],
-    )?;
-    let missing: Vec<String> = catalog::ROLLUP_TRIGGERS
-        .iter()
-        .filter(|name| !enabled_always.iter().any(|found| found == *name))
-        .map(|name| name.to_string())
-        .collect();
-    checks.push(none_allowed(
-        "trigger revenue rollup",
-        Status::Fail,
-        &missing,
-        "maintained on every change (ENABLE ALWAYS)",
-        "missing, disabled or not ENABLE ALWAYS",
-    ));
-    let name = "rollup revenue_daily";
-    match relation_readable("revenue_daily")? {
-        Some(true) => {
-            let differences = select_value::<i64>(ROLLUP_MISMATCHES, &[])?.unwrap_or(0);
-            checks.push(if differences == 0 {
-                Check::new(name, Status::Ok, "in step with account_move")
-            } else {
-                Check::new(
-                    name,
-                    Status::Fail,
-                    format!(
-                        "{differences} day(s) out of step with account_move: run SELECT odoo_mirror.rebuild_revenue_rollup()"
-                    ),
-                )
-            });
-        }
-        Some(false) => checks.push(Check::new(name, Status::Fail, "the current user cannot read it")),
-        None => checks.push(Check::new(name, Status::Fail, "missing")),
-    }
-    Ok(checks)
 }
 
 fn role_exists(role: &str) -> Result<bool, OdooMirrorError> {

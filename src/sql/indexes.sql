@@ -12,8 +12,7 @@ CREATE INDEX account_move_date_idx ON odoo_mirror.account_move (date);
 CREATE INDEX account_move_invoice_date_idx ON odoo_mirror.account_move (invoice_date);
 -- Filters by document type and status (v_invoice_summary, v_revenue_by_partner).
 CREATE INDEX account_move_move_type_state_idx ON odoo_mirror.account_move (move_type, state);
--- Posted customer invoices and refunds by date, index-only: rebuild_revenue_rollup() and verify()'s
--- rollup check aggregate from it.
+-- get_revenue_trends: a range scan over posted customer invoices and refunds by month, index-only.
 CREATE INDEX account_move_revenue_idx ON odoo_mirror.account_move (invoice_date)
     INCLUDE (move_type, amount_untaxed_signed, company_id)
     WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund');

@@ -63,7 +63,7 @@ test-unit:
 
 # Tier 3: the public contract as clients see it, against the installed extension.
 test-contract: install
-	$(CARGO) test -p odoo_mirror_tests -- --test-threads=2
+	$(CARGO) test -p odoo_mirror_tests --lib --bins --tests -- --test-threads=2
 
 demo: setup install
 	$(CARGO) run --release -q -p odoo_mirror_tests --bin odoo_mirror_demo -- --scale $(DEMO_SCALE)

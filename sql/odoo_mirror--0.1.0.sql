@@ -7,7 +7,7 @@ The ordering of items is not stable, it is driven by a dependency graph.
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:22
+-- src/lib.rs:23
 -- bootstrap
 -- odoo_mirror: mirror tables.
 --
@@ -513,7 +513,7 @@ SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.project_task_user_rel', 
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:23
+-- src/lib.rs:24
 -- requires:
 --   tables
 
@@ -531,9 +531,11 @@ CREATE INDEX account_move_date_idx ON odoo_mirror.account_move (date);
 CREATE INDEX account_move_invoice_date_idx ON odoo_mirror.account_move (invoice_date);
 -- Filters by document type and status (v_invoice_summary, v_revenue_by_partner).
 CREATE INDEX account_move_move_type_state_idx ON odoo_mirror.account_move (move_type, state);
--- get_revenue_trends: a range scan over posted customer invoices and refunds by month, index-only.
-CREATE INDEX account_move_revenue_idx ON odoo_mirror.account_move (invoice_date)
-    INCLUDE (move_type, amount_untaxed_signed, company_id)
+-- get_revenue_trends (for invoice dates changed since the last rollup refresh) and
+-- refresh_revenue_rollup(): posted customer invoices and refunds by date, index-only, in the order
+-- they are grouped by.
+CREATE INDEX account_move_revenue_idx ON odoo_mirror.account_move (invoice_date, company_id, move_type)
+    INCLUDE (amount_untaxed_signed)
     WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund');
 -- Overdue receivables: posted, not (fully) paid, by due date (v_invoice_summary is_overdue filters).
 CREATE INDEX account_move_open_due_idx ON odoo_mirror.account_move (invoice_date_due)
@@ -577,7 +579,7 @@ CREATE INDEX hr_expense_sheet_employee_idx ON odoo_mirror.hr_expense_sheet (empl
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:24
+-- src/lib.rs:25
 -- requires:
 --   indexes
 
@@ -857,7 +859,161 @@ COMMENT ON VIEW odoo_mirror.v_expense_by_employee IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/rpc.rs:102
+-- src/lib.rs:26
+-- requires:
+--   views
+
+-- odoo_mirror: the daily revenue rollup behind get_revenue_trends.
+--
+-- Reading a year of revenue straight from account_move means aggregating hundreds of thousands of
+-- invoices on every call. revenue_daily holds one row per invoice date, company and move type instead.
+-- It is exact at all times, without making every write pay for it:
+-- - a row trigger on account_move only records which invoice dates changed (revenue_daily_stale), and
+--   only for the first change to a date in a transaction; it never updates a counter row, so bulk
+--   loads (a replication's initial copy: one transaction, a million rows) stay cheap and concurrent
+--   writers never wait on each other;
+-- - readers take the rollup for clean dates and aggregate account_move for stale dates, in one snapshot;
+-- - odoo_mirror.refresh_revenue_rollup() folds the stale dates into the rollup. Run it from a scheduler
+--   (pg_cron: every few minutes) or after a bulk load. Until it runs, results are still exact, only slower.
+--
+-- Row triggers, because logical replication's apply worker fires only row triggers (and TRUNCATE
+-- triggers); ENABLE ALWAYS, so that they fire under the apply worker and with session_replication_role
+-- = replica. The trigger has no data-dependent error path, so it cannot stall a replication stream.
+
+-- Posted customer invoices and refunds per invoice date, company (0 when the invoice has none) and type.
+CREATE TABLE odoo_mirror.revenue_daily (
+    invoice_date date NOT NULL,
+    company_id integer NOT NULL,
+    move_type character varying NOT NULL,
+    amount_untaxed_signed numeric NOT NULL,
+    move_count bigint NOT NULL,
+    CONSTRAINT revenue_daily_pkey PRIMARY KEY (invoice_date, company_id, move_type)
+);
+COMMENT ON TABLE odoo_mirror.revenue_daily IS
+    'Daily untaxed revenue of posted customer invoices and refunds; dates listed in revenue_daily_stale are out of date';
+
+-- Invoice dates changed since the last refresh. No unique constraint on purpose: a unique index would
+-- make concurrent writers of the same date wait for each other (and could deadlock them); the trigger
+-- skips dates its own transaction already recorded, so duplicates stay rare and harmless.
+CREATE TABLE odoo_mirror.revenue_daily_stale (
+    id bigint GENERATED ALWAYS AS IDENTITY,
+    invoice_date date NOT NULL,
+    changed_at timestamp with time zone NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT revenue_daily_stale_pkey PRIMARY KEY (id)
+);
+CREATE INDEX revenue_daily_stale_date_idx ON odoo_mirror.revenue_daily_stale (invoice_date);
+COMMENT ON TABLE odoo_mirror.revenue_daily_stale IS
+    'Invoice dates whose revenue changed since the last odoo_mirror.refresh_revenue_rollup()';
+
+-- SECURITY DEFINER (both trigger functions): whoever writes account_move (a CDC tool's role, a
+-- subscription's owner) must not also need privileges on the rollup tables, or a missing grant would
+-- stall replication. They write only the rollup tables, from values of the triggering row.
+CREATE FUNCTION odoo_mirror.mark_revenue_stale()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.invoice_date IS NOT NULL AND OLD.state = 'posted'
+       AND OLD.move_type IN ('out_invoice', 'out_refund')
+       AND NOT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s WHERE s.invoice_date = OLD.invoice_date) THEN
+        INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date) VALUES (OLD.invoice_date);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.invoice_date IS NOT NULL AND NEW.state = 'posted'
+       AND NEW.move_type IN ('out_invoice', 'out_refund')
+       AND NOT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s WHERE s.invoice_date = NEW.invoice_date) THEN
+        INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date) VALUES (NEW.invoice_date);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION odoo_mirror.clear_revenue_rollup()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM odoo_mirror.revenue_daily;
+    DELETE FROM odoo_mirror.revenue_daily_stale;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER revenue_stale_on_insert_or_delete
+    AFTER INSERT OR DELETE ON odoo_mirror.account_move
+    FOR EACH ROW EXECUTE FUNCTION odoo_mirror.mark_revenue_stale();
+-- Payment updates, the most frequent ones, cannot change revenue: the WHEN clause skips them without
+-- calling the function.
+CREATE TRIGGER revenue_stale_on_update
+    AFTER UPDATE ON odoo_mirror.account_move
+    FOR EACH ROW
+    WHEN (OLD.state IS DISTINCT FROM NEW.state
+          OR OLD.move_type IS DISTINCT FROM NEW.move_type
+          OR OLD.invoice_date IS DISTINCT FROM NEW.invoice_date
+          OR OLD.company_id IS DISTINCT FROM NEW.company_id
+          OR OLD.amount_untaxed_signed IS DISTINCT FROM NEW.amount_untaxed_signed)
+    EXECUTE FUNCTION odoo_mirror.mark_revenue_stale();
+CREATE TRIGGER revenue_rollup_on_truncate
+    AFTER TRUNCATE ON odoo_mirror.account_move
+    FOR EACH STATEMENT EXECUTE FUNCTION odoo_mirror.clear_revenue_rollup();
+ALTER TABLE odoo_mirror.account_move ENABLE ALWAYS TRIGGER revenue_stale_on_insert_or_delete;
+ALTER TABLE odoo_mirror.account_move ENABLE ALWAYS TRIGGER revenue_stale_on_update;
+ALTER TABLE odoo_mirror.account_move ENABLE ALWAYS TRIGGER revenue_rollup_on_truncate;
+
+-- Folds the stale dates into the rollup (p_full: rebuilds it from scratch, e.g. after a data-only
+-- restore with --disable-triggers). Holds a SHARE lock on account_move while it runs, so that no write
+-- slips between reading a date and clearing its stale mark: writers wait (briefly), readers do not.
+-- Returns the number of dates refreshed.
+CREATE FUNCTION odoo_mirror.refresh_revenue_rollup(p_full boolean DEFAULT false)
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    refreshed_dates bigint;
+    stale_dates date[];
+BEGIN
+    IF p_full IS NULL THEN
+        RAISE EXCEPTION 'invalid p_full: NULL (true or false)' USING ERRCODE = '22023';
+    END IF;
+    LOCK TABLE odoo_mirror.account_move IN SHARE MODE;
+    IF p_full THEN
+        DELETE FROM odoo_mirror.revenue_daily;
+        DELETE FROM odoo_mirror.revenue_daily_stale;
+        INSERT INTO odoo_mirror.revenue_daily (invoice_date, company_id, move_type, amount_untaxed_signed, move_count)
+        SELECT m.invoice_date, COALESCE(m.company_id, 0), m.move_type,
+               COALESCE(pg_catalog.sum(m.amount_untaxed_signed), 0), pg_catalog.count(*)
+        FROM odoo_mirror.account_move AS m
+        WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND m.invoice_date IS NOT NULL
+        GROUP BY 1, 2, 3;
+        SELECT pg_catalog.count(DISTINCT r.invoice_date) INTO refreshed_dates FROM odoo_mirror.revenue_daily AS r;
+        RETURN refreshed_dates;
+    END IF;
+    SELECT pg_catalog.array_agg(DISTINCT s.invoice_date) INTO stale_dates FROM odoo_mirror.revenue_daily_stale AS s;
+    IF stale_dates IS NULL THEN
+        RETURN 0;
+    END IF;
+    DELETE FROM odoo_mirror.revenue_daily AS r WHERE r.invoice_date = ANY (stale_dates);
+    INSERT INTO odoo_mirror.revenue_daily (invoice_date, company_id, move_type, amount_untaxed_signed, move_count)
+    SELECT m.invoice_date, COALESCE(m.company_id, 0), m.move_type,
+           COALESCE(pg_catalog.sum(m.amount_untaxed_signed), 0), pg_catalog.count(*)
+    FROM odoo_mirror.account_move AS m
+    WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND m.invoice_date = ANY (stale_dates)
+    GROUP BY 1, 2, 3;
+    refreshed_dates := pg_catalog.cardinality(stale_dates);
+    DELETE FROM odoo_mirror.revenue_daily_stale;
+    RETURN refreshed_dates;
+END
+$$;
+COMMENT ON FUNCTION odoo_mirror.refresh_revenue_rollup(boolean) IS
+    'Folds changed invoice dates into odoo_mirror.revenue_daily (schedule it, e.g. with pg_cron); p_full rebuilds it';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- src/rpc.rs:91
 -- odoo_mirror::rpc::get_overdue_tasks
 CREATE  FUNCTION "get_overdue_tasks"(
 	"p_limit" INT DEFAULT 20 /* Option < i32 > */
@@ -881,7 +1037,7 @@ AS 'MODULE_PATHNAME', 'get_overdue_tasks_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/rpc.rs:41
+-- src/rpc.rs:44
 -- odoo_mirror::rpc::get_pending_expenses
 CREATE  FUNCTION "get_pending_expenses"(
 	"p_limit" INT DEFAULT 20 /* Option < i32 > */
@@ -907,7 +1063,7 @@ AS 'MODULE_PATHNAME', 'get_pending_expenses_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/rpc.rs:157
+-- src/rpc.rs:134
 -- odoo_mirror::rpc::get_revenue_trends
 CREATE  FUNCTION "get_revenue_trends"(
 	"p_months" INT DEFAULT 12, /* Option < i32 > */
@@ -929,7 +1085,7 @@ AS 'MODULE_PATHNAME', 'get_revenue_trends_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/verify_checks.rs:46
+-- src/verify_checks.rs:68
 -- odoo_mirror::verify_checks::verify
 CREATE  FUNCTION "verify"() RETURNS TABLE (
 	"check" TEXT,  /* String */
@@ -943,7 +1099,7 @@ AS 'MODULE_PATHNAME', 'verify_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:25
+-- src/lib.rs:27
 -- finalize
 -- odoo_mirror: roles and privileges. Runs last, after every function exists.
 --
@@ -1003,6 +1159,18 @@ BEGIN
     END LOOP;
 END
 $supabase$;
+
+-- Descriptions (PostgREST shows them in its OpenAPI output). The RPCs are SECURITY DEFINER so that the
+-- automation roles need EXECUTE and no table privilege; they take only integers, run fixed queries and
+-- pin search_path to pg_catalog, pg_temp.
+COMMENT ON FUNCTION odoo_mirror.get_pending_expenses(integer) IS
+    'Expense reports awaiting approval, posting or payment, oldest first. p_limit: 1..1000 (default 20). SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.get_overdue_tasks(integer) IS
+    'Open, active tasks past their deadline, most overdue first. p_limit: 1..1000 (default 20). SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.get_revenue_trends(integer, integer) IS
+    'Untaxed revenue per month and company currency, with growth against the previous month. p_months: 1..120 (default 12); p_company_id: optional. SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.verify() IS
+    'Installation and replication health report: one row per check, status ok, warn or fail.';
 
 -- PostgREST caches the schema: tell it to reload.
 NOTIFY pgrst, 'reload schema';

@@ -20,6 +20,14 @@ pub const TABLES: &[&str] = &[
     "project_task_user_rel",
 ];
 
+/// Tables the extension derives from the mirror tables: not replicated, not dumped.
+pub const DERIVED_TABLES: &[&str] = &["revenue_daily", "revenue_daily_stale"];
+
+/// Triggers on account_move that record which invoice dates the revenue rollup must refresh; all
+/// ENABLE ALWAYS so that they fire under a replication apply worker.
+pub const ROLLUP_TRIGGERS: &[&str] =
+    &["revenue_stale_on_insert_or_delete", "revenue_stale_on_update", "revenue_rollup_on_truncate"];
+
 /// Analytics views read by Superset.
 pub const VIEWS: &[&str] = &[
     "v_invoice_summary",
@@ -79,6 +87,7 @@ pub const INDEXES: &[&str] = &[
     "hr_expense_sheet_id_idx",
     "hr_expense_sheet_pending_idx",
     "hr_expense_sheet_employee_idx",
+    "revenue_daily_stale_date_idx",
 ];
 
 /// Superset's role: reads every table and view, executes nothing but the helpers views call.
@@ -113,6 +122,16 @@ mod tests {
     #[test]
     fn tables_match_the_ddl() {
         assert_eq!(created(include_str!("sql/tables.sql"), "CREATE TABLE"), set(TABLES));
+        assert_eq!(created(include_str!("sql/rollups.sql"), "CREATE TABLE"), set(DERIVED_TABLES));
+    }
+
+    #[test]
+    fn rollup_triggers_match_the_ddl_and_are_all_enabled_always() {
+        let ddl = include_str!("sql/rollups.sql");
+        assert_eq!(created(ddl, "CREATE TRIGGER"), set(ROLLUP_TRIGGERS));
+        for trigger in ROLLUP_TRIGGERS {
+            assert!(ddl.contains(&format!("ENABLE ALWAYS TRIGGER {trigger};")), "{trigger} is not ENABLE ALWAYS");
+        }
     }
 
     #[test]
@@ -122,7 +141,8 @@ mod tests {
 
     #[test]
     fn indexes_match_the_ddl_and_there_are_at_least_fifteen() {
-        let indexes = created(include_str!("sql/indexes.sql"), "CREATE INDEX");
+        let mut indexes = created(include_str!("sql/indexes.sql"), "CREATE INDEX");
+        indexes.extend(created(include_str!("sql/rollups.sql"), "CREATE INDEX"));
         assert_eq!(indexes, set(INDEXES));
         assert!(INDEXES.len() >= 15);
     }

@@ -14,6 +14,10 @@ pub enum OdooMirrorError {
     #[error(transparent)]
     InvalidParameter(#[from] ParamError),
 
+    /// A query that always returns a row returned none: the installation is damaged.
+    #[error("odoo_mirror internal query returned no row for {0}")]
+    NoRows(&'static str),
+
     /// A query the extension runs failed inside SPI (a dropped table, a broken view, ...).
     #[error("odoo_mirror internal query failed: {0}")]
     Spi(#[from] pgrx::spi::SpiError),
@@ -23,14 +27,16 @@ impl OdooMirrorError {
     pub fn sqlstate(&self) -> PgSqlErrorCode {
         match self {
             Self::InvalidParameter(_) => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            Self::Spi(_) => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+            Self::Spi(_) | Self::NoRows(_) => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
         }
     }
 
     fn hint(&self) -> Option<String> {
         match self {
             Self::InvalidParameter(error) => Some(error.hint()),
-            Self::Spi(_) => Some("run SELECT * FROM odoo_mirror.verify() to find what is missing".into()),
+            Self::Spi(_) | Self::NoRows(_) => {
+                Some("run SELECT * FROM odoo_mirror.verify() to find what is missing".into())
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Layout, by concern:
 //! - `sql/*.sql`: hand-written DDL (mirror tables, indexes, views, grants), pulled in below;
-//! - `params`, `catalog`, `verify`: pure Rust, unit-tested without a server;
+//! - `params`, `catalog`, `verify`, `trends`: pure Rust, unit-tested without a server;
 //! - `storage`: the SPI layer, the only place that runs SQL;
 //! - `rpc`, `verify_checks`: thin `#[pg_extern]` wrappers;
 //! - `error`: every error, with its SQLSTATE.
@@ -14,6 +14,7 @@ pub mod error;
 pub mod params;
 mod rpc;
 mod storage;
+pub mod trends;
 pub mod verify;
 mod verify_checks;
 
@@ -22,6 +23,7 @@ mod verify_checks;
 extension_sql_file!("sql/tables.sql", name = "tables", bootstrap);
 extension_sql_file!("sql/indexes.sql", name = "indexes", requires = ["tables"]);
 extension_sql_file!("sql/views.sql", name = "views", requires = ["indexes"]);
+extension_sql_file!("sql/rollups.sql", name = "rollups", requires = ["views"]);
 extension_sql_file!("sql/grants.sql", name = "grants", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]

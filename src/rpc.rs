@@ -16,10 +16,13 @@ use pgrx::pg_sys::panic::ErrorReport;
 use crate::error::OdooMirrorError;
 use crate::params::{P_COMPANY_ID, P_LIMIT, P_MONTHS};
 use crate::storage;
+use crate::trends::{self, Month, Totals};
+use crate::spi_row;
 
 const PENDING_EXPENSES_SQL: &str = include_str!("queries/pending_expenses.sql");
 const OVERDUE_TASKS_SQL: &str = include_str!("queries/overdue_tasks.sql");
 const REVENUE_TRENDS_SQL: &str = include_str!("queries/revenue_trends.sql");
+const REVENUE_SCOPE_SQL: &str = include_str!("queries/revenue_scope.sql");
 
 type PendingExpenseRow = (
     Option<i32>,
@@ -65,21 +68,7 @@ fn get_pending_expenses(
 > {
     let limit = P_LIMIT.require(p_limit).map_err(OdooMirrorError::from)?;
     let rows: Vec<PendingExpenseRow> = storage::select_rows(PENDING_EXPENSES_SQL, &[limit.into()], |row| {
-        Ok((
-            row.get(1)?,
-            row.get(2)?,
-            row.get(3)?,
-            row.get(4)?,
-            row.get(5)?,
-            row.get(6)?,
-            row.get(7)?,
-            row.get(8)?,
-            row.get(9)?,
-            row.get(10)?,
-            row.get(11)?,
-            row.get(12)?,
-            row.get(13)?,
-        ))
+        Ok(spi_row!(row; 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13))
     })?;
     Ok(TableIterator::new(rows))
 }
@@ -124,19 +113,7 @@ fn get_overdue_tasks(
 > {
     let limit = P_LIMIT.require(p_limit).map_err(OdooMirrorError::from)?;
     let rows: Vec<OverdueTaskRow> = storage::select_rows(OVERDUE_TASKS_SQL, &[limit.into()], |row| {
-        Ok((
-            row.get(1)?,
-            row.get(2)?,
-            row.get(3)?,
-            row.get(4)?,
-            row.get(5)?,
-            row.get(6)?,
-            row.get(7)?,
-            row.get(8)?,
-            row.get(9)?,
-            row.get(10)?,
-            row.get(11)?,
-        ))
+        Ok(spi_row!(row; 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))
     })?;
     Ok(TableIterator::new(rows))
 }
@@ -177,18 +154,57 @@ fn get_revenue_trends(
 > {
     let months = P_MONTHS.require(p_months).map_err(OdooMirrorError::from)?;
     let company_id = P_COMPANY_ID.optional(p_company_id).map_err(OdooMirrorError::from)?;
-    let rows: Vec<RevenueTrendRow> =
-        storage::select_rows(REVENUE_TRENDS_SQL, &[months.into(), company_id.into()], |row| {
+    Ok(TableIterator::new(revenue_trends(months, company_id)?))
+}
+
+/// 0.00, with the scale of the other amounts (a bare 0 would render as `0` next to `12.50`).
+fn zero_money() -> AnyNumeric {
+    AnyNumeric::try_from("0.00").unwrap_or_default()
+}
+
+fn revenue_trends(months: i32, company_id: Option<i32>) -> Result<Vec<RevenueTrendRow>, OdooMirrorError> {
+    let scope = storage::select_rows(REVENUE_SCOPE_SQL, &[company_id.into()], |row| {
+        Ok((row.get::<Date>(1)?, row.get::<Vec<Option<String>>>(2)?))
+    })?;
+    let (this_month, currencies) = match scope.into_iter().next() {
+        Some((Some(this_month), currencies)) => (this_month, currencies.unwrap_or_default()),
+        _ => return Err(OdooMirrorError::NoRows("the current month")),
+    };
+    // One month more than asked for, so that the first month has a growth figure.
+    let found = storage::select_rows(REVENUE_TRENDS_SQL, &[months.into(), company_id.into()], |row| {
+        let month = row.get::<Date>(1)?.map(|date| Month::new(date.year(), date.month()));
+        let totals = Totals {
+            invoiced: row.get::<AnyNumeric>(3)?.unwrap_or_default(),
+            refunded: row.get::<AnyNumeric>(4)?.unwrap_or_default(),
+            net: row.get::<AnyNumeric>(5)?.unwrap_or_default(),
+            net_value: row.get::<f64>(6)?.unwrap_or(0.0),
+            invoice_count: row.get::<i64>(7)?.unwrap_or(0),
+            refund_count: row.get::<i64>(8)?.unwrap_or(0),
+        };
+        Ok(month.map(|month| (month, row.get::<String>(2), totals)))
+    })?;
+    let found = found
+        .into_iter()
+        .flatten()
+        .map(|(month, currency, totals)| currency.map(|currency| (month, currency, totals)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let last = Month::new(this_month.year(), this_month.month());
+    let series = trends::monthly_series(last, months.unsigned_abs(), &currencies, found, zero_money);
+    series
+        .into_iter()
+        .map(|row| {
+            let month = Date::new(row.month.year, row.month.month, 1)
+                .map_err(|_| OdooMirrorError::NoRows("a valid month"))?;
             Ok((
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-                row.get(8)?,
+                Some(month),
+                row.currency,
+                Some(row.totals.invoiced),
+                Some(row.totals.refunded),
+                Some(row.totals.net),
+                Some(row.totals.invoice_count),
+                Some(row.totals.refund_count),
+                row.growth_pct,
             ))
-        })?;
-    Ok(TableIterator::new(rows))
+        })
+        .collect()
 }

@@ -8,6 +8,14 @@ use pgrx::prelude::*;
 
 use crate::error::OdooMirrorError;
 
+/// The columns of an SPI row as a tuple, by 1-based ordinal: `spi_row!(row; 1, 2, 3)`.
+#[macro_export]
+macro_rules! spi_row {
+    ($row:expr; $($ordinal:literal),+ $(,)?) => {
+        ( $( $row.get($ordinal)? ),+ )
+    };
+}
+
 /// Runs a read-only query and maps each row.
 pub fn select_rows<T>(
     query: &str,

@@ -60,6 +60,36 @@ pub fn index_check(index: &str, valid: Option<bool>) -> Check {
     }
 }
 
+/// The revenue rollup: dates that disagree with account_move fail (only a disabled trigger or a
+/// data-only restore can cause it); stale dates are exact but slower, and worth a warning once they
+/// have waited a day, since that means no scheduler runs the refresh.
+pub fn rollup_check(name: &str, mismatched_dates: i64, stale_dates: i64, oldest_stale_hours: i64) -> Check {
+    if mismatched_dates > 0 {
+        return Check::new(
+            name,
+            Status::Fail,
+            format!(
+                "{mismatched_dates} date(s) disagree with account_move: run SELECT odoo_mirror.refresh_revenue_rollup(true)"
+            ),
+        );
+    }
+    match stale_dates {
+        0 => Check::new(name, Status::Ok, "in step with account_move"),
+        _ if oldest_stale_hours >= 24 => Check::new(
+            name,
+            Status::Warn,
+            format!(
+                "{stale_dates} changed date(s), the oldest {oldest_stale_hours} h ago: schedule SELECT odoo_mirror.refresh_revenue_rollup()"
+            ),
+        ),
+        _ => Check::new(
+            name,
+            Status::Ok,
+            format!("{stale_dates} changed date(s) read from account_move until the next refresh"),
+        ),
+    }
+}
+
 /// A check that passes when a list of offending objects is empty.
 pub fn none_allowed(name: &str, status_if_any: Status, offenders: &[String], ok_detail: &str, problem: &str) -> Check {
     if offenders.is_empty() {
@@ -99,6 +129,16 @@ mod tests {
         let bad = none_allowed("grants anon", Status::Fail, &offenders, "no access", "can read");
         assert_eq!(bad.status, Status::Fail);
         assert_eq!(bad.detail, "can read: a, b");
+    }
+
+    #[test]
+    fn rollup_disagreement_fails_and_long_staleness_warns() {
+        assert_eq!(rollup_check("r", 2, 0, 0).status, Status::Fail);
+        assert_eq!(rollup_check("r", 0, 0, 0).status, Status::Ok);
+        assert_eq!(rollup_check("r", 0, 30, 3).status, Status::Ok);
+        let stale = rollup_check("r", 0, 30, 48);
+        assert_eq!(stale.status, Status::Warn);
+        assert!(stale.detail.contains("refresh_revenue_rollup()"), "{}", stale.detail);
     }
 
     #[test]

@@ -10,8 +10,8 @@ use crate::catalog::{self, Rpc};
 use pgrx::pg_sys::panic::ErrorReport;
 
 use crate::error::OdooMirrorError;
-use crate::storage::{select_names, select_value};
-use crate::verify::{index_check, none_allowed, rows, table_check, Check, Status};
+use crate::storage::{select_names, select_rows, select_value};
+use crate::verify::{index_check, none_allowed, rollup_check, rows, table_check, Check, Status};
 
 const RELATIONS_WITHOUT_SELECT: &str = "\
     SELECT c.relname::text FROM pg_catalog.pg_class AS c \
@@ -42,6 +42,28 @@ const FUNCTIONS_WITHOUT_SEARCH_PATH: &str = "\
     JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace \
     WHERE n.nspname = 'odoo_mirror' AND NOT EXISTS ( \
         SELECT FROM pg_catalog.unnest(p.proconfig) AS setting WHERE setting LIKE 'search_path=%') ORDER BY 1";
+
+/// Clean (not stale) invoice dates on which the rollup and account_move disagree.
+const ROLLUP_MISMATCHES: &str = "\
+    WITH direct AS ( \
+        SELECT m.invoice_date, COALESCE(m.company_id, 0) AS company_id, m.move_type::text AS move_type, \
+               COALESCE(pg_catalog.sum(m.amount_untaxed_signed), 0) AS amount, pg_catalog.count(*) AS moves \
+        FROM odoo_mirror.account_move AS m \
+        WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND m.invoice_date IS NOT NULL \
+        GROUP BY 1, 2, 3), \
+    rollup AS ( \
+        SELECT r.invoice_date, r.company_id, r.move_type::text AS move_type, r.amount_untaxed_signed AS amount, \
+               r.move_count AS moves \
+        FROM odoo_mirror.revenue_daily AS r), \
+    differences AS ((TABLE direct EXCEPT TABLE rollup) UNION ALL (TABLE rollup EXCEPT TABLE direct)) \
+    SELECT pg_catalog.count(DISTINCT d.invoice_date) FROM differences AS d \
+    WHERE NOT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s WHERE s.invoice_date = d.invoice_date)";
+
+/// Stale dates and how long the oldest has waited for a refresh.
+const ROLLUP_STALENESS: &str = "\
+    SELECT pg_catalog.count(DISTINCT s.invoice_date), \
+           COALESCE(pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - pg_catalog.min(s.changed_at)) / 3600), 0)::bigint \
+    FROM odoo_mirror.revenue_daily_stale AS s";
 
 #[pg_extern(stable)]
 #[search_path(pg_catalog, pg_temp)]
@@ -76,6 +98,7 @@ fn run_checks() -> Result<Vec<Check>, OdooMirrorError> {
         )?;
         checks.push(index_check(index, valid));
     }
+    checks.extend(rollup_checks()?);
     checks.extend(grant_checks()?);
     Ok(checks)
 }
@@ -149,6 +172,44 @@ fn check_rpc(rpc: &Rpc) -> Result<Check, OdooMirrorError> {
             Check::new(name, Status::Ok, format!("callable (probe call returned {})", rows(probe_rows)))
         }
     })
+}
+
+fn rollup_checks() -> Result<Vec<Check>, OdooMirrorError> {
+    let mut checks = Vec::new();
+    let trigger_names: Vec<String> = catalog::ROLLUP_TRIGGERS.iter().map(|name| name.to_string()).collect();
+    let enabled_always = select_names(
+        "SELECT t.tgname::text FROM pg_catalog.pg_trigger AS t \
+         JOIN pg_catalog.pg_class AS c ON c.oid = t.tgrelid \
+         JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace \
+         WHERE n.nspname = 'odoo_mirror' AND c.relname = 'account_move' AND t.tgname = ANY ($1) \
+           AND t.tgenabled = 'A' ORDER BY 1",
+        &[trigger_names.clone().into()],
+    )?;
+    let not_firing: Vec<String> =
+        trigger_names.into_iter().filter(|name| !enabled_always.contains(name)).collect();
+    checks.push(none_allowed(
+        "triggers revenue rollup",
+        Status::Fail,
+        &not_firing,
+        "fire on every change, replication included (ENABLE ALWAYS)",
+        "missing, disabled or not ENABLE ALWAYS",
+    ));
+
+    let name = "rollup revenue_daily";
+    let readable = relation_readable("revenue_daily")? == Some(true)
+        && relation_readable("revenue_daily_stale")? == Some(true);
+    if !readable {
+        checks.push(Check::new(name, Status::Fail, "missing, or the current user cannot read it"));
+        return Ok(checks);
+    }
+    let mismatches = select_value::<i64>(ROLLUP_MISMATCHES, &[])?.unwrap_or(0);
+    let staleness = select_rows(ROLLUP_STALENESS, &[], |row| Ok((row.get::<i64>(1)?, row.get::<i64>(2)?)))?;
+    let (stale_dates, oldest_hours) = staleness
+        .first()
+        .map(|(dates, hours)| (dates.unwrap_or(0), hours.unwrap_or(0)))
+        .unwrap_or((0, 0));
+    checks.push(rollup_check(name, mismatches, stale_dates, oldest_hours));
+    Ok(checks)
 }
 
 fn role_exists(role: &str) -> Result<bool, OdooMirrorError> {

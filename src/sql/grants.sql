@@ -57,5 +57,17 @@ BEGIN
 END
 $supabase$;
 
+-- Descriptions (PostgREST shows them in its OpenAPI output). The RPCs are SECURITY DEFINER so that the
+-- automation roles need EXECUTE and no table privilege; they take only integers, run fixed queries and
+-- pin search_path to pg_catalog, pg_temp.
+COMMENT ON FUNCTION odoo_mirror.get_pending_expenses(integer) IS
+    'Expense reports awaiting approval, posting or payment, oldest first. p_limit: 1..1000 (default 20). SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.get_overdue_tasks(integer) IS
+    'Open, active tasks past their deadline, most overdue first. p_limit: 1..1000 (default 20). SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.get_revenue_trends(integer, integer) IS
+    'Untaxed revenue per month and company currency, with growth against the previous month. p_months: 1..120 (default 12); p_company_id: optional. SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.verify() IS
+    'Installation and replication health report: one row per check, status ok, warn or fail.';
+
 -- PostgREST caches the schema: tell it to reload.
 NOTIFY pgrst, 'reload schema';

@@ -12,9 +12,11 @@ CREATE INDEX account_move_date_idx ON odoo_mirror.account_move (date);
 CREATE INDEX account_move_invoice_date_idx ON odoo_mirror.account_move (invoice_date);
 -- Filters by document type and status (v_invoice_summary, v_revenue_by_partner).
 CREATE INDEX account_move_move_type_state_idx ON odoo_mirror.account_move (move_type, state);
--- get_revenue_trends: a range scan over posted customer invoices and refunds by month, index-only.
-CREATE INDEX account_move_revenue_idx ON odoo_mirror.account_move (invoice_date)
-    INCLUDE (move_type, amount_untaxed_signed, company_id)
+-- get_revenue_trends (for invoice dates changed since the last rollup refresh) and
+-- refresh_revenue_rollup(): posted customer invoices and refunds by date, index-only, in the order
+-- they are grouped by.
+CREATE INDEX account_move_revenue_idx ON odoo_mirror.account_move (invoice_date, company_id, move_type)
+    INCLUDE (amount_untaxed_signed)
     WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund');
 -- Overdue receivables: posted, not (fully) paid, by due date (v_invoice_summary is_overdue filters).
 CREATE INDEX account_move_open_due_idx ON odoo_mirror.account_move (invoice_date_due)

@@ -39,6 +39,10 @@ fn run(scale: u32, keep: bool) -> Result<()> {
         println!("  {table:<24} {rows:>9} rows");
     }
 
+    // What a scheduler (pg_cron) does every few minutes: fold changed invoice dates into the rollup.
+    let refreshed = cluster.sql(DATABASE, "SELECT odoo_mirror.refresh_revenue_rollup()")?;
+    println!("Revenue rollup refreshed: {refreshed} invoice dates");
+
     show(&cluster, "DBA: verification report", "SELECT * FROM odoo_mirror.verify()")?;
     show(
         &cluster,

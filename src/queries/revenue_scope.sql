@@ -1,0 +1,9 @@
+-- get_revenue_trends: the current month, and the currencies of the companies in scope ($1 = optional
+-- company id), so that a series exists for each even in months without revenue.
+SELECT pg_catalog.date_trunc('month', CURRENT_DATE)::date AS this_month,
+       ARRAY(
+           SELECT DISTINCT company_currency.name::text
+           FROM odoo_mirror.res_company AS company
+           LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id
+           WHERE $1::integer IS NULL OR company.id = $1::integer
+       ) AS currencies

@@ -14,6 +14,10 @@ pub enum OdooMirrorError {
     #[error(transparent)]
     InvalidParameter(#[from] ParamError),
 
+    /// A trigger could not read the row it fired for.
+    #[error("odoo_mirror trigger could not read the row: {0}")]
+    Trigger(String),
+
     /// A query that always returns a row returned none: the installation is damaged.
     #[error("odoo_mirror internal query returned no row for {0}")]
     NoRows(&'static str),
@@ -27,14 +31,14 @@ impl OdooMirrorError {
     pub fn sqlstate(&self) -> PgSqlErrorCode {
         match self {
             Self::InvalidParameter(_) => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            Self::Spi(_) | Self::NoRows(_) => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+            Self::Spi(_) | Self::NoRows(_) | Self::Trigger(_) => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
         }
     }
 
     fn hint(&self) -> Option<String> {
         match self {
             Self::InvalidParameter(error) => Some(error.hint()),
-            Self::Spi(_) | Self::NoRows(_) => {
+            Self::Spi(_) | Self::NoRows(_) | Self::Trigger(_) => {
                 Some("run SELECT * FROM odoo_mirror.verify() to find what is missing".into())
             }
         }

@@ -2,9 +2,9 @@
 //!
 //! Layout, by concern:
 //! - `sql/*.sql`: hand-written DDL (mirror tables, indexes, views, grants), pulled in below;
-//! - `params`, `catalog`, `verify`, `trends`: pure Rust, unit-tested without a server;
+//! - `params`, `catalog`, `verify`, `trends`, `rollup_marks`: pure Rust, unit-tested without a server;
 //! - `storage`: the SPI layer, the only place that runs SQL;
-//! - `rpc`, `verify_checks`: thin `#[pg_extern]` wrappers;
+//! - `rpc`, `verify_checks`, `rollup_trigger`: thin `#[pg_extern]`/`#[pg_trigger]` wrappers;
 //! - `error`: every error, with its SQLSTATE.
 
 use pgrx::prelude::*;
@@ -12,6 +12,8 @@ use pgrx::prelude::*;
 pub mod catalog;
 pub mod error;
 pub mod params;
+pub mod rollup_marks;
+mod rollup_trigger;
 mod rpc;
 mod storage;
 pub mod trends;

@@ -5,6 +5,7 @@
 use pgrx::datum::DatumWithOid;
 use pgrx::spi::{SpiHeapTupleData, SpiResult};
 use pgrx::prelude::*;
+use pgrx::PgOid;
 
 use crate::error::OdooMirrorError;
 
@@ -50,4 +51,46 @@ pub fn select_value<T: FromDatum + IntoDatum>(
 pub fn select_names(query: &str, args: &[DatumWithOid<'_>]) -> Result<Vec<String>, OdooMirrorError> {
     let names = select_rows(query, args, |row| row.get::<String>(1))?;
     Ok(names.into_iter().flatten().collect())
+}
+
+thread_local! {
+    /// The statements the rollup trigger runs, prepared once per backend.
+    static MARK_DATE: std::cell::OnceCell<pgrx::spi::OwnedPreparedStatement> = const { std::cell::OnceCell::new() };
+    static MARK_UNKNOWN: std::cell::OnceCell<pgrx::spi::OwnedPreparedStatement> = const { std::cell::OnceCell::new() };
+}
+
+const MARK_DATE_SQL: &str = "INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date) SELECT $1 \
+     WHERE NOT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s WHERE s.invoice_date = $1)";
+const MARK_UNKNOWN_SQL: &str = "INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date) SELECT NULL \
+     WHERE NOT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s WHERE s.invoice_date IS NULL)";
+
+/// Records that revenue on `date` (days since 2000-01-01; None: an unknown date) changed.
+pub fn mark_revenue_stale(date: Option<i32>) -> Result<(), OdooMirrorError> {
+    Spi::connect_mut(|client| {
+        match date {
+            Some(days) => {
+                let date = pgrx::datum::Date::saturating_from_raw(days);
+                MARK_DATE.with(|cell| -> Result<(), OdooMirrorError> {
+                    if cell.get().is_none() {
+                        let prepared = client.prepare_mut(MARK_DATE_SQL, &[PgOid::from(pg_sys::DATEOID)])?.keep();
+                        let _ = cell.set(prepared);
+                    }
+                    if let Some(statement) = cell.get() {
+                        client.update(statement, None, &[date.into()])?;
+                    }
+                    Ok(())
+                })
+            }
+            None => MARK_UNKNOWN.with(|cell| -> Result<(), OdooMirrorError> {
+                if cell.get().is_none() {
+                    let prepared = client.prepare_mut(MARK_UNKNOWN_SQL, &[])?.keep();
+                    let _ = cell.set(prepared);
+                }
+                if let Some(statement) = cell.get() {
+                    client.update(statement, None, &[])?;
+                }
+                Ok(())
+            }),
+        }
+    })
 }

@@ -57,11 +57,12 @@ const ROLLUP_MISMATCHES: &str = "\
         FROM odoo_mirror.revenue_daily AS r), \
     differences AS ((TABLE direct EXCEPT TABLE rollup) UNION ALL (TABLE rollup EXCEPT TABLE direct)) \
     SELECT pg_catalog.count(DISTINCT d.invoice_date) FROM differences AS d \
-    WHERE NOT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s WHERE s.invoice_date = d.invoice_date)";
+    WHERE NOT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s \
+                      WHERE s.invoice_date = d.invoice_date OR s.invoice_date IS NULL)";
 
 /// Stale dates and how long the oldest has waited for a refresh.
 const ROLLUP_STALENESS: &str = "\
-    SELECT pg_catalog.count(DISTINCT s.invoice_date), \
+    SELECT pg_catalog.count(DISTINCT COALESCE(s.invoice_date, 'infinity')), \
            COALESCE(pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - pg_catalog.min(s.changed_at)) / 3600), 0)::bigint \
     FROM odoo_mirror.revenue_daily_stale AS s";
 

@@ -54,6 +54,15 @@ INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date, changed_at) VALUES (c
 SELECT "check", status, detail FROM odoo_mirror.verify() WHERE "check" = 'rollup revenue_daily';
 SELECT odoo_mirror.refresh_revenue_rollup() AS refreshed_dates;
 
+-- A change whose date the trigger could not read (recorded as a NULL date) makes every date stale:
+-- revenue stays exact, and the next refresh rebuilds the whole rollup.
+DELETE FROM odoo_mirror.revenue_daily WHERE company_id = 0;
+INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date) VALUES (NULL);
+SELECT * FROM trends_vs_direct;
+SELECT "check", status, detail FROM odoo_mirror.verify() WHERE "check" = 'rollup revenue_daily';
+SELECT odoo_mirror.refresh_revenue_rollup() AS refreshed_dates;
+SELECT * FROM trends_vs_direct;
+
 -- A disabled trigger fails verify().
 ALTER TABLE odoo_mirror.account_move DISABLE TRIGGER revenue_stale_on_update;
 SELECT "check", status, detail FROM odoo_mirror.verify() WHERE "check" = 'triggers revenue rollup';

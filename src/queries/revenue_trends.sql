@@ -12,7 +12,12 @@ WITH stale AS MATERIALIZED (
     WHERE s.invoice_date >= (pg_catalog.date_trunc('month', CURRENT_DATE) - pg_catalog.make_interval(months => $1))::date
       AND s.invoice_date < (pg_catalog.date_trunc('month', CURRENT_DATE) + interval '1 month')::date
 ),
+-- A change whose date is unknown makes every date stale.
+all_stale AS MATERIALIZED (
+    SELECT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s WHERE s.invoice_date IS NULL) AS yes
+),
 per_day AS (
+    -- Clean dates, from the rollup.
     SELECT r.invoice_date, r.company_id, r.move_type::text AS move_type,
            r.amount_untaxed_signed AS amount, r.move_count AS moves
     FROM odoo_mirror.revenue_daily AS r
@@ -20,7 +25,9 @@ per_day AS (
       AND r.invoice_date < (pg_catalog.date_trunc('month', CURRENT_DATE) + interval '1 month')::date
       AND ($2::integer IS NULL OR r.company_id = $2::integer)
       AND NOT EXISTS (SELECT FROM stale WHERE stale.invoice_date = r.invoice_date)
+      AND NOT (SELECT yes FROM all_stale)
     UNION ALL
+    -- Stale dates, from account_move.
     SELECT m.invoice_date, COALESCE(m.company_id, 0), m.move_type::text,
            COALESCE(pg_catalog.sum(m.amount_untaxed_signed), 0), pg_catalog.count(*)
     FROM odoo_mirror.account_move AS m
@@ -29,6 +36,18 @@ per_day AS (
       AND m.invoice_date < (pg_catalog.date_trunc('month', CURRENT_DATE) + interval '1 month')::date
       AND m.invoice_date IN (SELECT stale.invoice_date FROM stale)
       AND ($2::integer IS NULL OR m.company_id = $2::integer)
+      AND NOT (SELECT yes FROM all_stale)
+    GROUP BY 1, 2, 3
+    UNION ALL
+    -- Every date, from account_move, when a change's date is unknown (a one-time filter otherwise).
+    SELECT m.invoice_date, COALESCE(m.company_id, 0), m.move_type::text,
+           COALESCE(pg_catalog.sum(m.amount_untaxed_signed), 0), pg_catalog.count(*)
+    FROM odoo_mirror.account_move AS m
+    WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+      AND m.invoice_date >= (pg_catalog.date_trunc('month', CURRENT_DATE) - pg_catalog.make_interval(months => $1))::date
+      AND m.invoice_date < (pg_catalog.date_trunc('month', CURRENT_DATE) + interval '1 month')::date
+      AND ($2::integer IS NULL OR m.company_id = $2::integer)
+      AND (SELECT yes FROM all_stale)
     GROUP BY 1, 2, 3
 ),
 per_month AS (

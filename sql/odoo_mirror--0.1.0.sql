@@ -7,7 +7,7 @@ The ordering of items is not stable, it is driven by a dependency graph.
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:25
+-- src/lib.rs:35
 -- bootstrap
 -- odoo_mirror: mirror tables.
 --
@@ -513,7 +513,7 @@ SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.project_task_user_rel', 
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:26
+-- src/lib.rs:36
 -- requires:
 --   tables
 
@@ -579,9 +579,95 @@ CREATE INDEX hr_expense_sheet_employee_idx ON odoo_mirror.hr_expense_sheet (empl
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:27
+-- src/rpc.rs:93
+-- odoo_mirror::rpc::get_overdue_tasks
+CREATE  FUNCTION "get_overdue_tasks"(
+	"p_limit" INT DEFAULT 20 /* Option < i32 > */
+) RETURNS TABLE (
+	"task_id" INT,  /* Option < i32 > */
+	"task_name" TEXT,  /* Option < String > */
+	"project_id" INT,  /* Option < i32 > */
+	"project_name" TEXT,  /* Option < String > */
+	"stage_name" TEXT,  /* Option < String > */
+	"state" TEXT,  /* Option < String > */
+	"assignees" TEXT[],  /* :: std :: option :: Option < Vec < String > > */
+	"deadline" timestamp,  /* Option < Timestamp > */
+	"days_overdue" INT,  /* Option < i32 > */
+	"priority" TEXT,  /* Option < String > */
+	"priority_label" TEXT  /* Option < String > */
+)
+STABLE SECURITY DEFINER PARALLEL SAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'get_overdue_tasks_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- src/rpc.rs:46
+-- odoo_mirror::rpc::get_pending_expenses
+CREATE  FUNCTION "get_pending_expenses"(
+	"p_limit" INT DEFAULT 20 /* Option < i32 > */
+) RETURNS TABLE (
+	"sheet_id" INT,  /* Option < i32 > */
+	"sheet_name" TEXT,  /* Option < String > */
+	"employee_id" INT,  /* Option < i32 > */
+	"employee_name" TEXT,  /* Option < String > */
+	"state" TEXT,  /* Option < String > */
+	"awaiting" TEXT,  /* Option < String > */
+	"total_amount" NUMERIC,  /* Option < AnyNumeric > */
+	"currency" TEXT,  /* Option < String > */
+	"submitted_at" timestamp,  /* Option < Timestamp > */
+	"approved_at" timestamp,  /* Option < Timestamp > */
+	"days_pending" INT,  /* Option < i32 > */
+	"line_count" bigint,  /* Option < i64 > */
+	"payment_state" TEXT  /* Option < String > */
+)
+STABLE SECURITY DEFINER PARALLEL SAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'get_pending_expenses_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- src/rpc.rs:136
+-- odoo_mirror::rpc::get_revenue_trends
+CREATE  FUNCTION "get_revenue_trends"(
+	"p_months" INT DEFAULT 12, /* Option < i32 > */
+	"p_company_id" INT DEFAULT NULL /* Option < i32 > */
+) RETURNS TABLE (
+	"month" date,  /* Option < Date > */
+	"currency" TEXT,  /* Option < String > */
+	"invoiced" NUMERIC,  /* Option < AnyNumeric > */
+	"refunded" NUMERIC,  /* Option < AnyNumeric > */
+	"net_revenue" NUMERIC,  /* Option < AnyNumeric > */
+	"invoice_count" bigint,  /* Option < i64 > */
+	"refund_count" bigint,  /* Option < i64 > */
+	"growth_pct" double precision  /* Option < f64 > */
+)
+STABLE SECURITY DEFINER PARALLEL SAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'get_revenue_trends_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- src/lib.rs:29
+-- odoo_mirror::translated_text
+CREATE  FUNCTION "translated_text"(
+	"p_value" jsonb, /* pgrx :: JsonB */
+	"p_lang" TEXT DEFAULT 'en_US' /* & str */
+) RETURNS TEXT /* Option < String > */
+IMMUTABLE STRICT PARALLEL SAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'translated_text_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- src/lib.rs:37
 -- requires:
 --   indexes
+--   translated_text
 
 -- odoo_mirror: analytics views for Superset.
 --
@@ -590,24 +676,6 @@ CREATE INDEX hr_expense_sheet_employee_idx ON odoo_mirror.hr_expense_sheet (empl
 -- Amounts named *_signed are in the company currency and signed as Odoo signs them: customer invoices and
 -- vendor refunds positive, customer refunds and vendor bills negative. Other amounts are in the document
 -- currency and never negative.
-
--- Odoo stores translated names as jsonb {"en_US": "Done", "fr_FR": "Fait"}. Read them as Odoo does: the
--- requested language, then en_US, then any translation there is.
-CREATE FUNCTION odoo_mirror.translated_text(p_value jsonb, p_lang text DEFAULT 'en_US')
-RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE pg_catalog.jsonb_typeof(p_value)
-        WHEN 'object' THEN COALESCE(
-            p_value ->> p_lang,
-            p_value ->> 'en_US',
-            (SELECT t.value FROM pg_catalog.jsonb_each_text(p_value) AS t WHERE t.value IS NOT NULL ORDER BY t.key LIMIT 1))
-        WHEN 'string' THEN p_value #>> '{}'
-    END
-$$;
-COMMENT ON FUNCTION odoo_mirror.translated_text(jsonb, text) IS
-    'Text of an Odoo translated (jsonb) field: p_lang, else en_US, else the first translation';
 
 -- One row per invoice, refund or receipt (journal entries of type ''entry'' are left out).
 CREATE VIEW odoo_mirror.v_invoice_summary AS
@@ -859,7 +927,7 @@ COMMENT ON VIEW odoo_mirror.v_expense_by_employee IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:28
+-- src/lib.rs:38
 -- requires:
 --   views
 
@@ -998,78 +1066,6 @@ COMMENT ON FUNCTION odoo_mirror.refresh_revenue_rollup(boolean) IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/rpc.rs:91
--- odoo_mirror::rpc::get_overdue_tasks
-CREATE  FUNCTION "get_overdue_tasks"(
-	"p_limit" INT DEFAULT 20 /* Option < i32 > */
-) RETURNS TABLE (
-	"task_id" INT,  /* Option < i32 > */
-	"task_name" TEXT,  /* Option < String > */
-	"project_id" INT,  /* Option < i32 > */
-	"project_name" TEXT,  /* Option < String > */
-	"stage_name" TEXT,  /* Option < String > */
-	"state" TEXT,  /* Option < String > */
-	"assignees" TEXT[],  /* :: std :: option :: Option < Vec < String > > */
-	"deadline" timestamp,  /* Option < Timestamp > */
-	"days_overdue" INT,  /* Option < i32 > */
-	"priority" TEXT,  /* Option < String > */
-	"priority_label" TEXT  /* Option < String > */
-)
-STABLE SECURITY DEFINER PARALLEL SAFE
-SET search_path TO pg_catalog, pg_temp
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'get_overdue_tasks_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- src/rpc.rs:44
--- odoo_mirror::rpc::get_pending_expenses
-CREATE  FUNCTION "get_pending_expenses"(
-	"p_limit" INT DEFAULT 20 /* Option < i32 > */
-) RETURNS TABLE (
-	"sheet_id" INT,  /* Option < i32 > */
-	"sheet_name" TEXT,  /* Option < String > */
-	"employee_id" INT,  /* Option < i32 > */
-	"employee_name" TEXT,  /* Option < String > */
-	"state" TEXT,  /* Option < String > */
-	"awaiting" TEXT,  /* Option < String > */
-	"total_amount" NUMERIC,  /* Option < AnyNumeric > */
-	"currency" TEXT,  /* Option < String > */
-	"submitted_at" timestamp,  /* Option < Timestamp > */
-	"approved_at" timestamp,  /* Option < Timestamp > */
-	"days_pending" INT,  /* Option < i32 > */
-	"line_count" bigint,  /* Option < i64 > */
-	"payment_state" TEXT  /* Option < String > */
-)
-STABLE SECURITY DEFINER PARALLEL SAFE
-SET search_path TO pg_catalog, pg_temp
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'get_pending_expenses_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- src/rpc.rs:134
--- odoo_mirror::rpc::get_revenue_trends
-CREATE  FUNCTION "get_revenue_trends"(
-	"p_months" INT DEFAULT 12, /* Option < i32 > */
-	"p_company_id" INT DEFAULT NULL /* Option < i32 > */
-) RETURNS TABLE (
-	"month" date,  /* Option < Date > */
-	"currency" TEXT,  /* Option < String > */
-	"invoiced" NUMERIC,  /* Option < AnyNumeric > */
-	"refunded" NUMERIC,  /* Option < AnyNumeric > */
-	"net_revenue" NUMERIC,  /* Option < AnyNumeric > */
-	"invoice_count" bigint,  /* Option < i64 > */
-	"refund_count" bigint,  /* Option < i64 > */
-	"growth_pct" double precision  /* Option < f64 > */
-)
-STABLE SECURITY DEFINER PARALLEL SAFE
-SET search_path TO pg_catalog, pg_temp
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'get_revenue_trends_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
 -- src/verify_checks.rs:69
 -- odoo_mirror::verify_checks::verify
 CREATE  FUNCTION "verify"() RETURNS TABLE (
@@ -1090,7 +1086,7 @@ AS 'MODULE_PATHNAME', 'verify_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:29
+-- src/lib.rs:39
 -- finalize
 -- odoo_mirror: roles and privileges. Runs last, after every function exists.
 --
@@ -1160,8 +1156,20 @@ COMMENT ON FUNCTION odoo_mirror.get_overdue_tasks(integer) IS
     'Open, active tasks past their deadline, most overdue first. p_limit: 1..1000 (default 20). SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.get_revenue_trends(integer, integer) IS
     'Untaxed revenue per month and company currency, with growth against the previous month. p_months: 1..120 (default 12); p_company_id: optional. SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.translated_text(jsonb, text) IS
+    'Text of an Odoo translated (jsonb) field: p_lang, else en_US, else the first translation';
 COMMENT ON FUNCTION odoo_mirror.verify() IS
     'Installation and replication health report: one row per check, status ok, warn or fail.';
+
+-- The RPCs keep their statements prepared per backend. Their generic plans are the index scans they
+-- are written for, while the planner would otherwise keep re-planning them (a LIMIT $1 makes the
+-- generic plan look costlier than it is), which costs more than running them.
+ALTER FUNCTION odoo_mirror.get_pending_expenses(integer) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION odoo_mirror.get_overdue_tasks(integer) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION odoo_mirror.get_revenue_trends(integer, integer) SET plan_cache_mode = force_generic_plan;
+-- Revenue trends read a few thousand rows once the rollup is refreshed: starting parallel workers
+-- would cost more than the query (and the planner cannot know the rollup is fresh).
+ALTER FUNCTION odoo_mirror.get_revenue_trends(integer, integer) SET max_parallel_workers_per_gather = 0;
 
 -- PostgREST caches the schema: tell it to reload.
 NOTIFY pgrst, 'reload schema';

@@ -2,7 +2,7 @@
 //!
 //! Layout, by concern:
 //! - `sql/*.sql`: hand-written DDL (mirror tables, indexes, views, grants), pulled in below;
-//! - `params`, `catalog`, `verify`, `trends`, `rollup_marks`: pure Rust, unit-tested without a server;
+//! - `params`, `catalog`, `verify`, `trends`, `rollup_marks`, `translations`: pure Rust, unit-tested without a server;
 //! - `storage`: the SPI layer, the only place that runs SQL;
 //! - `rpc`, `verify_checks`, `rollup_trigger`: thin `#[pg_extern]`/`#[pg_trigger]` wrappers;
 //! - `error`: every error, with its SQLSTATE.
@@ -17,14 +17,24 @@ mod rollup_trigger;
 mod rpc;
 mod storage;
 pub mod trends;
+pub mod translations;
 pub mod verify;
 mod verify_checks;
 
 ::pgrx::pg_module_magic!(name, version);
 
+/// Text of an Odoo translated (jsonb) field: p_lang, else en_US, else the first translation. The views
+/// call it for every row, hence native code rather than SQL (a SQL function with a fixed search_path is
+/// never inlined).
+#[pg_extern(immutable, parallel_safe, strict)]
+#[search_path(pg_catalog, pg_temp)]
+fn translated_text(p_value: pgrx::JsonB, p_lang: default!(&str, "'en_US'")) -> Option<String> {
+    translations::translation(&p_value.0, p_lang)
+}
+
 extension_sql_file!("sql/tables.sql", name = "tables", bootstrap);
 extension_sql_file!("sql/indexes.sql", name = "indexes", requires = ["tables"]);
-extension_sql_file!("sql/views.sql", name = "views", requires = ["indexes"]);
+extension_sql_file!("sql/views.sql", name = "views", requires = ["indexes", translated_text]);
 extension_sql_file!("sql/rollups.sql", name = "rollups", requires = ["views"]);
 extension_sql_file!("sql/grants.sql", name = "grants", finalize);
 

@@ -9,7 +9,7 @@
 
 use pgrx::datum::{Date, Timestamp};
 use pgrx::prelude::*;
-use pgrx::AnyNumeric;
+use pgrx::{AnyNumeric, PgOid};
 
 use pgrx::pg_sys::panic::ErrorReport;
 
@@ -18,6 +18,8 @@ use crate::params::{P_COMPANY_ID, P_LIMIT, P_MONTHS};
 use crate::storage;
 use crate::trends::{self, Month, Totals};
 use crate::spi_row;
+
+const INT4: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT4OID);
 
 const PENDING_EXPENSES_SQL: &str = include_str!("queries/pending_expenses.sql");
 const OVERDUE_TASKS_SQL: &str = include_str!("queries/overdue_tasks.sql");
@@ -67,7 +69,7 @@ fn get_pending_expenses(
     ErrorReport,
 > {
     let limit = P_LIMIT.require(p_limit).map_err(OdooMirrorError::from)?;
-    let rows: Vec<PendingExpenseRow> = storage::select_rows(PENDING_EXPENSES_SQL, &[limit.into()], |row| {
+    let rows: Vec<PendingExpenseRow> = storage::select_prepared(PENDING_EXPENSES_SQL, &[INT4], &[limit.into()], |row| {
         Ok(spi_row!(row; 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13))
     })?;
     Ok(TableIterator::new(rows))
@@ -112,7 +114,7 @@ fn get_overdue_tasks(
     ErrorReport,
 > {
     let limit = P_LIMIT.require(p_limit).map_err(OdooMirrorError::from)?;
-    let rows: Vec<OverdueTaskRow> = storage::select_rows(OVERDUE_TASKS_SQL, &[limit.into()], |row| {
+    let rows: Vec<OverdueTaskRow> = storage::select_prepared(OVERDUE_TASKS_SQL, &[INT4], &[limit.into()], |row| {
         Ok(spi_row!(row; 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))
     })?;
     Ok(TableIterator::new(rows))
@@ -163,7 +165,7 @@ fn zero_money() -> AnyNumeric {
 }
 
 fn revenue_trends(months: i32, company_id: Option<i32>) -> Result<Vec<RevenueTrendRow>, OdooMirrorError> {
-    let scope = storage::select_rows(REVENUE_SCOPE_SQL, &[company_id.into()], |row| {
+    let scope = storage::select_prepared(REVENUE_SCOPE_SQL, &[INT4], &[company_id.into()], |row| {
         Ok((row.get::<Date>(1)?, row.get::<Vec<Option<String>>>(2)?))
     })?;
     let (this_month, currencies) = match scope.into_iter().next() {
@@ -171,7 +173,7 @@ fn revenue_trends(months: i32, company_id: Option<i32>) -> Result<Vec<RevenueTre
         _ => return Err(OdooMirrorError::NoRows("the current month")),
     };
     // One month more than asked for, so that the first month has a growth figure.
-    let found = storage::select_rows(REVENUE_TRENDS_SQL, &[months.into(), company_id.into()], |row| {
+    let found = storage::select_prepared(REVENUE_TRENDS_SQL, &[INT4, INT4], &[months.into(), company_id.into()], |row| {
         let month = row.get::<Date>(1)?.map(|date| Month::new(date.year(), date.month()));
         let totals = Totals {
             invoiced: row.get::<AnyNumeric>(3)?.unwrap_or_default(),

@@ -33,6 +33,38 @@ pub fn select_rows<T>(
     })
 }
 
+thread_local! {
+    /// The RPCs' statements, planned once per backend: planning costs as much as running them.
+    static PREPARED: std::cell::RefCell<std::collections::HashMap<&'static str, pgrx::spi::OwnedPreparedStatement>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Runs one of the extension's own read-only queries through a statement prepared once per backend
+/// (PostgreSQL re-plans it by itself when a table it reads changes).
+pub fn select_prepared<T>(
+    query: &'static str,
+    arg_types: &[PgOid],
+    args: &[DatumWithOid<'_>],
+    mut map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
+) -> Result<Vec<T>, OdooMirrorError> {
+    Spi::connect(|client| {
+        PREPARED.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if !cache.contains_key(query) {
+                let statement = client.prepare(query, arg_types)?.keep();
+                cache.insert(query, statement);
+            }
+            let statement = cache.get(query).ok_or(OdooMirrorError::NoRows("a prepared statement"))?;
+            let table = client.select(statement, None, args)?;
+            let mut rows = Vec::with_capacity(table.len());
+            for row in table {
+                rows.push(map_row(&row)?);
+            }
+            Ok(rows)
+        })
+    })
+}
+
 /// Runs a query returning one value (NULL and "no row" both give None).
 pub fn select_value<T: FromDatum + IntoDatum>(
     query: &str,

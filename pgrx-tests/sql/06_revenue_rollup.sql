@@ -63,6 +63,32 @@ SELECT "check", status, detail FROM odoo_mirror.verify() WHERE "check" = 'rollup
 SELECT odoo_mirror.refresh_revenue_rollup() AS refreshed_dates;
 SELECT * FROM trends_vs_direct;
 
+-- Savepoints: a date marked inside a rolled-back savepoint is marked again afterwards (the trigger's
+-- memory of marked dates is per (sub)transaction).
+BEGIN;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)
+VALUES (20, 'INV/20', 'out_invoice', 'posted', 1, current_date - 3, 1);
+SAVEPOINT before_21;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)
+VALUES (21, 'INV/21', 'out_invoice', 'posted', 1, current_date - 4, 2);
+ROLLBACK TO SAVEPOINT before_21;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)
+VALUES (22, 'INV/22', 'out_invoice', 'posted', 1, current_date - 4, 3);
+SAVEPOINT before_23;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)
+VALUES (23, 'INV/23', 'out_invoice', 'posted', 1, current_date - 5, 4);
+RELEASE SAVEPOINT before_23;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)
+VALUES (24, 'INV/24', 'out_invoice', 'posted', 1, current_date - 5, 5);
+COMMIT;
+SELECT invoice_date - current_date AS days_ago, count(*) AS marks
+FROM odoo_mirror.revenue_daily_stale GROUP BY 1 ORDER BY 1;
+SELECT * FROM trends_vs_direct;
+SELECT odoo_mirror.refresh_revenue_rollup() AS refreshed_dates;
+SELECT * FROM trends_vs_direct;
+DELETE FROM odoo_mirror.account_move WHERE id BETWEEN 20 AND 24;
+SELECT odoo_mirror.refresh_revenue_rollup() AS refreshed_dates;
+
 -- A disabled trigger fails verify().
 ALTER TABLE odoo_mirror.account_move DISABLE TRIGGER revenue_stale_on_update;
 SELECT "check", status, detail FROM odoo_mirror.verify() WHERE "check" = 'triggers revenue rollup';

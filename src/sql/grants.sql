@@ -66,8 +66,20 @@ COMMENT ON FUNCTION odoo_mirror.get_overdue_tasks(integer) IS
     'Open, active tasks past their deadline, most overdue first. p_limit: 1..1000 (default 20). SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.get_revenue_trends(integer, integer) IS
     'Untaxed revenue per month and company currency, with growth against the previous month. p_months: 1..120 (default 12); p_company_id: optional. SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.translated_text(jsonb, text) IS
+    'Text of an Odoo translated (jsonb) field: p_lang, else en_US, else the first translation';
 COMMENT ON FUNCTION odoo_mirror.verify() IS
     'Installation and replication health report: one row per check, status ok, warn or fail.';
+
+-- The RPCs keep their statements prepared per backend. Their generic plans are the index scans they
+-- are written for, while the planner would otherwise keep re-planning them (a LIMIT $1 makes the
+-- generic plan look costlier than it is), which costs more than running them.
+ALTER FUNCTION odoo_mirror.get_pending_expenses(integer) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION odoo_mirror.get_overdue_tasks(integer) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION odoo_mirror.get_revenue_trends(integer, integer) SET plan_cache_mode = force_generic_plan;
+-- Revenue trends read a few thousand rows once the rollup is refreshed: starting parallel workers
+-- would cost more than the query (and the planner cannot know the rollup is fresh).
+ALTER FUNCTION odoo_mirror.get_revenue_trends(integer, integer) SET max_parallel_workers_per_gather = 0;
 
 -- PostgREST caches the schema: tell it to reload.
 NOTIFY pgrst, 'reload schema';

@@ -6,24 +6,6 @@
 -- vendor refunds positive, customer refunds and vendor bills negative. Other amounts are in the document
 -- currency and never negative.
 
--- Odoo stores translated names as jsonb {"en_US": "Done", "fr_FR": "Fait"}. Read them as Odoo does: the
--- requested language, then en_US, then any translation there is.
-CREATE FUNCTION odoo_mirror.translated_text(p_value jsonb, p_lang text DEFAULT 'en_US')
-RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE pg_catalog.jsonb_typeof(p_value)
-        WHEN 'object' THEN COALESCE(
-            p_value ->> p_lang,
-            p_value ->> 'en_US',
-            (SELECT t.value FROM pg_catalog.jsonb_each_text(p_value) AS t WHERE t.value IS NOT NULL ORDER BY t.key LIMIT 1))
-        WHEN 'string' THEN p_value #>> '{}'
-    END
-$$;
-COMMENT ON FUNCTION odoo_mirror.translated_text(jsonb, text) IS
-    'Text of an Odoo translated (jsonb) field: p_lang, else en_US, else the first translation';
-
 -- One row per invoice, refund or receipt (journal entries of type ''entry'' are left out).
 CREATE VIEW odoo_mirror.v_invoice_summary AS
 SELECT

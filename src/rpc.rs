@@ -175,6 +175,7 @@ fn revenue_trends(months: i32, company_id: Option<i32>) -> Result<Vec<RevenueTre
     // One month more than asked for, so that the first month has a growth figure.
     let found = storage::select_prepared(REVENUE_TRENDS_SQL, &[INT4, INT4], &[months.into(), company_id.into()], |row| {
         let month = row.get::<Date>(1)?.map(|date| Month::new(date.year(), date.month()));
+        let currency = row.get::<String>(2)?;
         let totals = Totals {
             invoiced: row.get::<AnyNumeric>(3)?.unwrap_or_default(),
             refunded: row.get::<AnyNumeric>(4)?.unwrap_or_default(),
@@ -183,13 +184,9 @@ fn revenue_trends(months: i32, company_id: Option<i32>) -> Result<Vec<RevenueTre
             invoice_count: row.get::<i64>(7)?.unwrap_or(0),
             refund_count: row.get::<i64>(8)?.unwrap_or(0),
         };
-        Ok(month.map(|month| (month, row.get::<String>(2), totals)))
+        Ok(month.map(|month| (month, currency, totals)))
     })?;
-    let found = found
-        .into_iter()
-        .flatten()
-        .map(|(month, currency, totals)| currency.map(|currency| (month, currency, totals)))
-        .collect::<Result<Vec<_>, _>>()?;
+    let found = found.into_iter().flatten().collect();
     let last = Month::new(this_month.year(), this_month.month());
     let series = trends::monthly_series(last, months.unsigned_abs(), &currencies, found, zero_money);
     series

@@ -62,7 +62,7 @@ const CASES: &[Case] = &[
         name: "view v_invoice_summary: one customer's invoices",
         script: "\\set partner random(:first_customer, :last_customer)\n\
                  SELECT * FROM odoo_mirror.v_invoice_summary WHERE partner_id = :partner ORDER BY invoice_date DESC LIMIT 50;\n",
-        baseline: Some(("baseline: primary-key lookup on account_move", Some(5.0))),
+        baseline: Some(("baseline: primary-key lookup on account_move", None)),
     },
     Case {
         name: "view v_invoice_summary: overdue receivables total",
@@ -78,7 +78,7 @@ const CASES: &[Case] = &[
         name: "view v_expense_summary: one employee's latest expenses",
         script: "\\set employee random(1, :employees)\n\
                  SELECT * FROM odoo_mirror.v_expense_summary WHERE employee_id = :employee ORDER BY expense_date DESC LIMIT 50;\n",
-        baseline: Some(("baseline: primary-key lookup on account_move", Some(5.0))),
+        baseline: Some(("baseline: primary-key lookup on account_move", None)),
     },
     Case {
         name: "view v_expense_by_employee: all employees",
@@ -89,9 +89,32 @@ const CASES: &[Case] = &[
         name: "view v_task_summary: one project's open tasks",
         script: "\\set project random(1, :projects)\n\
                  SELECT * FROM odoo_mirror.v_task_summary WHERE project_id = :project AND NOT is_closed;\n",
-        baseline: Some(("baseline: primary-key lookup on account_move", Some(10.0))),
+        baseline: Some(("baseline: primary-key lookup on account_move", None)),
     },
 ];
+
+/// How a view query reads its data: "index" when no table of more than 10,000 rows is read whole.
+fn plan_reads(cluster: &Cluster, script: &str, variables: &[(String, String)]) -> Result<String> {
+    let mut sql: String = script.lines().filter(|line| !line.starts_with("\\set")).collect::<Vec<_>>().join("\n");
+    for (name, value) in variables {
+        sql = sql.replace(&format!(":{name}"), value);
+    }
+    // pgbench's random variables: any value in range will do for the plan.
+    for (name, value) in [("partner", "first_customer"), ("employee", "1"), ("project", "1")] {
+        let value = variables.iter().find(|(n, _)| n == value).map(|(_, v)| v.as_str()).unwrap_or(value);
+        sql = sql.replace(&format!(":{name}"), value);
+    }
+    let plan = cluster.sql(DATABASE, &format!("EXPLAIN {}", sql.trim_end_matches([';', '\n'])))?;
+    let big_tables = cluster.sql(
+        DATABASE,
+        "SELECT string_agg(relname, ',') FROM pg_class WHERE relnamespace = 'odoo_mirror'::regnamespace AND relkind = 'r' AND reltuples > 10000",
+    )?;
+    let full_scans: Vec<&str> = big_tables
+        .split(',')
+        .filter(|table| plan.lines().any(|line| line.contains(&format!("Seq Scan on {table} "))))
+        .collect();
+    Ok(if full_scans.is_empty() { "index".to_string() } else { format!("full scan of {}", full_scans.join(", ")) })
+}
 
 struct Measured {
     p50_ms: f64,
@@ -238,8 +261,13 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
     for (table, rows) in &stats.tables {
         report.push_str(&format!("| {table} | {rows} |\n"));
     }
-    report.push_str("\n## Results\n\n| query | p50 ms | p99 ms | runs | baseline | p50 ratio | target | met |\n|---|---:|---:|---:|---|---:|---:|---|\n");
+    report.push_str("\n## Results\n\n| query | p50 ms | p99 ms | runs | baseline | p50 ratio | target | met | plan (views) |\n|---|---:|---:|---:|---|---:|---:|---|---|\n");
     for (case, measured) in &results {
+        let reads = if case.script.contains("FROM odoo_mirror.v_") {
+            plan_reads(&cluster, case.script, &variables)?
+        } else {
+            "—".to_string()
+        };
         let (baseline_name, ratio, target, met) = match case.baseline {
             None => ("—".to_string(), "1.00".to_string(), "—".to_string(), "—".to_string()),
             Some((name, target)) => {
@@ -253,7 +281,7 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
             }
         };
         report.push_str(&format!(
-            "| {} | {:.3} | {:.3} | {} | {baseline_name} | {ratio} | {target} | {met} |\n",
+            "| {} | {:.3} | {:.3} | {} | {baseline_name} | {ratio} | {target} | {met} | {reads} |\n",
             case.name, measured.p50_ms, measured.p99_ms, measured.transactions
         ));
     }
@@ -268,9 +296,10 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
         ingest.rows, ingest.without_ms, ingest.with_ms, ingest.with_ms / ingest.without_ms
     ));
     report.push_str("\nThe targets from the issue: RPCs that return a page within 5x of a primary-key lookup (index-driven,\n");
-    report.push_str("no full scan); revenue trends no slower than `count(*)` over account_move. The view targets are ours:\n");
-    report.push_str("drill-downs must be index-driven. Charts that aggregate a whole view (overdue totals, revenue by customer,\n");
-    report.push_str("expenses by employee) read every row by nature: they are shown against a full count, without a target.\n");
+    report.push_str("no full scan); revenue trends no slower than `count(*)` over account_move. The issue sets no target for\n");
+    report.push_str("the views: their drill-downs (one customer, one employee, one project) must read through an index, which the\n");
+    report.push_str("plan column checks (no full scan of a table over 10,000 rows); charts that aggregate a whole view (overdue\n");
+    report.push_str("totals, revenue by customer, expenses by employee) read every row by nature and are shown against a full count.\n");
     fs::write(out, report).map_err(|e| ClusterError(format!("cannot write {out}: {e}")))?;
     eprintln!("wrote {out}");
     Ok(())

@@ -3,7 +3,7 @@
 //! search_path is empty).
 
 use pgrx::datum::DatumWithOid;
-use pgrx::spi::{SpiHeapTupleData, SpiResult};
+use pgrx::spi::{OwnedPreparedStatement, SpiClient, SpiHeapTupleData, SpiResult};
 use pgrx::prelude::*;
 use pgrx::PgOid;
 
@@ -34,27 +34,45 @@ pub fn select_rows<T>(
 }
 
 thread_local! {
-    /// The RPCs' statements, planned once per backend: planning costs as much as running them.
-    static PREPARED: std::cell::RefCell<std::collections::HashMap<&'static str, pgrx::spi::OwnedPreparedStatement>> =
+    /// The extension's own statements, planned once per backend: for the RPCs planning costs as much
+    /// as running them, and the rollup trigger runs one per changed date. PostgreSQL re-plans a kept
+    /// statement by itself when a table it reads changes.
+    static PREPARED: std::cell::RefCell<std::collections::HashMap<&'static str, OwnedPreparedStatement>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
-/// Runs one of the extension's own read-only queries through a statement prepared once per backend
-/// (PostgreSQL re-plans it by itself when a table it reads changes).
+/// The kept statement for `query`, prepared on first use (`mutating` for INSERT/UPDATE/DELETE).
+fn with_prepared<'conn, R>(
+    client: &mut SpiClient<'conn>,
+    query: &'static str,
+    arg_types: &[PgOid],
+    mutating: bool,
+    run: impl FnOnce(&mut SpiClient<'conn>, &OwnedPreparedStatement) -> Result<R, OdooMirrorError>,
+) -> Result<R, OdooMirrorError> {
+    PREPARED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if !cache.contains_key(query) {
+            let statement = if mutating {
+                client.prepare_mut(query, arg_types)?.keep()
+            } else {
+                client.prepare(query, arg_types)?.keep()
+            };
+            cache.insert(query, statement);
+        }
+        let statement = cache.get(query).ok_or(OdooMirrorError::NoRows("a prepared statement"))?;
+        run(client, statement)
+    })
+}
+
+/// Runs one of the extension's own read-only queries through its kept statement.
 pub fn select_prepared<T>(
     query: &'static str,
     arg_types: &[PgOid],
     args: &[DatumWithOid<'_>],
     mut map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
 ) -> Result<Vec<T>, OdooMirrorError> {
-    Spi::connect(|client| {
-        PREPARED.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if !cache.contains_key(query) {
-                let statement = client.prepare(query, arg_types)?.keep();
-                cache.insert(query, statement);
-            }
-            let statement = cache.get(query).ok_or(OdooMirrorError::NoRows("a prepared statement"))?;
+    Spi::connect_mut(|client| {
+        with_prepared(client, query, arg_types, false, |client, statement| {
             let table = client.select(statement, None, args)?;
             let mut rows = Vec::with_capacity(table.len());
             for row in table {
@@ -85,12 +103,6 @@ pub fn select_names(query: &str, args: &[DatumWithOid<'_>]) -> Result<Vec<String
     Ok(names.into_iter().flatten().collect())
 }
 
-thread_local! {
-    /// The statements the rollup trigger runs, prepared once per backend.
-    static MARK_DATE: std::cell::OnceCell<pgrx::spi::OwnedPreparedStatement> = const { std::cell::OnceCell::new() };
-    static MARK_UNKNOWN: std::cell::OnceCell<pgrx::spi::OwnedPreparedStatement> = const { std::cell::OnceCell::new() };
-}
-
 const MARK_DATE_SQL: &str = "INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date) SELECT $1 \
      WHERE NOT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s WHERE s.invoice_date = $1)";
 const MARK_UNKNOWN_SQL: &str = "INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date) SELECT NULL \
@@ -98,31 +110,17 @@ const MARK_UNKNOWN_SQL: &str = "INSERT INTO odoo_mirror.revenue_daily_stale (inv
 
 /// Records that revenue on `date` (days since 2000-01-01; None: an unknown date) changed.
 pub fn mark_revenue_stale(date: Option<i32>) -> Result<(), OdooMirrorError> {
-    Spi::connect_mut(|client| {
-        match date {
-            Some(days) => {
-                let date = pgrx::datum::Date::saturating_from_raw(days);
-                MARK_DATE.with(|cell| -> Result<(), OdooMirrorError> {
-                    if cell.get().is_none() {
-                        let prepared = client.prepare_mut(MARK_DATE_SQL, &[PgOid::from(pg_sys::DATEOID)])?.keep();
-                        let _ = cell.set(prepared);
-                    }
-                    if let Some(statement) = cell.get() {
-                        client.update(statement, None, &[date.into()])?;
-                    }
-                    Ok(())
-                })
-            }
-            None => MARK_UNKNOWN.with(|cell| -> Result<(), OdooMirrorError> {
-                if cell.get().is_none() {
-                    let prepared = client.prepare_mut(MARK_UNKNOWN_SQL, &[])?.keep();
-                    let _ = cell.set(prepared);
-                }
-                if let Some(statement) = cell.get() {
-                    client.update(statement, None, &[])?;
-                }
+    Spi::connect_mut(|client| match date {
+        Some(days) => {
+            let date = pgrx::datum::Date::saturating_from_raw(days);
+            with_prepared(client, MARK_DATE_SQL, &[PgOid::from(pg_sys::DATEOID)], true, |client, statement| {
+                client.update(statement, None, &[date.into()])?;
                 Ok(())
-            }),
+            })
         }
+        None => with_prepared(client, MARK_UNKNOWN_SQL, &[], true, |client, statement| {
+            client.update(statement, None, &[])?;
+            Ok(())
+        }),
     })
 }

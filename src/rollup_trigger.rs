@@ -42,6 +42,21 @@ fn revenue_date(row: &PgHeapTuple<'_, AllocatedByPostgres>) -> Result<Option<Dat
     row.get_by_name::<Date>("invoice_date").map_err(|e| OdooMirrorError::Trigger(e.to_string()))
 }
 
+/// Whether the transaction reads through one snapshot (REPEATABLE READ, SERIALIZABLE): then a mark
+/// it sees may already have been folded and deleted by a refresh that committed since.
+fn uses_transaction_snapshot() -> bool {
+    // SAFETY: a plain read of the backend's isolation level.
+    unsafe { pg_sys::XactIsoLevel >= pg_sys::XACT_REPEATABLE_READ as i32 }
+}
+
+/// Forgets the dates marked in this backend's transaction: refresh_revenue_rollup() and the TRUNCATE
+/// trigger call it after deleting marks, so that later rows of the same transaction mark them again.
+#[pg_extern(volatile, parallel_unsafe)]
+#[search_path(pg_catalog, pg_temp)]
+fn forget_revenue_marks() {
+    MARKED.with(|marked| *marked.borrow_mut() = MarkedDates::default());
+}
+
 #[pg_trigger(sql = false)]
 fn mark_revenue_stale<'a>(
     trigger: &'a PgTrigger<'a>,
@@ -56,7 +71,7 @@ fn mark_revenue_stale<'a>(
         };
         let Some(date) = date else { continue };
         if MARKED.with(|marked| marked.borrow_mut().first_in_scope(scope, date)) {
-            if let Err(error) = storage::mark_revenue_stale(date) {
+            if let Err(error) = storage::mark_revenue_stale(date, uses_transaction_snapshot()) {
                 MARKED.with(|marked| marked.borrow_mut().forget(scope, date));
                 return Err(error);
             }

@@ -7,7 +7,7 @@
 //! privilege on any table. The functions take only integers, run fixed, schema-qualified queries and
 //! have a fixed search_path, so running them as the extension owner exposes nothing beyond their result.
 
-use pgrx::datum::{Date, Timestamp};
+use pgrx::datum::{Date, TimestampWithTimeZone};
 use pgrx::prelude::*;
 use pgrx::{AnyNumeric, PgOid};
 
@@ -35,8 +35,8 @@ type PendingExpenseRow = (
     Option<String>,
     Option<AnyNumeric>,
     Option<String>,
-    Option<Timestamp>,
-    Option<Timestamp>,
+    Option<TimestampWithTimeZone>,
+    Option<TimestampWithTimeZone>,
     Option<i32>,
     Option<i64>,
     Option<String>,
@@ -59,8 +59,8 @@ fn get_pending_expenses(
             name!(awaiting, Option<String>),
             name!(total_amount, Option<AnyNumeric>),
             name!(currency, Option<String>),
-            name!(submitted_at, Option<Timestamp>),
-            name!(approved_at, Option<Timestamp>),
+            name!(submitted_at, Option<TimestampWithTimeZone>),
+            name!(approved_at, Option<TimestampWithTimeZone>),
             name!(days_pending, Option<i32>),
             name!(line_count, Option<i64>),
             name!(payment_state, Option<String>),
@@ -83,7 +83,7 @@ type OverdueTaskRow = (
     Option<String>,
     Option<String>,
     Option<Vec<String>>,
-    Option<Timestamp>,
+    Option<TimestampWithTimeZone>,
     Option<i32>,
     Option<String>,
     Option<String>,
@@ -105,7 +105,7 @@ fn get_overdue_tasks(
             name!(stage_name, Option<String>),
             name!(state, Option<String>),
             name!(assignees, Option<Vec<String>>),
-            name!(deadline, Option<Timestamp>),
+            name!(deadline, Option<TimestampWithTimeZone>),
             name!(days_overdue, Option<i32>),
             name!(priority, Option<String>),
             name!(priority_label, Option<String>),

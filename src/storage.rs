@@ -37,7 +37,9 @@ thread_local! {
     /// The extension's own statements, planned once per backend: for the RPCs planning costs as much
     /// as running them, and the rollup trigger runs one per changed date. PostgreSQL re-plans a kept
     /// statement by itself when a table it reads changes.
-    static PREPARED: std::cell::RefCell<std::collections::HashMap<&'static str, OwnedPreparedStatement>> =
+    // ManuallyDrop: a kept plan must not be freed by a thread-local destructor at process exit, after
+    // PostgreSQL has torn its memory down; it lives as long as the backend anyway.
+    static PREPARED: std::cell::RefCell<std::collections::HashMap<&'static str, std::mem::ManuallyDrop<OwnedPreparedStatement>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
@@ -57,10 +59,12 @@ fn with_prepared<'conn, R>(
             } else {
                 client.prepare(query, arg_types)?.keep()
             };
-            cache.insert(query, statement);
+            cache.insert(query, std::mem::ManuallyDrop::new(statement));
         }
-        let statement = cache.get(query).ok_or(OdooMirrorError::NoRows("a prepared statement"))?;
-        run(client, statement)
+        match cache.get(query) {
+            Some(statement) => run(client, statement),
+            None => Err(OdooMirrorError::NoRows("a statement just prepared")),
+        }
     })
 }
 
@@ -105,15 +109,19 @@ pub fn select_names(query: &str, args: &[DatumWithOid<'_>]) -> Result<Vec<String
 
 const MARK_DATE_SQL: &str = "INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date) SELECT $1 \
      WHERE NOT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s WHERE s.invoice_date = $1)";
+/// Under REPEATABLE READ or SERIALIZABLE the existing-mark check could see a mark a refresh has
+/// deleted since the snapshot: mark unconditionally (a duplicate mark is harmless).
+const MARK_DATE_ALWAYS_SQL: &str = "INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date) VALUES ($1)";
 const MARK_UNKNOWN_SQL: &str = "INSERT INTO odoo_mirror.revenue_daily_stale (invoice_date) SELECT NULL \
      WHERE NOT EXISTS (SELECT FROM odoo_mirror.revenue_daily_stale AS s WHERE s.invoice_date IS NULL)";
 
 /// Records that revenue on `date` (days since 2000-01-01; None: an unknown date) changed.
-pub fn mark_revenue_stale(date: Option<i32>) -> Result<(), OdooMirrorError> {
+pub fn mark_revenue_stale(date: Option<i32>, transaction_snapshot: bool) -> Result<(), OdooMirrorError> {
+    let mark_date_sql = if transaction_snapshot { MARK_DATE_ALWAYS_SQL } else { MARK_DATE_SQL };
     Spi::connect_mut(|client| match date {
         Some(days) => {
             let date = pgrx::datum::Date::saturating_from_raw(days);
-            with_prepared(client, MARK_DATE_SQL, &[PgOid::from(pg_sys::DATEOID)], true, |client, statement| {
+            with_prepared(client, mark_date_sql, &[PgOid::from(pg_sys::DATEOID)], true, |client, statement| {
                 client.update(statement, None, &[date.into()])?;
                 Ok(())
             })

@@ -188,13 +188,21 @@ fn rollup_checks() -> Result<Vec<Check>, OdooMirrorError> {
     )?;
     let not_firing: Vec<String> =
         trigger_names.into_iter().filter(|name| !enabled_always.contains(name)).collect();
-    checks.push(none_allowed(
+    let mut check = none_allowed(
         "triggers revenue rollup",
         Status::Fail,
         &not_firing,
         "fire on every change, replication included (ENABLE ALWAYS)",
         "missing, disabled or not ENABLE ALWAYS",
-    ));
+    );
+    if !not_firing.is_empty() {
+        let fixes: Vec<String> = not_firing
+            .iter()
+            .map(|name| format!("ALTER TABLE odoo_mirror.account_move ENABLE ALWAYS TRIGGER {name};"))
+            .collect();
+        check.detail = format!("{} (fix: {})", check.detail, fixes.join(" "));
+    }
+    checks.push(check);
 
     let name = "rollup revenue_daily";
     let readable = relation_readable("revenue_daily")? == Some(true)
@@ -267,16 +275,21 @@ fn grant_checks() -> Result<Vec<Check>, OdooMirrorError> {
         }
         let missing = rpcs_not_executable_by(role)?;
         checks.push(none_allowed(&name, Status::Fail, &missing, "executes every RPC", "cannot execute"));
-        if role == service {
-            let readable = select_names(RELATIONS_WITH_SELECT, &[role.into()])?;
-            checks.push(none_allowed(
-                &format!("grants {role} tables"),
-                Status::Warn,
-                &readable,
-                "no direct table access (RPCs only)",
-                "can read tables directly",
-            ));
-        }
+        // Beyond the RPCs: tables it can read, other functions it can execute.
+        let mut extra = select_names(RELATIONS_WITH_SELECT, &[role.into()])?;
+        let rpc_signatures: Vec<&str> = catalog::RPCS.iter().map(|rpc| rpc.signature).collect();
+        extra.extend(
+            select_names(FUNCTIONS_WITH_EXECUTE, &[role.into()])?
+                .into_iter()
+                .filter(|function| !rpc_signatures.contains(&function.replace(", ", ",").as_str())),
+        );
+        checks.push(none_allowed(
+            &format!("grants {role} beyond RPCs"),
+            Status::Warn,
+            &extra,
+            "nothing but the RPCs",
+            "also has access to",
+        ));
     }
 
     for role in catalog::SUPABASE_PUBLIC_ROLES {

@@ -5,6 +5,17 @@
 SELECT sheet_id, sheet_name, employee_name, state, awaiting, total_amount, currency, days_pending, line_count
 FROM odoo_mirror.get_pending_expenses();
 SELECT count(*) FROM odoo_mirror.get_pending_expenses(2);
+-- Odoo 17/18 mark a partly paid report 'done': it still awaits payment.
+INSERT INTO odoo_mirror.hr_expense_sheet (id, name, state, approval_state, employee_id, company_id, currency_id,
+    total_amount, payment_state, create_date, approval_date)
+VALUES (7, 'Partly paid report', 'done', 'approve', 1, 1, 1, 70.00, 'partial',
+        (now() AT TIME ZONE 'UTC')::date - 30 + time '09:00', (now() AT TIME ZONE 'UTC')::date - 20 + time '14:00');
+SELECT sheet_id, state, awaiting, payment_state, days_pending FROM odoo_mirror.get_pending_expenses(1);
+-- Timestamps reach clients as instants (timestamptz), not Odoo's naive UTC.
+SELECT pg_typeof(submitted_at) AS submitted_at_type, approved_at = (SELECT approval_date AT TIME ZONE 'UTC'
+       FROM odoo_mirror.hr_expense_sheet WHERE id = 7) AS approved_at_is_utc
+FROM odoo_mirror.get_pending_expenses(1);
+DELETE FROM odoo_mirror.hr_expense_sheet WHERE id = 7;
 
 -- Overdue: most overdue first; closed, archived and future tasks are left out.
 SELECT task_id, task_name, project_name, stage_name, state, assignees, days_overdue, priority, priority_label

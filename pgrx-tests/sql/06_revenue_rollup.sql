@@ -89,6 +89,39 @@ SELECT * FROM trends_vs_direct;
 DELETE FROM odoo_mirror.account_move WHERE id BETWEEN 20 AND 24;
 SELECT odoo_mirror.refresh_revenue_rollup() AS refreshed_dates;
 
+-- Marks deleted inside the writing transaction (a refresh, a TRUNCATE) are made again by later rows
+-- of the same transaction: the trigger's memory is cleared with them.
+BEGIN;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)
+VALUES (30, 'INV/30', 'out_invoice', 'posted', 1, current_date - 6, 6);
+SELECT odoo_mirror.refresh_revenue_rollup() AS refreshed_dates;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)
+VALUES (31, 'INV/31', 'out_invoice', 'posted', 1, current_date - 6, 7);
+COMMIT;
+SELECT * FROM trends_vs_direct;
+BEGIN;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)
+VALUES (32, 'INV/32', 'out_invoice', 'posted', 1, current_date - 7, 8);
+TRUNCATE odoo_mirror.account_move;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)
+VALUES (33, 'INV/33', 'out_invoice', 'posted', 1, current_date - 7, 9);
+SELECT * FROM trends_vs_direct;
+ROLLBACK;
+DELETE FROM odoo_mirror.account_move WHERE id IN (30, 31);
+SELECT odoo_mirror.refresh_revenue_rollup() > 0 AS refreshed;
+
+-- REPEATABLE READ: a writer marks its dates unconditionally (a mark it sees may be gone), and the
+-- refresh refuses to run (its snapshot would predate its lock).
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)
+VALUES (34, 'INV/34', 'out_invoice', 'posted', 1, current_date - 8, 10);
+SELECT count(*) AS marks FROM odoo_mirror.revenue_daily_stale WHERE invoice_date = current_date - 8;
+\set ON_ERROR_STOP 0
+SELECT odoo_mirror.refresh_revenue_rollup();
+\echo :LAST_ERROR_SQLSTATE
+\set ON_ERROR_STOP 1
+ROLLBACK;
+
 -- A disabled trigger fails verify().
 ALTER TABLE odoo_mirror.account_move DISABLE TRIGGER revenue_stale_on_update;
 SELECT "check", status, detail FROM odoo_mirror.verify() WHERE "check" = 'triggers revenue rollup';

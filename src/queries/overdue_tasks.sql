@@ -8,17 +8,17 @@ SELECT
     odoo_mirror.translated_text(stage.name) AS stage_name,
     task.state::text AS state,
     ARRAY(
-        SELECT COALESCE(user_partner.name, u.login, '')::text
+        SELECT DISTINCT COALESCE(user_partner.name, u.login, '#' || u.id::text)::text
         FROM odoo_mirror.project_task_user_rel AS rel
         JOIN odoo_mirror.res_users AS u ON u.id = rel.user_id
         LEFT JOIN odoo_mirror.res_partner AS user_partner ON user_partner.id = u.partner_id
         WHERE rel.task_id = task.id
         ORDER BY 1
     ) AS assignees,
-    task.date_deadline AS deadline,
+    task.date_deadline AT TIME ZONE 'UTC' AS deadline,
     ((pg_catalog.now() AT TIME ZONE 'UTC')::date - task.date_deadline::date) AS days_overdue,
     task.priority::text AS priority,
-    CASE task.priority WHEN '0' THEN 'Low' WHEN '1' THEN 'High' WHEN '2' THEN 'High' WHEN '3' THEN 'Urgent' END
+    CASE task.priority WHEN '0' THEN 'Low' WHEN '1' THEN 'High' END
         AS priority_label
 FROM (
     SELECT t.*

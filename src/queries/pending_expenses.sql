@@ -1,5 +1,6 @@
 -- get_pending_expenses: expense reports awaiting approval (submit), posting (approve) or payment (post),
 -- oldest first. $1 = page size. The inner page is read straight off hr_expense_sheet_pending_idx.
+-- Odoo 17/18 move a report to 'done' as soon as it is partly paid: those still await payment too.
 -- A sheet stores no submission date: create_date stands in for it until the sheet is approved.
 SELECT
     sheet.id AS sheet_id,
@@ -10,15 +11,16 @@ SELECT
     CASE sheet.state WHEN 'submit' THEN 'approval' WHEN 'approve' THEN 'posting' ELSE 'payment' END AS awaiting,
     pg_catalog.round(sheet.total_amount, 2) AS total_amount,
     currency.name::text AS currency,
-    sheet.create_date AS submitted_at,
-    sheet.approval_date AS approved_at,
+    -- Odoo stores naive UTC timestamps; clients get an unambiguous instant.
+    sheet.create_date AT TIME ZONE 'UTC' AS submitted_at,
+    sheet.approval_date AT TIME ZONE 'UTC' AS approved_at,
     ((pg_catalog.now() AT TIME ZONE 'UTC')::date - sheet.pending_since::date) AS days_pending,
     (SELECT pg_catalog.count(*) FROM odoo_mirror.hr_expense AS line WHERE line.sheet_id = sheet.id) AS line_count,
     sheet.payment_state::text AS payment_state
 FROM (
     SELECT s.*, COALESCE(s.approval_date, s.create_date) AS pending_since
     FROM odoo_mirror.hr_expense_sheet AS s
-    WHERE s.state IN ('submit', 'approve', 'post')
+    WHERE s.state IN ('submit', 'approve', 'post') OR (s.state = 'done' AND s.payment_state IN ('partial', 'in_payment'))
     ORDER BY COALESCE(s.approval_date, s.create_date), s.id
     LIMIT $1
 ) AS sheet

@@ -5,5 +5,7 @@ SELECT pg_catalog.date_trunc('month', CURRENT_DATE)::date AS this_month,
            SELECT DISTINCT company_currency.name::text
            FROM odoo_mirror.res_company AS company
            LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id
-           WHERE $1::integer IS NULL OR company.id = $1::integer
+           -- Archived companies and currencies not replicated yet add no empty series.
+           WHERE ($1::integer IS NULL OR company.id = $1::integer)
+             AND company.active IS NOT FALSE AND company_currency.name IS NOT NULL
        ) AS currencies

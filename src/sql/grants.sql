@@ -17,6 +17,7 @@ $roles$;
 
 REVOKE ALL ON SCHEMA odoo_mirror FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA odoo_mirror FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA odoo_mirror FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA odoo_mirror FROM PUBLIC;
 
 -- Superset: read every table and view. Functions called inside a view are checked against the
@@ -40,6 +41,10 @@ DECLARE
     public_role text;
 BEGIN
     IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
+        -- Exactly what n8n_service gets: first take back what default privileges gave it.
+        REVOKE ALL ON ALL TABLES IN SCHEMA odoo_mirror FROM service_role;
+        REVOKE ALL ON ALL SEQUENCES IN SCHEMA odoo_mirror FROM service_role;
+        REVOKE ALL ON ALL FUNCTIONS IN SCHEMA odoo_mirror FROM service_role;
         GRANT USAGE ON SCHEMA odoo_mirror TO service_role;
         GRANT EXECUTE ON FUNCTION
             odoo_mirror.get_pending_expenses(integer),
@@ -51,6 +56,7 @@ BEGIN
         IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = public_role) THEN
             EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA odoo_mirror FROM %I', public_role);
             EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA odoo_mirror FROM %I', public_role);
+            EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA odoo_mirror FROM %I', public_role);
             EXECUTE pg_catalog.format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA odoo_mirror FROM %I', public_role);
         END IF;
     END LOOP;

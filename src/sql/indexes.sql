@@ -54,6 +54,6 @@ CREATE INDEX hr_expense_employee_date_idx ON odoo_mirror.hr_expense (employee_id
 CREATE INDEX hr_expense_sheet_id_idx ON odoo_mirror.hr_expense (sheet_id);
 -- get_pending_expenses: sheets awaiting approval or payment, oldest first.
 CREATE INDEX hr_expense_sheet_pending_idx ON odoo_mirror.hr_expense_sheet ((COALESCE(approval_date, create_date)), id)
-    WHERE state IN ('submit', 'approve', 'post');
+    WHERE state IN ('submit', 'approve', 'post') OR (state = 'done' AND payment_state IN ('partial', 'in_payment'));
 -- Sheets of an employee.
 CREATE INDEX hr_expense_sheet_employee_idx ON odoo_mirror.hr_expense_sheet (employee_id);

@@ -62,6 +62,8 @@ AS $$
 BEGIN
     DELETE FROM odoo_mirror.revenue_daily;
     DELETE FROM odoo_mirror.revenue_daily_stale;
+    -- Rows inserted later in this transaction must mark their dates again.
+    PERFORM odoo_mirror.forget_revenue_marks();
     RETURN NULL;
 END
 $$;
@@ -88,13 +90,17 @@ ALTER TABLE odoo_mirror.account_move ENABLE ALWAYS TRIGGER revenue_stale_on_upda
 ALTER TABLE odoo_mirror.account_move ENABLE ALWAYS TRIGGER revenue_rollup_on_truncate;
 
 -- Folds the stale dates into the rollup (p_full: rebuilds it from scratch, e.g. after a data-only
--- restore with --disable-triggers). Holds a SHARE lock on account_move while it runs, so that no write
--- slips between reading a date and clearing its stale mark: writers wait (briefly), readers do not.
+-- restore with --disable-triggers). Holds a SHARE ROW EXCLUSIVE lock on account_move while it runs, so
+-- that no write slips between reading a date and clearing its stale mark, and two refreshes never run
+-- at once: writers wait (briefly), readers do not. It gives up after lock_timeout (5 s) rather than
+-- make writers, a replication apply worker among them, queue behind it for longer; the next scheduled
+-- run tries again. READ COMMITTED only: its statements must see what committed before the lock.
 -- Returns the number of dates refreshed.
 CREATE FUNCTION odoo_mirror.refresh_revenue_rollup(p_full boolean DEFAULT false)
 RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET lock_timeout = '5s'
 AS $$
 DECLARE
     stale_dates date[];
@@ -102,7 +108,11 @@ BEGIN
     IF p_full IS NULL THEN
         RAISE EXCEPTION 'invalid p_full: NULL (true or false)' USING ERRCODE = '22023';
     END IF;
-    LOCK TABLE odoo_mirror.account_move IN SHARE MODE;
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'refresh_revenue_rollup() needs READ COMMITTED, not %',
+            pg_catalog.current_setting('transaction_isolation') USING ERRCODE = '25000';
+    END IF;
+    LOCK TABLE odoo_mirror.account_move IN SHARE ROW EXCLUSIVE MODE;
     IF p_full THEN
         DELETE FROM odoo_mirror.revenue_daily;
         SELECT pg_catalog.array_agg(DISTINCT m.invoice_date) INTO stale_dates
@@ -115,6 +125,8 @@ BEGIN
         SELECT pg_catalog.array_agg(DISTINCT s.invoice_date) INTO stale_dates FROM odoo_mirror.revenue_daily_stale AS s;
     END IF;
     DELETE FROM odoo_mirror.revenue_daily_stale;
+    -- Rows written later in this transaction must mark their dates again.
+    PERFORM odoo_mirror.forget_revenue_marks();
     IF stale_dates IS NULL THEN
         RETURN 0;
     END IF;

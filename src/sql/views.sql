@@ -122,7 +122,7 @@ SELECT
     END AS status,
     COALESCE(t.state IN ('1_done', '1_canceled'), false) AS is_closed,
     t.priority::text AS priority,
-    CASE t.priority WHEN '0' THEN 'Low' WHEN '1' THEN 'High' WHEN '2' THEN 'High' WHEN '3' THEN 'Urgent' END
+    CASE t.priority WHEN '0' THEN 'Low' WHEN '1' THEN 'High' END
         AS priority_label,
     assignees.names AS assignees,
     COALESCE(assignees.how_many, 0) AS assignee_count,
@@ -147,9 +147,11 @@ LEFT JOIN odoo_mirror.project_project AS project ON project.id = t.project_id
 LEFT JOIN odoo_mirror.project_task_type AS stage ON stage.id = t.stage_id
 LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = t.partner_id
 LEFT JOIN LATERAL (
-    -- A user's name lives on the user's partner (res_users has no name column).
-    SELECT pg_catalog.string_agg(user_partner.name::text, ', ' ORDER BY user_partner.name) AS names,
-           pg_catalog.count(*)::integer AS how_many
+    -- A user's name lives on the user's partner (res_users has no name column); the login stands in
+    -- when the partner has not arrived yet. DISTINCT: the mirror does not enforce Odoo's unique pairs.
+    SELECT pg_catalog.string_agg(DISTINCT COALESCE(user_partner.name, u.login, '#' || u.id::text)::text, ', '
+                                 ORDER BY COALESCE(user_partner.name, u.login, '#' || u.id::text)::text) AS names,
+           pg_catalog.count(DISTINCT u.id)::integer AS how_many
     FROM odoo_mirror.project_task_user_rel AS rel
     JOIN odoo_mirror.res_users AS u ON u.id = rel.user_id
     LEFT JOIN odoo_mirror.res_partner AS user_partner ON user_partner.id = u.partner_id

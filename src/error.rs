@@ -1,7 +1,7 @@
 //! Every error odoo_mirror raises, each with the SQLSTATE a client (PostgREST, psql) sees.
 //!
 //! PostgREST maps SQLSTATEs to HTTP statuses: 22023 becomes 400, 42501 becomes 403, XX000 becomes 500.
-//! Errors are returned, never panicked, so a bad argument can never take the backend down.
+//! Errors are returned, not panicked: a bad argument gets a clear message and its own SQLSTATE.
 
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::PgSqlErrorCode;

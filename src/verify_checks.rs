@@ -155,20 +155,17 @@ fn check_view(view: &str) -> Result<Check, OdooMirrorError> {
 
 fn check_rpc(rpc: &Rpc) -> Result<Check, OdooMirrorError> {
     let name = format!("rpc {}", rpc.name);
-    let facts = select_value::<String>(
-        "SELECT p.provolatile::text || pg_catalog.has_function_privilege(p.oid, 'EXECUTE')::text \
+    let facts = select_rows(
+        "SELECT p.provolatile = 'v', pg_catalog.has_function_privilege(p.oid, 'EXECUTE') \
          FROM pg_catalog.pg_proc AS p WHERE p.oid = pg_catalog.to_regprocedure($1)",
         &[rpc.signature.into()],
+        |row| Ok((row.get::<bool>(1)?.unwrap_or(true), row.get::<bool>(2)?.unwrap_or(false))),
     )?;
-    Ok(match facts.as_deref() {
+    Ok(match facts.first() {
         None => Check::new(name, Status::Fail, format!("missing: {}", rpc.signature)),
-        Some(facts) if facts.ends_with("false") => {
-            Check::new(name, Status::Fail, "the current user may not execute it")
-        }
-        Some(facts) if facts.starts_with('v') => {
-            Check::new(name, Status::Warn, "VOLATILE: PostgREST would only serve it on POST")
-        }
-        Some(_) => {
+        Some((_, false)) => Check::new(name, Status::Fail, "the current user may not execute it"),
+        Some((true, _)) => Check::new(name, Status::Warn, "VOLATILE: PostgREST would only serve it on POST"),
+        Some((false, true)) => {
             let probe_rows = select_value::<i64>(rpc.probe, &[])?.unwrap_or(0);
             Check::new(name, Status::Ok, format!("callable (probe call returned {})", rows(probe_rows)))
         }

@@ -97,3 +97,17 @@ SELECT json_array_length(coalesce(json_agg(t), '[]')) AS months
 FROM (SELECT "get_revenue_trends".* FROM "odoo_mirror"."get_revenue_trends"() AS "get_revenue_trends") AS t;
 COMMIT;
 DEALLOCATE pgrst_overdue;
+
+-- Two companies in two currencies: one series each, never added up; p_company_id narrows to one.
+INSERT INTO odoo_mirror.res_company (id, name, partner_id, currency_id) VALUES (2, 'Acme Inc', 2, 2);
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, payment_state, company_id, partner_id,
+    commercial_partner_id, currency_id, invoice_date, invoice_date_due, amount_untaxed_signed, amount_total_signed)
+VALUES (50, 'US/1', 'out_invoice', 'posted', 'paid', 2, 12, 12, 2, date_trunc('month', current_date)::date, current_date, 250, 250);
+SELECT ((extract(year FROM current_date) * 12 + extract(month FROM current_date))
+        - (extract(year FROM month) * 12 + extract(month FROM month)))::int AS months_ago,
+       currency, net_revenue, invoice_count
+FROM odoo_mirror.get_revenue_trends(2);
+SELECT currency, sum(net_revenue) AS net FROM odoo_mirror.get_revenue_trends(2, 2) GROUP BY currency;
+SELECT partner_name, company_name, currency, net_revenue FROM odoo_mirror.v_revenue_by_partner ORDER BY company_id, partner_id;
+DELETE FROM odoo_mirror.account_move WHERE id = 50;
+DELETE FROM odoo_mirror.res_company WHERE id = 2;

@@ -214,3 +214,80 @@ fn generated_install_script_equals_the_frozen_one_for_this_version() {
         );
     }
 }
+
+/// Revenue trends against account_move, for the last 12 months.
+fn trends_and_direct(cluster: &Cluster) -> (String, String) {
+    let rpc = cluster.sql(DB, "SELECT sum(net_revenue) FROM odoo_mirror.get_revenue_trends(12)").unwrap();
+    let direct = cluster
+        .sql(
+            DB,
+            "SELECT coalesce(sum(amount_untaxed_signed), 0)::numeric(20,2) FROM odoo_mirror.account_move \
+             WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund') \
+             AND invoice_date >= date_trunc('month', current_date) - interval '11 months'",
+        )
+        .unwrap();
+    (rpc, direct)
+}
+
+#[test]
+fn revenue_stays_exact_while_writers_and_refreshes_run_concurrently() {
+    let cluster = Cluster::start("contract-concurrency", &[]).expect("cluster");
+    create_database_with_extension(&cluster, DB).unwrap();
+    load_demo_data(&cluster, DB, 200, today()).unwrap();
+    cluster.sql(DB, "SELECT odoo_mirror.refresh_revenue_rollup()").unwrap();
+    // Committed marks on the dates the writers will touch, which the refreshes below will fold and delete.
+    cluster
+        .sql(
+            DB,
+            "INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed)              SELECT 899000000 + g, 'SEED', 'out_invoice', 'posted', 1, current_date - g, 1 FROM generate_series(0, 39) AS g",
+        )
+        .unwrap();
+
+    // Writers take their snapshot while those marks exist, let the refreshes run, then write (a
+    // REPEATABLE READ writer still sees the deleted marks) and hold their transaction open a moment.
+    // The REPEATABLE READ writer gets dates of its own, so that no other writer marks them for it.
+    let writer = |first_id: i64, repeatable_read: bool| {
+        let isolation = if repeatable_read { "ISOLATION LEVEL REPEATABLE READ" } else { "" };
+        let first_day = if repeatable_read { 20 } else { 0 };
+        let script = format!(
+            "BEGIN {isolation};\n\
+             SELECT count(*) FROM odoo_mirror.revenue_daily_stale;\n\
+             SELECT pg_sleep(0.4);\n\
+             INSERT INTO odoo_mirror.account_move (id, name, move_type, state, company_id, invoice_date, amount_untaxed_signed) \
+             SELECT {first_id} + g, 'CONC', 'out_invoice', 'posted', 1, current_date - {first_day} - (g % 20), 10 + g FROM generate_series(0, 49) AS g;\n\
+             SELECT pg_sleep(0.5);\n\
+             UPDATE odoo_mirror.account_move SET amount_untaxed_signed = amount_untaxed_signed + 1 WHERE id = {first_id};\n\
+             COMMIT;\n"
+        );
+        let mut command = cluster.psql_command(DB);
+        command.args(["-f", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::null());
+        let mut child = command.spawn().unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+        child
+    };
+    let refresher = || {
+        let mut command = cluster.psql_command(DB);
+        command.args(["-c", "SELECT odoo_mirror.refresh_revenue_rollup()"]).stdout(std::process::Stdio::null());
+        command.spawn().unwrap()
+    };
+    let mut children = vec![writer(900_000_000, false), writer(900_100_000, true)];
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    children.push(refresher());
+    children.push(refresher());
+    children.push(writer(900_200_000, false));
+    for mut child in children {
+        // A refresh that waited past its lock_timeout fails on its own; nothing else may.
+        let _ = child.wait();
+    }
+    let (rpc, direct) = trends_and_direct(&cluster);
+    assert_eq!(rpc, direct, "revenue trends disagree with account_move after concurrent writes and refreshes");
+    cluster.sql(DB, "SELECT odoo_mirror.refresh_revenue_rollup()").unwrap();
+    let (rpc, direct) = trends_and_direct(&cluster);
+    assert_eq!(rpc, direct, "revenue trends disagree with account_move after the final refresh");
+    assert_eq!(
+        cluster.sql(DB, "SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'rollup revenue_daily'").unwrap(),
+        "ok"
+    );
+    assert_eq!(cluster.sql(DB, "SELECT count(*) FROM odoo_mirror.account_move WHERE name = 'CONC'").unwrap(), "150");
+}

@@ -255,3 +255,41 @@ impl Drop for Cluster {
         }
     }
 }
+
+/// A sorted, one-line-per-fact description of everything the odoo_mirror extension owns: members,
+/// columns, function settings, index and view definitions, trigger modes and privileges. Two databases
+/// with the same description have the same extension objects (an upgrade against a fresh install, a
+/// restore against its source).
+pub const EXTENSION_OBJECTS_SQL: &str = "\
+    WITH members AS ( \
+        SELECT d.classid, d.objid FROM pg_catalog.pg_depend AS d \
+        JOIN pg_catalog.pg_extension AS e ON e.oid = d.refobjid \
+        WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e' AND e.extname = 'odoo_mirror'), \
+    facts AS ( \
+        SELECT 'member ' || pg_catalog.pg_describe_object(m.classid, m.objid, 0) AS fact FROM members AS m \
+        UNION ALL \
+        SELECT 'column ' || c.oid::regclass::text || '.' || a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) \
+               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END \
+        FROM members AS m JOIN pg_catalog.pg_class AS c ON m.classid = 'pg_catalog.pg_class'::regclass AND c.oid = m.objid \
+        JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+        UNION ALL \
+        SELECT 'acl ' || c.oid::regclass::text || ' ' || COALESCE(c.relacl::text, 'default') \
+        FROM members AS m JOIN pg_catalog.pg_class AS c ON m.classid = 'pg_catalog.pg_class'::regclass AND c.oid = m.objid \
+        UNION ALL \
+        SELECT 'index ' || pg_catalog.pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index AS i \
+        JOIN pg_catalog.pg_class AS c ON c.oid = i.indexrelid WHERE c.relnamespace = 'odoo_mirror'::regnamespace \
+        UNION ALL \
+        SELECT 'view ' || c.oid::regclass::text || ' ' || pg_catalog.md5(pg_catalog.pg_get_viewdef(c.oid)) \
+        FROM pg_catalog.pg_class AS c WHERE c.relnamespace = 'odoo_mirror'::regnamespace AND c.relkind = 'v' \
+        UNION ALL \
+        SELECT 'function ' || p.oid::regprocedure::text || ' ' || p.provolatile::text || p.proparallel::text \
+               || CASE WHEN p.prosecdef THEN ' definer' ELSE '' END || ' ' || COALESCE(p.proconfig::text, '') \
+               || ' ' || COALESCE(p.proacl::text, 'default') || ' ' || pg_catalog.md5(COALESCE(p.prosrc, '')) \
+        FROM members AS m JOIN pg_catalog.pg_proc AS p ON m.classid = 'pg_catalog.pg_proc'::regclass AND p.oid = m.objid \
+        UNION ALL \
+        SELECT 'trigger ' || t.tgrelid::regclass::text || ' ' || t.tgname || ' ' || t.tgenabled::text \
+        FROM pg_catalog.pg_trigger AS t JOIN pg_catalog.pg_class AS c ON c.oid = t.tgrelid \
+        WHERE c.relnamespace = 'odoo_mirror'::regnamespace AND NOT t.tgisinternal \
+        UNION ALL \
+        SELECT 'schema acl ' || COALESCE(n.nspacl::text, 'default') FROM pg_catalog.pg_namespace AS n WHERE n.nspname = 'odoo_mirror') \
+    SELECT pg_catalog.string_agg(fact, E'\\n' ORDER BY fact) FROM facts";

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use chrono::NaiveDate;
-use odoo_mirror_tests::cluster::{workspace_dir, Cluster, PgInstall};
+use odoo_mirror_tests::cluster::{workspace_dir, Cluster, PgInstall, EXTENSION_OBJECTS_SQL};
 use odoo_mirror_tests::demo::{create_database_with_extension, load_demo_data};
 use odoo_mirror_tests::postgrest::{RpcCall, RpcOutcome};
 use serde_json::Value;
@@ -167,6 +167,20 @@ fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
     assert!(output.status.success(), "pg_restore failed: {}", String::from_utf8_lossy(&output.stderr));
 
     assert_eq!(table_fingerprints(&cluster, "restored"), before);
+    // The same extension objects: definitions, settings, trigger modes (ENABLE ALWAYS) and privileges.
+    let objects = cluster.sql(DB, EXTENSION_OBJECTS_SQL).unwrap();
+    assert!(objects.lines().count() > 500, "the description lists every object: {}", objects.lines().count());
+    assert!(objects.contains("trigger odoo_mirror.account_move revenue_stale_on_update A"), "{objects}");
+    let restored = cluster.sql("restored", EXTENSION_OBJECTS_SQL).unwrap();
+    if restored != objects {
+        let before: std::collections::BTreeSet<&str> = objects.lines().collect();
+        let after: std::collections::BTreeSet<&str> = restored.lines().collect();
+        panic!(
+            "the restore changed extension objects:\nonly before: {:?}\nonly after: {:?}",
+            before.difference(&after).collect::<Vec<_>>(),
+            after.difference(&before).collect::<Vec<_>>()
+        );
+    }
     let failing = cluster.sql("restored", "SELECT count(*) FROM odoo_mirror.verify() WHERE status <> 'ok'").unwrap();
     assert_eq!(failing, "0", "{}", cluster.sql("restored", "SELECT * FROM odoo_mirror.verify() WHERE status <> 'ok'").unwrap());
     // The revenue rollup is not dumped: the restore marks every date stale, so revenue stays exact.

@@ -3,7 +3,7 @@
 //! search_path is empty).
 
 use pgrx::datum::DatumWithOid;
-use pgrx::spi::{OwnedPreparedStatement, SpiClient, SpiHeapTupleData, SpiResult};
+use pgrx::spi::{OwnedPreparedStatement, SpiClient, SpiHeapTupleData, SpiResult, SpiTupleTable};
 use pgrx::prelude::*;
 use pgrx::PgOid;
 
@@ -17,20 +17,25 @@ macro_rules! spi_row {
     };
 }
 
+/// Maps every row of a result.
+fn collect_rows<T>(
+    table: SpiTupleTable<'_>,
+    mut map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
+) -> Result<Vec<T>, OdooMirrorError> {
+    let mut rows = Vec::with_capacity(table.len());
+    for row in table {
+        rows.push(map_row(&row)?);
+    }
+    Ok(rows)
+}
+
 /// Runs a read-only query and maps each row.
 pub fn select_rows<T>(
     query: &str,
     args: &[DatumWithOid<'_>],
-    mut map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
+    map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
 ) -> Result<Vec<T>, OdooMirrorError> {
-    Spi::connect(|client| {
-        let table = client.select(query, None, args)?;
-        let mut rows = Vec::with_capacity(table.len());
-        for row in table {
-            rows.push(map_row(&row)?);
-        }
-        Ok(rows)
-    })
+    Spi::connect(|client| collect_rows(client.select(query, None, args)?, map_row))
 }
 
 thread_local! {
@@ -73,16 +78,11 @@ pub fn select_prepared<T>(
     query: &'static str,
     arg_types: &[PgOid],
     args: &[DatumWithOid<'_>],
-    mut map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
+    map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
 ) -> Result<Vec<T>, OdooMirrorError> {
     Spi::connect_mut(|client| {
         with_prepared(client, query, arg_types, false, |client, statement| {
-            let table = client.select(statement, None, args)?;
-            let mut rows = Vec::with_capacity(table.len());
-            for row in table {
-                rows.push(map_row(&row)?);
-            }
-            Ok(rows)
+            collect_rows(client.select(statement, None, args)?, map_row)
         })
     })
 }

@@ -206,16 +206,20 @@ impl Cluster {
         }
     }
 
-    /// Runs a psql script from standard input and returns everything it printed.
-    pub fn psql_script(&self, database: &str, script: &str) -> Result<String> {
-        let mut child = self
-            .psql_command(database)
+    /// psql running a script it reads from standard input (piped), with stdout as given.
+    pub fn spawn_psql_script(&self, database: &str, stdout: Stdio) -> Result<std::process::Child> {
+        self.psql_command(database)
             .args(["-f", "-"])
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| ClusterError(format!("psql: {e}")))?;
+            .map_err(|e| ClusterError(format!("psql: {e}")))
+    }
+
+    /// Runs a psql script from standard input and returns everything it printed.
+    pub fn psql_script(&self, database: &str, script: &str) -> Result<String> {
+        let mut child = self.spawn_psql_script(database, Stdio::piped())?;
         if let Some(mut stdin) = child.stdin.take() {
             stdin.write_all(script.as_bytes()).map_err(|e| ClusterError(format!("psql stdin: {e}")))?;
         }

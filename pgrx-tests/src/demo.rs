@@ -18,14 +18,7 @@ pub fn create_database_with_extension(cluster: &Cluster, database: &str) -> Resu
 pub fn load_demo_data(cluster: &Cluster, database: &str, scale: u32, today: NaiveDate) -> Result<Stats> {
     let mut config = Config::new(scale, today);
     config.schema = "odoo_mirror".into();
-    let mut child = cluster
-        .psql_command(database)
-        .args(["-f", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| ClusterError(format!("psql: {e}")))?;
+    let mut child = cluster.spawn_psql_script(database, Stdio::null())?;
     let stdin = child.stdin.take().ok_or_else(|| ClusterError("psql: no stdin".into()))?;
     let generated = Generator::new(config, BufWriter::with_capacity(1 << 20, stdin)).run();
     let (stats, writer) = generated.map_err(|e| ClusterError(format!("generator: {e}")))?;

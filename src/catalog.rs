@@ -63,7 +63,17 @@ pub const RPCS: &[Rpc] = &[
         signature: "odoo_mirror.get_revenue_trends(integer,integer)",
         probe: "SELECT pg_catalog.count(*) FROM odoo_mirror.get_revenue_trends(1)",
     },
+    Rpc {
+        name: "replication_status",
+        signature: "odoo_mirror.replication_status()",
+        probe: "SELECT pg_catalog.count(*) FROM odoo_mirror.replication_status()",
+    },
 ];
+
+/// The trigger that turns invoices into AI memory: ENABLE ALWAYS, like the rollup triggers.
+pub const MEMORY_TRIGGER: &str = "invoice_to_memory";
+/// ipai_memory's search function, for agents (n8n).
+pub const MEMORY_SEARCH_SIGNATURE: &str = "ipai_memory.search_chunks(text,integer)";
 
 /// Indexes the views and RPCs rely on.
 pub const INDEXES: &[&str] = &[

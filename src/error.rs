@@ -14,6 +14,11 @@ pub enum OdooMirrorError {
     #[error(transparent)]
     InvalidParameter(#[from] ParamError),
 
+    /// The database is not in a state the call can work with (a missing schema, a table in the way,
+    /// an enabled subscription); the SQLSTATE says which, the hint what to do.
+    #[error("{message}")]
+    Conflict { sqlstate: PgSqlErrorCode, message: String, hint: String },
+
     /// A trigger could not read the row it fired for.
     #[error("odoo_mirror trigger could not read the row: {0}")]
     Trigger(String),
@@ -31,6 +36,7 @@ impl OdooMirrorError {
     pub fn sqlstate(&self) -> PgSqlErrorCode {
         match self {
             Self::InvalidParameter(_) => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            Self::Conflict { sqlstate, .. } => *sqlstate,
             Self::Spi(_) | Self::NoRows(_) | Self::Trigger(_) => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
         }
     }
@@ -38,6 +44,7 @@ impl OdooMirrorError {
     fn hint(&self) -> Option<String> {
         match self {
             Self::InvalidParameter(error) => Some(error.hint()),
+            Self::Conflict { hint, .. } => Some(hint.clone()),
             Self::Spi(_) | Self::NoRows(_) | Self::Trigger(_) => {
                 Some("run SELECT * FROM odoo_mirror.verify() to find what is missing".into())
             }

@@ -20,23 +20,45 @@ pub const P_MONTHS: IntParam = IntParam { name: "p_months", min: 1, max: 120 };
 /// Optional company filter of get_revenue_trends: any positive Odoo id.
 pub const P_COMPANY_ID: IntParam = IntParam { name: "p_company_id", min: 1, max: i32::MAX };
 
+/// A text parameter: what it must look like, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextParam {
+    pub name: &'static str,
+    /// Free text (trimmed, limit in characters) or an SQL identifier (kept as given, limit in bytes,
+    /// because PostgreSQL silently truncates longer names).
+    pub identifier: bool,
+    pub max_len: usize,
+    pub accepts: &'static str,
+}
+
+/// Search text of ipai_memory.search_chunks.
+pub const P_QUERY: TextParam =
+    TextParam { name: "p_query", identifier: false, max_len: 1000, accepts: "search words, optionally with \"quoted phrases\", or and -excluded words" };
+/// Limit of ipai_memory.search_chunks.
+pub const P_SEARCH_LIMIT: IntParam = IntParam { name: "p_limit", min: 1, max: 1000 };
+/// A publication's name (an identifier on the Odoo server).
+pub const P_PUBLICATION: TextParam =
+    TextParam { name: "p_publication", identifier: true, max_len: 63, accepts: "a name of 1 to 63 bytes" };
+/// A schema name: where Odoo's tables live, and where the landing tables go.
+pub const P_SCHEMA: TextParam = TextParam { name: "p_schema", identifier: true, max_len: 63, accepts: "a schema name of 1 to 63 bytes" };
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParamError {
     Null(IntParam),
     OutOfRange(IntParam, i32),
+    /// A text argument that is NULL, blank, too long or otherwise unusable; the String says why.
+    Text(TextParam, String),
 }
 
 impl ParamError {
-    pub fn param(&self) -> IntParam {
-        match self {
-            Self::Null(param) | Self::OutOfRange(param, _) => *param,
-        }
-    }
-
-    /// The hint shown to the caller: the allowed range.
+    /// The hint shown to the caller: what the parameter accepts.
     pub fn hint(&self) -> String {
-        let param = self.param();
-        format!("{} accepts an integer from {} to {}", param.name, param.min, param.max)
+        match self {
+            Self::Null(param) | Self::OutOfRange(param, _) => {
+                format!("{} accepts an integer from {} to {}", param.name, param.min, param.max)
+            }
+            Self::Text(param, _) => format!("{} accepts {}", param.name, param.accepts),
+        }
     }
 }
 
@@ -53,6 +75,7 @@ impl fmt::Display for ParamError {
                 "invalid {}: {} (allowed range {}..{})",
                 param.name, value, param.min, param.max
             ),
+            Self::Text(param, problem) => write!(f, "invalid {}: {}", param.name, problem),
         }
     }
 }
@@ -79,6 +102,33 @@ impl IntParam {
         } else {
             Err(ParamError::OutOfRange(self, value))
         }
+    }
+}
+
+impl TextParam {
+    /// A required text: not NULL, not blank, not too long. Free text comes back trimmed.
+    pub fn require(self, value: Option<&str>) -> Result<&str, ParamError> {
+        let Some(value) = value else { return Err(ParamError::Text(self, "NULL".into())) };
+        if value.trim().is_empty() {
+            return Err(ParamError::Text(self, "empty".into()));
+        }
+        if self.identifier {
+            if value.len() > self.max_len {
+                return Err(ParamError::Text(self, format!("{} bytes, more than {}", value.len(), self.max_len)));
+            }
+            return Ok(value);
+        }
+        let trimmed = value.trim();
+        let chars = trimmed.chars().count();
+        if chars > self.max_len {
+            return Err(ParamError::Text(self, format!("{chars} characters, more than {}", self.max_len)));
+        }
+        Ok(trimmed)
+    }
+
+    /// An error about a value that passed `require` but cannot be used.
+    pub fn invalid(self, problem: impl Into<String>) -> ParamError {
+        ParamError::Text(self, problem.into())
     }
 }
 
@@ -109,6 +159,23 @@ mod tests {
         assert!(P_MONTHS.require(Some(120)).is_ok());
         assert!(P_MONTHS.require(Some(121)).is_err());
         assert!(P_MONTHS.require(Some(0)).is_err());
+    }
+
+    #[test]
+    fn text_parameters_reject_null_blank_and_overlong_values() {
+        assert_eq!(P_QUERY.require(Some("  overdue invoices ")), Ok("overdue invoices"));
+        assert_eq!(P_QUERY.require(None).unwrap_err().to_string(), "invalid p_query: NULL");
+        assert_eq!(P_QUERY.require(Some(" \t\n")).unwrap_err().to_string(), "invalid p_query: empty");
+        let long = "x".repeat(1001);
+        assert_eq!(
+            P_QUERY.require(Some(&long)).unwrap_err().to_string(),
+            "invalid p_query: 1001 characters, more than 1000"
+        );
+        // Names count bytes, as PostgreSQL does, and are kept as given.
+        assert_eq!(P_PUBLICATION.require(Some(&"é".repeat(31))), Ok("é".repeat(31).as_str()));
+        assert!(P_PUBLICATION.require(Some(&"é".repeat(32))).is_err());
+        assert_eq!(P_PUBLICATION.require(Some(" odoo pub")), Ok(" odoo pub"));
+        assert!(P_SCHEMA.require(Some("")).unwrap_err().hint().starts_with("p_schema accepts"));
     }
 
     #[test]

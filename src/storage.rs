@@ -101,6 +101,11 @@ pub fn select_value<T: FromDatum + IntoDatum>(
     })
 }
 
+/// Runs a statement that writes (or runs DDL); returns the number of rows it processed.
+pub fn execute(statement: &str, args: &[DatumWithOid<'_>]) -> Result<u64, OdooMirrorError> {
+    Spi::connect_mut(|client| Ok(client.update(statement, None, args)?.len() as u64))
+}
+
 /// Runs a query returning a list of text values from its first column.
 pub fn select_names(query: &str, args: &[DatumWithOid<'_>]) -> Result<Vec<String>, OdooMirrorError> {
     let names = select_rows(query, args, |row| row.get::<String>(1))?;
@@ -130,5 +135,150 @@ pub fn mark_revenue_stale(date: Option<i32>, transaction_snapshot: bool) -> Resu
             client.update(statement, None, &[])?;
             Ok(())
         }),
+    })
+}
+
+// ---- AI memory (src/memory_trigger.rs, src/memory.rs) ----
+
+const MEMORY_SESSION_SQL: &str = "SELECT s.id FROM ipai_memory.sessions AS s WHERE s.agent_name = $1 ORDER BY s.id LIMIT 1";
+const MEMORY_SESSION_LOCK_SQL: &str = "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('odoo_mirror.memory_session'))";
+const MEMORY_SESSION_CREATE_SQL: &str = "INSERT INTO ipai_memory.sessions (agent_name, metadata) \
+     VALUES ($1, pg_catalog.jsonb_build_object('created_by', 'odoo_mirror', 'purpose', 'invoices mirrored from Odoo')) \
+     RETURNING id";
+
+/// The id of `agent`'s session, created on first use. Concurrent first uses wait on an advisory lock
+/// so that they share one session.
+pub fn memory_session_id(agent: &str) -> Result<i64, OdooMirrorError> {
+    let text_oid = [PgOid::from(pg_sys::TEXTOID)];
+    let find = |client: &mut SpiClient<'_>| -> Result<Option<i64>, OdooMirrorError> {
+        with_prepared(client, MEMORY_SESSION_SQL, &text_oid, false, |client, statement| {
+            let table = client.select(statement, Some(1), &[agent.into()])?;
+            Ok(if table.is_empty() { None } else { table.first().get_one::<i64>()? })
+        })
+    };
+    Spi::connect_mut(|client| {
+        if let Some(id) = find(client)? {
+            return Ok(id);
+        }
+        client.update(MEMORY_SESSION_LOCK_SQL, None, &[])?;
+        if let Some(id) = find(client)? {
+            return Ok(id);
+        }
+        let created = with_prepared(client, MEMORY_SESSION_CREATE_SQL, &text_oid, true, |client, statement| {
+            let table = client.update(statement, Some(1), &[agent.into()])?;
+            Ok(if table.is_empty() { None } else { table.first().get_one::<i64>()? })
+        })?;
+        created.ok_or(OdooMirrorError::NoRows("INSERT INTO ipai_memory.sessions"))
+    })
+}
+
+const CURRENCY_SQL: &str = "SELECT c.name::text, c.decimal_places FROM odoo_mirror.res_currency AS c WHERE c.id = $1";
+const PARTNER_NAME_SQL: &str = "SELECT COALESCE(NULLIF(p.complete_name, ''), p.name)::text FROM odoo_mirror.res_partner AS p WHERE p.id = $1";
+
+/// A currency's ISO code and decimal places; None when it is not mirrored (yet).
+pub fn currency(currency_id: i32) -> Result<Option<(Option<String>, Option<i32>)>, OdooMirrorError> {
+    Spi::connect_mut(|client| {
+        with_prepared(client, CURRENCY_SQL, &[PgOid::from(pg_sys::INT4OID)], false, |client, statement| {
+            let rows = collect_rows(client.select(statement, Some(1), &[currency_id.into()])?, |row| {
+                Ok((row.get::<String>(1)?, row.get::<i32>(2)?))
+            })?;
+            Ok(rows.into_iter().next())
+        })
+    })
+}
+
+/// A partner's display name; None when it is not mirrored (yet).
+pub fn partner_name(partner_id: i32) -> Result<Option<String>, OdooMirrorError> {
+    Spi::connect_mut(|client| {
+        with_prepared(client, PARTNER_NAME_SQL, &[PgOid::from(pg_sys::INT4OID)], false, |client, statement| {
+            let table = client.select(statement, Some(1), &[partner_id.into()])?;
+            Ok(if table.is_empty() { None } else { table.first().get_one::<String>()? })
+        })
+    })
+}
+
+const INSERT_CHUNK_SQL: &str = "INSERT INTO ipai_memory.chunks \
+         (session_id, source_table, source_id, event, content, metadata) \
+     VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (source_table, source_id, event) DO NOTHING";
+
+/// A chunk to write.
+pub struct NewChunk<'a> {
+    pub source_id: String,
+    pub event: &'a str,
+    pub content: String,
+    pub metadata: serde_json::Value,
+}
+
+/// Writes chunks, skipping those whose (source table, source id, event) exists: returns how many
+/// were new.
+pub fn insert_chunks(session_id: i64, source_table: &str, chunks: Vec<NewChunk<'_>>) -> Result<u64, OdooMirrorError> {
+    let types = [
+        PgOid::from(pg_sys::INT8OID),
+        PgOid::from(pg_sys::TEXTOID),
+        PgOid::from(pg_sys::TEXTOID),
+        PgOid::from(pg_sys::TEXTOID),
+        PgOid::from(pg_sys::TEXTOID),
+        PgOid::from(pg_sys::JSONBOID),
+    ];
+    Spi::connect_mut(|client| {
+        with_prepared(client, INSERT_CHUNK_SQL, &types, true, |client, statement| {
+            let mut inserted = 0;
+            for chunk in chunks {
+                let table = client.update(
+                    statement,
+                    None,
+                    &[
+                        session_id.into(),
+                        source_table.into(),
+                        chunk.source_id.into(),
+                        chunk.event.into(),
+                        chunk.content.into(),
+                        pgrx::JsonB(chunk.metadata).into(),
+                    ],
+                )?;
+                inserted += table.len() as u64;
+            }
+            Ok(inserted)
+        })
+    })
+}
+
+const RECORD_MEMORY_ERROR_SQL: &str = "INSERT INTO odoo_mirror.memory_errors \
+     (source_table, source_id, event, sqlstate, message, detail) VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// Records a failure of the memory trigger.
+pub fn record_memory_error(
+    source_table: &str,
+    source_id: Option<i64>,
+    event: Option<&str>,
+    sqlstate: &str,
+    message: &str,
+    detail: Option<&str>,
+) -> Result<(), OdooMirrorError> {
+    let types = [
+        PgOid::from(pg_sys::TEXTOID),
+        PgOid::from(pg_sys::INT8OID),
+        PgOid::from(pg_sys::TEXTOID),
+        PgOid::from(pg_sys::TEXTOID),
+        PgOid::from(pg_sys::TEXTOID),
+        PgOid::from(pg_sys::TEXTOID),
+    ];
+    Spi::connect_mut(|client| {
+        with_prepared(client, RECORD_MEMORY_ERROR_SQL, &types, true, |client, statement| {
+            client.update(
+                statement,
+                None,
+                &[
+                    source_table.into(),
+                    source_id.into(),
+                    event.into(),
+                    sqlstate.into(),
+                    message.into(),
+                    detail.into(),
+                ],
+            )?;
+            Ok(())
+        })
     })
 }

@@ -90,6 +90,71 @@ pub fn rollup_check(name: &str, mismatched_dates: i64, stale_dates: i64, oldest_
     }
 }
 
+/// A subscription as replication_status() reports it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SubscriptionFacts {
+    pub name: String,
+    pub state: String,
+    pub tables_total: i32,
+    pub tables_ready: i32,
+    pub lag_seconds: Option<f64>,
+    pub apply_errors: i64,
+    pub sync_errors: i64,
+}
+
+/// Lag above this is a warning: the figure the replication runbook asks for.
+pub const MAX_LAG_SECONDS: f64 = 60.0;
+
+/// A subscription: failing (its worker keeps dying) fails; disabled, starting, copying or lagging
+/// warns; streaming within a minute is ok.
+pub fn subscription_check(facts: &SubscriptionFacts) -> Check {
+    let name = format!("subscription {}", facts.name);
+    let errors = if facts.apply_errors + facts.sync_errors > 0 {
+        format!(
+            "; {} apply and {} sync error(s) since the statistics were reset (details in the server log)",
+            facts.apply_errors, facts.sync_errors
+        )
+    } else {
+        String::new()
+    };
+    match facts.state.as_str() {
+        "failing" => Check::new(
+            name,
+            Status::Fail,
+            format!("enabled but its apply worker is not running{errors}: read the server log, fix the cause"),
+        ),
+        "disabled" => Check::new(name, Status::Warn, format!("disabled: ALTER SUBSCRIPTION {} ENABLE{errors}", facts.name)),
+        "starting" => Check::new(name, Status::Warn, format!("enabled, apply worker not running yet{errors}")),
+        "initial copy" => Check::new(
+            name,
+            Status::Warn,
+            format!("initial copy: {} of {} tables ready{errors}", facts.tables_ready, facts.tables_total),
+        ),
+        _ => match facts.lag_seconds {
+            Some(lag) if lag > MAX_LAG_SECONDS => {
+                Check::new(name, Status::Warn, format!("streaming, {lag:.0} s behind (more than {MAX_LAG_SECONDS:.0} s){errors}"))
+            }
+            Some(lag) => Check::new(name, Status::Ok, format!("streaming, {lag:.0} s behind, {} tables{errors}", facts.tables_total)),
+            None => Check::new(name, Status::Warn, format!("streaming, lag unknown{errors}")),
+        },
+    }
+}
+
+/// Landing tables: all or none. None warns (replication not set up here) unless a subscription exists,
+/// which then has nowhere to write.
+pub fn landing_check(missing: &[String], total: usize, subscriptions: usize, schemas: &[String]) -> Check {
+    let name = "landing tables";
+    let present = total - missing.len();
+    if missing.is_empty() {
+        return Check::new(name, Status::Ok, format!("{total} of {total} in place (schema {})", schemas.join(", ")));
+    }
+    let fix = "run SELECT * FROM odoo_mirror.create_landing_tables()";
+    if present == 0 && subscriptions == 0 {
+        return Check::new(name, Status::Warn, format!("none: before CREATE SUBSCRIPTION, {fix}"));
+    }
+    Check::new(name, Status::Fail, format!("{present} of {total} in place, missing for: {}: {fix}", missing.join(", ")))
+}
+
 /// A check that passes when a list of offending objects is empty.
 pub fn none_allowed(name: &str, status_if_any: Status, offenders: &[String], ok_detail: &str, problem: &str) -> Check {
     if offenders.is_empty() {
@@ -139,6 +204,40 @@ mod tests {
         let stale = rollup_check("r", 0, 30, 48);
         assert_eq!(stale.status, Status::Warn);
         assert!(stale.detail.contains("refresh_revenue_rollup()"), "{}", stale.detail);
+    }
+
+    #[test]
+    fn subscriptions_fail_when_failing_and_warn_when_behind() {
+        let streaming = SubscriptionFacts {
+            name: "odoo".into(),
+            state: "streaming".into(),
+            tables_total: 13,
+            tables_ready: 13,
+            lag_seconds: Some(2.0),
+            ..Default::default()
+        };
+        assert_eq!(subscription_check(&streaming).status, Status::Ok);
+        let behind = SubscriptionFacts { lag_seconds: Some(61.0), ..streaming.clone() };
+        assert_eq!(subscription_check(&behind).status, Status::Warn);
+        let failing = SubscriptionFacts { state: "failing".into(), apply_errors: 3, ..streaming.clone() };
+        let check = subscription_check(&failing);
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.detail.contains("3 apply"), "{}", check.detail);
+        let copying = SubscriptionFacts { state: "initial copy".into(), tables_ready: 4, ..streaming.clone() };
+        assert!(subscription_check(&copying).detail.contains("4 of 13"));
+        let disabled = SubscriptionFacts { state: "disabled".into(), ..streaming };
+        assert!(subscription_check(&disabled).detail.contains("ALTER SUBSCRIPTION odoo ENABLE"));
+    }
+
+    #[test]
+    fn landing_tables_are_all_or_none() {
+        let all: Vec<String> = vec![];
+        assert_eq!(landing_check(&all, 13, 1, &["public".into()]).status, Status::Ok);
+        let none: Vec<String> = (0..13).map(|i| format!("t{i}")).collect();
+        assert_eq!(landing_check(&none, 13, 0, &[]).status, Status::Warn);
+        assert_eq!(landing_check(&none, 13, 1, &[]).status, Status::Fail);
+        let some = vec!["res_partner".to_string()];
+        assert_eq!(landing_check(&some, 13, 0, &["public".into()]).status, Status::Fail);
     }
 
     #[test]

@@ -11,7 +11,10 @@ use pgrx::pg_sys::panic::ErrorReport;
 
 use crate::error::OdooMirrorError;
 use crate::storage::{select_names, select_rows, select_value};
-use crate::verify::{index_check, none_allowed, rollup_check, rows, table_check, Check, Status};
+use crate::verify::{
+    index_check, landing_check, none_allowed, rollup_check, rows, subscription_check, table_check, Check, Status,
+    SubscriptionFacts,
+};
 
 const RELATIONS_WITHOUT_SELECT: &str = "\
     SELECT c.relname::text FROM pg_catalog.pg_class AS c \
@@ -100,7 +103,148 @@ fn run_checks() -> Result<Vec<Check>, OdooMirrorError> {
         checks.push(index_check(index, valid));
     }
     checks.extend(rollup_checks()?);
+    checks.extend(memory_checks()?);
+    checks.extend(replication_checks()?);
     checks.extend(grant_checks()?);
+    Ok(checks)
+}
+
+fn trigger_enabled_always(trigger: &str) -> Result<bool, OdooMirrorError> {
+    Ok(select_value::<bool>(
+        "SELECT EXISTS (SELECT FROM pg_catalog.pg_trigger AS t \
+         WHERE t.tgrelid = pg_catalog.to_regclass('odoo_mirror.account_move') AND t.tgname = $1 AND t.tgenabled = 'A')",
+        &[trigger.into()],
+    )?
+    .unwrap_or(false))
+}
+
+fn memory_checks() -> Result<Vec<Check>, OdooMirrorError> {
+    let mut checks = Vec::new();
+    let trigger = catalog::MEMORY_TRIGGER;
+    checks.push(if trigger_enabled_always(trigger)? {
+        Check::new(format!("trigger {trigger}"), Status::Ok, "fires on every change, replication included (ENABLE ALWAYS)")
+    } else {
+        Check::new(
+            format!("trigger {trigger}"),
+            Status::Fail,
+            format!("missing, disabled or not ENABLE ALWAYS (fix: ALTER TABLE odoo_mirror.account_move ENABLE ALWAYS TRIGGER {trigger};)"),
+        )
+    });
+
+    let store = select_rows(
+        "SELECT pg_catalog.to_regclass('ipai_memory.chunks') IS NOT NULL, \
+                pg_catalog.to_regclass('ipai_memory.sessions') IS NOT NULL, \
+                (SELECT c.reltuples::bigint FROM pg_catalog.pg_class AS c WHERE c.oid = pg_catalog.to_regclass('ipai_memory.chunks'))",
+        &[],
+        |row| Ok((row.get::<bool>(1)?.unwrap_or(false), row.get::<bool>(2)?.unwrap_or(false), row.get::<i64>(3)?)),
+    )?;
+    let (chunks, sessions, estimate) = store.first().cloned().unwrap_or((false, false, None));
+    checks.push(match (chunks, sessions) {
+        (true, true) => Check::new(
+            "memory store",
+            Status::Ok,
+            match estimate {
+                Some(estimate) if estimate >= 0 => format!("ipai_memory.chunks and sessions present (about {estimate} chunks)"),
+                _ => "ipai_memory.chunks and sessions present".to_string(),
+            },
+        ),
+        _ => Check::new(
+            "memory store",
+            Status::Fail,
+            "ipai_memory.chunks or ipai_memory.sessions is missing: run SELECT odoo_mirror.rebuild_memory()",
+        ),
+    });
+
+    let enabled = select_value::<String>("SELECT pg_catalog.current_setting('odoo_mirror.memory_enabled', true)", &[])?;
+    checks.push(match enabled.as_deref() {
+        Some("off") => Check::new(
+            "memory enabled",
+            Status::Warn,
+            "odoo_mirror.memory_enabled is off: invoices do not become memory; switch it on, then SELECT odoo_mirror.rebuild_memory()",
+        ),
+        _ => Check::new("memory enabled", Status::Ok, "odoo_mirror.memory_enabled is on"),
+    });
+
+    let errors = select_rows(
+        "SELECT pg_catalog.count(*), (pg_catalog.array_agg(e.sqlstate || ': ' || e.message ORDER BY e.id DESC))[1] \
+         FROM odoo_mirror.memory_errors AS e WHERE e.occurred_at > pg_catalog.now() - interval '24 hours'",
+        &[],
+        |row| Ok((row.get::<i64>(1)?.unwrap_or(0), row.get::<String>(2)?)),
+    )?;
+    let (recent, latest) = errors.first().cloned().unwrap_or((0, None));
+    checks.push(if recent == 0 {
+        Check::new("memory errors", Status::Ok, "none in the last 24 h")
+    } else {
+        Check::new(
+            "memory errors",
+            Status::Warn,
+            format!(
+                "{recent} in the last 24 h, latest: {}; see odoo_mirror.memory_errors, fix the cause, then SELECT odoo_mirror.rebuild_memory()",
+                latest.unwrap_or_default()
+            ),
+        )
+    });
+    Ok(checks)
+}
+
+fn replication_checks() -> Result<Vec<Check>, OdooMirrorError> {
+    let mut checks = Vec::new();
+    let subscriptions = select_rows(
+        "SELECT s.subscription, s.state, s.tables_total, s.tables_ready, s.lag_seconds, s.apply_error_count, s.sync_error_count \
+         FROM odoo_mirror.replication_status() AS s",
+        &[],
+        |row| {
+            Ok(SubscriptionFacts {
+                name: row.get::<String>(1)?.unwrap_or_default(),
+                state: row.get::<String>(2)?.unwrap_or_default(),
+                tables_total: row.get::<i32>(3)?.unwrap_or(0),
+                tables_ready: row.get::<i32>(4)?.unwrap_or(0),
+                lag_seconds: row.get::<f64>(5)?,
+                apply_errors: row.get::<i64>(6)?.unwrap_or(0),
+                sync_errors: row.get::<i64>(7)?.unwrap_or(0),
+            })
+        },
+    )?;
+
+    let landings = select_rows(
+        "SELECT t.name, pn.nspname::text, \
+                pg_catalog.has_table_privilege('public', p.oid, 'SELECT,INSERT,UPDATE,DELETE') \
+                OR EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname IN ('anon', 'authenticated') \
+                           AND pg_catalog.has_table_privilege(r.oid, p.oid, 'SELECT,INSERT,UPDATE,DELETE')) \
+         FROM pg_catalog.unnest($1::text[]) AS t (name) \
+         LEFT JOIN pg_catalog.pg_inherits AS i ON i.inhrelid = pg_catalog.to_regclass('odoo_mirror.' || pg_catalog.quote_ident(t.name)) \
+         LEFT JOIN pg_catalog.pg_class AS p ON p.oid = i.inhparent \
+         LEFT JOIN pg_catalog.pg_namespace AS pn ON pn.oid = p.relnamespace",
+        &[catalog::TABLES.iter().map(|t| t.to_string()).collect::<Vec<String>>().into()],
+        |row| Ok((row.get::<String>(1)?.unwrap_or_default(), row.get::<String>(2)?, row.get::<bool>(3)?.unwrap_or(false))),
+    )?;
+    let missing: Vec<String> =
+        landings.iter().filter(|(_, schema, _)| schema.is_none()).map(|(table, _, _)| table.clone()).collect();
+    let mut schemas: Vec<String> = landings.iter().filter_map(|(_, schema, _)| schema.clone()).collect();
+    schemas.sort();
+    schemas.dedup();
+    checks.push(landing_check(&missing, catalog::TABLES.len(), subscriptions.len(), &schemas));
+    let exposed: Vec<String> = landings
+        .iter()
+        .filter(|(_, schema, open)| schema.is_some() && *open)
+        .map(|(table, schema, _)| format!("{}.{table}", schema.clone().unwrap_or_default()))
+        .collect();
+    if missing.len() < catalog::TABLES.len() {
+        checks.push(none_allowed(
+            "grants landing tables",
+            Status::Fail,
+            &exposed,
+            "closed to PUBLIC, anon and authenticated",
+            "open to PUBLIC, anon or authenticated (run create_landing_tables() again)",
+        ));
+    }
+
+    if subscriptions.is_empty() {
+        checks.push(Check::new("subscription", Status::Warn, "no subscription in this database"));
+    }
+    for subscription in &subscriptions {
+        checks.push(subscription_check(subscription));
+    }
     Ok(checks)
 }
 
@@ -297,6 +441,20 @@ fn grant_checks() -> Result<Vec<Check>, OdooMirrorError> {
         exposed.extend(select_names(FUNCTIONS_WITH_EXECUTE, &[(*role).into()])?);
         checks.push(none_allowed(&format!("grants {role}"), Status::Fail, &exposed, "no access", "has access to"));
     }
+
+    let search_allowed = select_value::<bool>(
+        "SELECT pg_catalog.has_function_privilege($1, pg_catalog.to_regprocedure($2), 'EXECUTE')",
+        &[catalog::SERVICE_ROLE.into(), catalog::MEMORY_SEARCH_SIGNATURE.into()],
+    )?;
+    checks.push(if search_allowed == Some(true) {
+        Check::new(format!("grants {} memory search", catalog::SERVICE_ROLE), Status::Ok, "executes ipai_memory.search_chunks")
+    } else {
+        Check::new(
+            format!("grants {} memory search", catalog::SERVICE_ROLE),
+            Status::Fail,
+            "cannot execute ipai_memory.search_chunks (or it is missing)",
+        )
+    });
 
     let public_functions = select_names(FUNCTIONS_EXECUTABLE_BY_PUBLIC, &[])?;
     checks.push(none_allowed(

@@ -31,8 +31,15 @@ GRANT USAGE ON SCHEMA odoo_mirror TO n8n_service;
 GRANT EXECUTE ON FUNCTION
     odoo_mirror.get_pending_expenses(integer),
     odoo_mirror.get_overdue_tasks(integer),
-    odoo_mirror.get_revenue_trends(integer, integer)
+    odoo_mirror.get_revenue_trends(integer, integer),
+    odoo_mirror.replication_status()
 TO n8n_service;
+
+-- AI memory: agents search it through n8n. ipai_memory is not the extension's (other agents share it),
+-- but the search function is, and it is SECURITY DEFINER: no table privilege needed.
+REVOKE ALL ON FUNCTION ipai_memory.search_chunks(text, integer) FROM PUBLIC;
+GRANT USAGE ON SCHEMA ipai_memory TO n8n_service;
+GRANT EXECUTE ON FUNCTION ipai_memory.search_chunks(text, integer) TO n8n_service;
 
 -- Supabase: service_role gets what n8n_service gets; anon and authenticated get nothing, even where
 -- default privileges would have given them something.
@@ -49,8 +56,12 @@ BEGIN
         GRANT EXECUTE ON FUNCTION
             odoo_mirror.get_pending_expenses(integer),
             odoo_mirror.get_overdue_tasks(integer),
-            odoo_mirror.get_revenue_trends(integer, integer)
+            odoo_mirror.get_revenue_trends(integer, integer),
+            odoo_mirror.replication_status()
         TO service_role;
+        REVOKE ALL ON FUNCTION ipai_memory.search_chunks(text, integer) FROM service_role;
+        GRANT USAGE ON SCHEMA ipai_memory TO service_role;
+        GRANT EXECUTE ON FUNCTION ipai_memory.search_chunks(text, integer) TO service_role;
     END IF;
     FOREACH public_role IN ARRAY ARRAY['anon', 'authenticated'] LOOP
         IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = public_role) THEN
@@ -58,6 +69,7 @@ BEGIN
             EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA odoo_mirror FROM %I', public_role);
             EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA odoo_mirror FROM %I', public_role);
             EXECUTE pg_catalog.format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA odoo_mirror FROM %I', public_role);
+            EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION ipai_memory.search_chunks(text, integer) FROM %I', public_role);
         END IF;
     END LOOP;
 END
@@ -74,6 +86,16 @@ COMMENT ON FUNCTION odoo_mirror.get_revenue_trends(integer, integer) IS
     'Untaxed revenue per month and company currency, with growth against the previous month. p_months: 1..120 (default 12); p_company_id: optional. SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.translated_text(jsonb, text) IS
     'Text of an Odoo translated (jsonb) field: p_lang, else en_US, else the first translation';
+COMMENT ON FUNCTION odoo_mirror.publication_sql(text, text) IS
+    'The statement to run on the Odoo database: publishes the mirror''s columns of each mirrored table (a DO block running CREATE or ALTER PUBLICATION)';
+COMMENT ON FUNCTION odoo_mirror.create_landing_tables(text) IS
+    'Creates (or re-attaches) the landing tables that route a subscription''s rows into odoo_mirror.*; idempotent';
+COMMENT ON FUNCTION odoo_mirror.drop_landing_tables() IS
+    'Detaches odoo_mirror.* from the landing tables and drops them; mirrored rows stay';
+COMMENT ON FUNCTION odoo_mirror.rebuild_memory(boolean) IS
+    'Writes the invoice chunks missing from ipai_memory.chunks (p_replace: rewrites them all); returns how many were written';
+COMMENT ON FUNCTION ipai_memory.search_chunks(text, integer) IS
+    'Ranked full-text search over AI memory. p_query: web-search syntax (words, "phrases", or, -word), English stemming; p_limit: 1..1000 (default 10). SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.verify() IS
     'Installation and replication health report: one row per check, status ok, warn or fail.';
 

@@ -1,0 +1,221 @@
+//! `odoo_mirror.on_invoice_insert()`: the trigger `invoice_to_memory` on odoo_mirror.account_move
+//! (declared in src/sql/memory.sql: SECURITY DEFINER, fixed search_path, ENABLE ALWAYS).
+//!
+//! It must never raise: under a subscription's apply worker a raising trigger makes the worker retry
+//! the same transaction forever while WAL piles up on the Odoo server. So every write runs in a
+//! subtransaction; a failure rolls back the row's chunks and is recorded in odoo_mirror.memory_errors,
+//! and the replicated row itself is kept. Writes are idempotent (unique source table, id and event),
+//! so the initial copy, re-syncs and retried transactions write each chunk once.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use pgrx::datum::{AnyNumeric, Date};
+use pgrx::datetime::ToIsoString;
+use pgrx::prelude::*;
+use pgrx::{GucContext, GucFlags, GucRegistry, GucSetting};
+
+use crate::error::OdooMirrorError;
+use crate::memory_content::{self, InvoiceEvent, InvoiceFacts, InvoiceState, SOURCE_TABLE};
+use crate::storage::{self, NewChunk};
+use crate::subtransaction::{self, Failure};
+
+/// `odoo_mirror.memory_enabled`: off skips the trigger (bulk backfills); rebuild_memory() catches up.
+pub static MEMORY_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(true);
+
+pub fn define_settings() {
+    GucRegistry::define_bool_guc(
+        c"odoo_mirror.memory_enabled",
+        c"Whether mirrored invoices become ipai_memory chunks.",
+        c"Switch off for a bulk backfill, then run SELECT odoo_mirror.rebuild_memory(). For a subscription's \
+apply worker use ALTER SYSTEM (or ALTER DATABASE) and SELECT pg_reload_conf().",
+        &MEMORY_ENABLED,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
+}
+
+thread_local! {
+    /// Currencies by id: code and decimal places. They do not change once created, and every invoice
+    /// needs one, so the lookup is kept for the backend's life. Missing currencies are not kept.
+    static CURRENCIES: RefCell<HashMap<i32, (Option<String>, Option<i32>)>> = RefCell::new(HashMap::new());
+    /// The odoo-sync session id, with the transaction it was found in: a session created by a
+    /// transaction that later rolled back must not be reused.
+    static SESSION: RefCell<Option<(TransactionKey, i64)>> = const { RefCell::new(None) };
+}
+
+type TransactionKey = (u32, i64);
+
+fn current_transaction() -> TransactionKey {
+    // SAFETY: plain reads of the backend's transaction state, valid inside a trigger call.
+    unsafe {
+        (pg_sys::GetTopTransactionIdIfAny().into_inner(), pg_sys::GetCurrentTransactionStartTimestamp())
+    }
+}
+
+fn trigger_error(error: impl std::fmt::Display) -> OdooMirrorError {
+    OdooMirrorError::Trigger(error.to_string())
+}
+
+fn text(row: &PgHeapTuple<'_, AllocatedByPostgres>, column: &str) -> Result<Option<String>, OdooMirrorError> {
+    row.get_by_name::<String>(column).map_err(trigger_error)
+}
+
+fn integer(row: &PgHeapTuple<'_, AllocatedByPostgres>, column: &str) -> Result<Option<i32>, OdooMirrorError> {
+    row.get_by_name::<i32>(column).map_err(trigger_error)
+}
+
+fn amount(row: &PgHeapTuple<'_, AllocatedByPostgres>, column: &str) -> Result<Option<String>, OdooMirrorError> {
+    Ok(row.get_by_name::<AnyNumeric>(column).map_err(trigger_error)?.map(|value| value.to_string()))
+}
+
+fn date(row: &PgHeapTuple<'_, AllocatedByPostgres>, column: &str) -> Result<Option<String>, OdooMirrorError> {
+    Ok(row.get_by_name::<Date>(column).map_err(trigger_error)?.map(|value| value.to_iso_string()))
+}
+
+fn read_state(row: &PgHeapTuple<'_, AllocatedByPostgres>) -> Result<InvoiceState, OdooMirrorError> {
+    Ok(InvoiceState {
+        move_type: text(row, "move_type")?,
+        state: text(row, "state")?,
+        payment_state: text(row, "payment_state")?,
+    })
+}
+
+/// The row's facts; names of the partner and currency are looked up later, inside the subtransaction.
+fn read_facts(row: &PgHeapTuple<'_, AllocatedByPostgres>, move_id: i64) -> Result<InvoiceFacts, OdooMirrorError> {
+    Ok(InvoiceFacts {
+        move_id,
+        name: text(row, "name")?,
+        status: read_state(row)?,
+        partner_id: integer(row, "partner_id")?,
+        partner_name: text(row, "invoice_partner_display_name")?,
+        company_id: integer(row, "company_id")?,
+        currency_id: integer(row, "currency_id")?,
+        currency_code: None,
+        currency_decimals: None,
+        amount_untaxed: amount(row, "amount_untaxed")?,
+        amount_total: amount(row, "amount_total")?,
+        amount_residual: amount(row, "amount_residual")?,
+        invoice_date: date(row, "invoice_date")?,
+        invoice_date_due: date(row, "invoice_date_due")?,
+    })
+}
+
+/// Fills in the partner's and currency's names from the mirror.
+pub fn complete_facts(facts: &mut InvoiceFacts) -> Result<(), OdooMirrorError> {
+    if facts.partner_name.as_deref().is_none_or(|name| name.trim().is_empty()) {
+        if let Some(partner_id) = facts.partner_id {
+            facts.partner_name = storage::partner_name(partner_id)?;
+        }
+    }
+    if let Some(currency_id) = facts.currency_id {
+        let cached = CURRENCIES.with(|cache| cache.borrow().get(&currency_id).cloned());
+        let found = match cached {
+            Some(found) => Some(found),
+            None => {
+                let found = storage::currency(currency_id)?;
+                if let Some(found) = &found {
+                    CURRENCIES.with(|cache| cache.borrow_mut().insert(currency_id, found.clone()));
+                }
+                found
+            }
+        };
+        if let Some((code, decimals)) = found {
+            facts.currency_code = code;
+            facts.currency_decimals = decimals;
+        }
+    }
+    Ok(())
+}
+
+/// The odoo-sync session, found or created once per transaction.
+fn session_id() -> Result<i64, OdooMirrorError> {
+    let transaction = current_transaction();
+    if let Some(id) = SESSION.with(|session| session.borrow().filter(|(key, _)| *key == transaction).map(|(_, id)| id)) {
+        return Ok(id);
+    }
+    storage::memory_session_id(memory_content::AGENT_NAME)
+}
+
+pub fn chunks_for<'a>(facts: &InvoiceFacts, events: &[InvoiceEvent]) -> Vec<NewChunk<'a>> {
+    events
+        .iter()
+        .map(|event| NewChunk {
+            source_id: facts.move_id.to_string(),
+            event: event.as_str(),
+            content: memory_content::content(facts, *event),
+            metadata: memory_content::metadata(facts, *event),
+        })
+        .collect()
+}
+
+/// Records a failure; if even that fails (memory_errors dropped, say), says so in the server log.
+fn record(move_id: Option<i64>, events: &[InvoiceEvent], failure: Failure) {
+    let event_names: Vec<&str> = events.iter().map(|event| event.as_str()).collect();
+    let event_list = (!event_names.is_empty()).then(|| event_names.join(","));
+    let recorded = subtransaction::run(|| {
+        storage::record_memory_error(
+            SOURCE_TABLE,
+            move_id,
+            event_list.as_deref(),
+            &failure.sqlstate,
+            &failure.message,
+            failure.detail.as_deref(),
+        )
+    });
+    if let Err(second) = recorded {
+        pgrx::warning!(
+            "odoo_mirror: no memory for account_move {move_id:?} ({}: {}); recording that in odoo_mirror.memory_errors failed too ({}: {})",
+            failure.sqlstate,
+            failure.message,
+            second.sqlstate,
+            second.message
+        );
+    }
+}
+
+#[pg_trigger(sql = false)]
+fn on_invoice_insert<'a>(
+    trigger: &'a PgTrigger<'a>,
+) -> Result<Option<PgHeapTuple<'a, AllocatedByPostgres>>, OdooMirrorError> {
+    if !MEMORY_ENABLED.get() {
+        return Ok(None);
+    }
+    let Some(new) = trigger.new() else { return Ok(None) };
+    let move_id = new.get_by_name::<i32>("id").ok().flatten().map(i64::from);
+
+    let events = match (read_state(&new), trigger.old().map(|old| read_state(&old)).transpose()) {
+        (Ok(new_state), Ok(old_state)) => memory_content::events_for(old_state.as_ref(), &new_state),
+        (Err(error), _) | (_, Err(error)) => {
+            record(move_id, &[], error.into());
+            return Ok(None);
+        }
+    };
+    if events.is_empty() {
+        return Ok(None);
+    }
+    let Some(move_id) = move_id else {
+        record(None, &events, OdooMirrorError::Trigger("account_move row without an id".into()).into());
+        return Ok(None);
+    };
+    let mut facts = match read_facts(&new, move_id) {
+        Ok(facts) => facts,
+        Err(error) => {
+            record(Some(move_id), &events, error.into());
+            return Ok(None);
+        }
+    };
+
+    let written = subtransaction::run(|| {
+        complete_facts(&mut facts)?;
+        let session = session_id()?;
+        storage::insert_chunks(session, SOURCE_TABLE, chunks_for(&facts, &events))?;
+        Ok(session)
+    });
+    match written {
+        // Only a released subtransaction proves the session row exists for the rest of the transaction.
+        Ok(session) => SESSION.with(|cached| *cached.borrow_mut() = Some((current_transaction(), session))),
+        Err(failure) => record(Some(move_id), &events, failure),
+    }
+    Ok(None)
+}

@@ -1,0 +1,110 @@
+-- odoo_mirror: replication health, one row per subscription in this database.
+--
+-- Read on the mirror side only. Positions are the publisher's WAL positions as this subscriber knows
+-- them: received_lsn is the newest position the apply worker has heard of (keepalives included),
+-- applied_lsn the end of the last transaction it committed (its replication origin).
+-- lag_seconds and lag_bytes are 0 while the apply worker waits for data (it has applied everything the
+-- publisher sent); while it works through a backlog they are the age of the newest message it received
+-- and the WAL between that and the last applied commit. The publisher's pg_stat_replication has the
+-- exact per-slot figures; this is what the mirror can know by itself, and "lag under 60 s" is
+--   SELECT bool_and(lag_seconds < 60) FROM odoo_mirror.replication_status();
+--
+-- SECURITY DEFINER: applied positions come from pg_replication_origin_status, which PostgreSQL opens to
+-- superusers only; without that privilege (a non-superuser owner) applied_lsn and lag_bytes are NULL.
+CREATE FUNCTION odoo_mirror.replication_status()
+RETURNS TABLE (
+    subscription text,
+    enabled boolean,
+    state text,
+    worker_pid integer,
+    tables_total integer,
+    tables_ready integer,
+    received_lsn pg_lsn,
+    applied_lsn pg_lsn,
+    lag_bytes numeric,
+    lag_seconds double precision,
+    last_message_at timestamp with time zone,
+    apply_error_count bigint,
+    sync_error_count bigint
+)
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $function$
+#variable_conflict use_column
+DECLARE
+    can_read_origins boolean := pg_catalog.has_table_privilege('pg_catalog.pg_replication_origin_status', 'SELECT');
+BEGIN
+    RETURN QUERY
+    WITH subscriptions AS (
+        SELECT s.oid, s.subname::text AS subname, s.subenabled
+        FROM pg_catalog.pg_subscription AS s
+        WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database AS d WHERE d.datname = pg_catalog.current_database())
+    ),
+    -- The apply worker: relid is NULL (table sync workers have one); PostgreSQL 16+ parallel apply
+    -- workers have no received_lsn, so the row with one comes first.
+    apply_workers AS (
+        SELECT DISTINCT ON (w.subid) w.subid, w.pid, w.received_lsn, w.last_msg_send_time, w.last_msg_receipt_time
+        FROM pg_catalog.pg_stat_subscription AS w
+        WHERE w.relid IS NULL AND w.pid IS NOT NULL
+        ORDER BY w.subid, w.received_lsn DESC NULLS LAST
+    ),
+    relations AS (
+        SELECT r.srsubid, pg_catalog.count(*)::integer AS total,
+               (pg_catalog.count(*) FILTER (WHERE r.srsubstate = 'r'))::integer AS ready
+        FROM pg_catalog.pg_subscription_rel AS r
+        GROUP BY r.srsubid
+    ),
+    origins AS (
+        SELECT o.external_id, o.remote_lsn
+        FROM pg_catalog.pg_replication_origin_status AS o
+        WHERE can_read_origins
+    ),
+    facts AS (
+        SELECT s.subname, s.subenabled, w.pid, COALESCE(r.total, 0) AS total, COALESCE(r.ready, 0) AS ready,
+               w.received_lsn, NULLIF(o.remote_lsn, '0/0'::pg_lsn) AS applied_lsn,
+               w.last_msg_send_time, w.last_msg_receipt_time,
+               COALESCE(st.apply_error_count, 0) AS apply_errors, COALESCE(st.sync_error_count, 0) AS sync_errors,
+               -- Waiting for the publisher: everything received has been applied.
+               COALESCE(a.wait_event = 'LogicalApplyMain', false) AS idle
+        FROM subscriptions AS s
+        LEFT JOIN apply_workers AS w ON w.subid = s.oid
+        LEFT JOIN relations AS r ON r.srsubid = s.oid
+        LEFT JOIN origins AS o ON o.external_id = 'pg_' || s.oid::text
+        LEFT JOIN pg_catalog.pg_stat_subscription_stats AS st ON st.subid = s.oid
+        LEFT JOIN pg_catalog.pg_stat_activity AS a ON a.pid = w.pid
+    )
+    SELECT f.subname,
+           f.subenabled,
+           CASE
+               WHEN NOT f.subenabled THEN 'disabled'
+               WHEN f.pid IS NULL AND f.apply_errors + f.sync_errors > 0 THEN 'failing'
+               WHEN f.pid IS NULL THEN 'starting'
+               WHEN f.ready < f.total THEN 'initial copy'
+               ELSE 'streaming'
+           END,
+           f.pid,
+           f.total,
+           f.ready,
+           f.received_lsn,
+           f.applied_lsn,
+           CASE
+               WHEN f.pid IS NULL THEN NULL
+               WHEN f.idle THEN 0::numeric
+               ELSE GREATEST(f.received_lsn OPERATOR(pg_catalog.-) f.applied_lsn, 0::numeric)
+           END,
+           CASE
+               WHEN f.pid IS NULL THEN NULL
+               WHEN f.idle THEN 0::double precision
+               ELSE GREATEST(EXTRACT(epoch FROM pg_catalog.now() OPERATOR(pg_catalog.-) f.last_msg_send_time)::double precision, 0)
+           END,
+           f.last_msg_receipt_time,
+           f.apply_errors,
+           f.sync_errors
+    FROM facts AS f
+    ORDER BY f.subname;
+END
+$function$;
+COMMENT ON FUNCTION odoo_mirror.replication_status() IS
+    'Per subscription: state, worker, tables ready, received and applied positions, lag (bytes, seconds) and error counts';

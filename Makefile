@@ -60,9 +60,17 @@ setup-pg18: setup
 build:
 	$(CARGO) build --features pg$(PG_MAJOR)
 
+# The released install scripts of earlier versions (sql/odoo_mirror--A.sql), next to the upgrade
+# scripts pgrx installs: CREATE EXTENSION ... VERSION 'A' works, which the upgrade test needs.
+CURRENT_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+install_released_scripts = for script in sql/odoo_mirror--*.sql; do \
+		[ "$$script" = "sql/odoo_mirror--$(CURRENT_VERSION).sql" ] || $(SUDO) install -m 644 "$$script" "$$($(1) --sharedir)/extension/"; \
+	done
+
 # Installs the extension into the PostgreSQL that PG_CONFIG names.
 install: setup
 	$(CARGO) pgrx install --pg-config $(PG_CONFIG) $(if $(SUDO),--sudo)
+	@$(call install_released_scripts,$(PG_CONFIG))
 
 # The generated install script, for review (the frozen copies live in sql/).
 schema:
@@ -84,6 +92,7 @@ test-pg18: setup-pg18
 	mkdir -p $(PG18_DATA) && chown -R postgres: $(PG18_DATA) 2>/dev/null || true
 	$(CARGO) pgrx test pg18 --runas postgres --pgdata $(PG18_DATA)
 	$(CARGO) pgrx install --pg-config "$(find_pg18)" --features pg18 --no-default-features $(if $(SUDO),--sudo)
+	@$(call install_released_scripts,"$(find_pg18)")
 	PG_CONFIG="$(find_pg18)" $(CARGO) test -p odoo_mirror_tests --lib --bins --tests -- --test-threads=2
 
 demo: setup install

@@ -42,6 +42,19 @@ thread_local! {
     /// The odoo-sync session id, with the transaction it was found in: a session created by a
     /// transaction that later rolled back must not be reused.
     static SESSION: RefCell<Option<(TransactionKey, i64)>> = const { RefCell::new(None) };
+    /// Whether the store can take idempotent writes, checked once per transaction.
+    static STORE_READY: RefCell<Option<(TransactionKey, bool)>> = const { RefCell::new(None) };
+}
+
+/// See storage::memory_store_ready: false while a restore loads data (no unique index yet).
+fn store_ready() -> Result<bool, OdooMirrorError> {
+    let transaction = current_transaction();
+    if let Some(ready) = STORE_READY.with(|cached| cached.borrow().filter(|(key, _)| *key == transaction).map(|(_, ready)| ready)) {
+        return Ok(ready);
+    }
+    let ready = storage::memory_store_ready()?;
+    STORE_READY.with(|cached| *cached.borrow_mut() = Some((transaction, ready)));
+    Ok(ready)
 }
 
 type TransactionKey = (u32, i64);
@@ -207,14 +220,18 @@ fn on_invoice_insert<'a>(
     };
 
     let written = subtransaction::run(|| {
+        if !store_ready()? {
+            return Ok(None);
+        }
         complete_facts(&mut facts)?;
         let session = session_id()?;
         storage::insert_chunks(session, SOURCE_TABLE, chunks_for(&facts, &events))?;
-        Ok(session)
+        Ok(Some(session))
     });
     match written {
         // Only a released subtransaction proves the session row exists for the rest of the transaction.
-        Ok(session) => SESSION.with(|cached| *cached.borrow_mut() = Some((current_transaction(), session))),
+        Ok(Some(session)) => SESSION.with(|cached| *cached.borrow_mut() = Some((current_transaction(), session))),
+        Ok(None) => {}
         Err(failure) => record(Some(move_id), &events, failure),
     }
     Ok(None)

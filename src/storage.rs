@@ -172,6 +172,24 @@ pub fn memory_session_id(agent: &str) -> Result<i64, OdooMirrorError> {
     })
 }
 
+/// Whether chunks can be written idempotently: ipai_memory.chunks has its unique (source_table,
+/// source_id, event) index, or is missing altogether (then the write fails and is recorded). A chunks
+/// table without the index is what a pg_restore's data phase looks like (pg_dump adds constraints
+/// after the data): writing there would duplicate the chunks the dump restores next.
+const MEMORY_STORE_READY_SQL: &str = "\
+    SELECT pg_catalog.to_regclass('ipai_memory.chunks') IS NULL OR EXISTS ( \
+        SELECT FROM pg_catalog.pg_index AS i \
+        WHERE i.indrelid = pg_catalog.to_regclass('ipai_memory.chunks') AND i.indisunique AND i.indisvalid \
+          AND i.indnatts = 3 \
+          AND (SELECT pg_catalog.array_agg(a.attname::text ORDER BY a.attname) FROM pg_catalog.pg_attribute AS a \
+               WHERE a.attrelid = i.indrelid AND a.attnum OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[])) \
+              OPERATOR(pg_catalog.=) ARRAY['event', 'source_id', 'source_table'])";
+
+pub fn memory_store_ready() -> Result<bool, OdooMirrorError> {
+    let ready = select_prepared(MEMORY_STORE_READY_SQL, &[], &[], |row| row.get::<bool>(1))?;
+    Ok(ready.into_iter().next().flatten().unwrap_or(true))
+}
+
 const CURRENCY_SQL: &str = "SELECT c.name::text, c.decimal_places FROM odoo_mirror.res_currency AS c WHERE c.id = $1";
 const PARTNER_NAME_SQL: &str = "SELECT COALESCE(NULLIF(p.complete_name, ''), p.name)::text FROM odoo_mirror.res_partner AS p WHERE p.id = $1";
 

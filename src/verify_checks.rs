@@ -139,7 +139,14 @@ fn memory_checks() -> Result<Vec<Check>, OdooMirrorError> {
         |row| Ok((row.get::<bool>(1)?.unwrap_or(false), row.get::<bool>(2)?.unwrap_or(false), row.get::<i64>(3)?)),
     )?;
     let (chunks, sessions, estimate) = store.first().cloned().unwrap_or((false, false, None));
+    let idempotent = crate::storage::memory_store_ready()?;
     checks.push(match (chunks, sessions) {
+        (true, true) if !idempotent => Check::new(
+            "memory store",
+            Status::Fail,
+            "ipai_memory.chunks has no unique index on (source_table, source_id, event): the trigger writes nothing \
+             (fix: ALTER TABLE ipai_memory.chunks ADD UNIQUE (source_table, source_id, event))",
+        ),
         (true, true) => Check::new(
             "memory store",
             Status::Ok,

@@ -261,7 +261,8 @@ impl Drop for Cluster {
 }
 
 /// A sorted, one-line-per-fact description of everything the odoo_mirror extension owns: members,
-/// columns, function settings, index and view definitions, trigger modes and privileges. Two databases
+/// columns, function settings, index and view definitions, trigger definitions and modes, privileges,
+/// and the ipai_memory tables it creates (not members: DROP EXTENSION must keep memory). Two databases
 /// with the same description have the same extension objects (an upgrade against a fresh install, a
 /// restore against its source).
 pub const EXTENSION_OBJECTS_SQL: &str = "\
@@ -292,8 +293,25 @@ pub const EXTENSION_OBJECTS_SQL: &str = "\
         FROM members AS m JOIN pg_catalog.pg_proc AS p ON m.classid = 'pg_catalog.pg_proc'::regclass AND p.oid = m.objid \
         UNION ALL \
         SELECT 'trigger ' || t.tgrelid::regclass::text || ' ' || t.tgname || ' ' || t.tgenabled::text \
+               || ' ' || pg_catalog.pg_get_triggerdef(t.oid) \
         FROM pg_catalog.pg_trigger AS t JOIN pg_catalog.pg_class AS c ON c.oid = t.tgrelid \
         WHERE c.relnamespace = 'odoo_mirror'::regnamespace AND NOT t.tgisinternal \
         UNION ALL \
-        SELECT 'schema acl ' || COALESCE(n.nspacl::text, 'default') FROM pg_catalog.pg_namespace AS n WHERE n.nspname = 'odoo_mirror') \
+        SELECT 'schema acl ' || n.nspname || ' ' || COALESCE(n.nspacl::text, 'default') \
+        FROM pg_catalog.pg_namespace AS n WHERE n.nspname IN ('odoo_mirror', 'ipai_memory') \
+        UNION ALL \
+        SELECT 'memory column ' || c.oid::regclass::text || '.' || a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) \
+               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END || ' ' || COALESCE(pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), '') \
+        FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+        LEFT JOIN pg_catalog.pg_attrdef AS ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum \
+        WHERE c.relnamespace = 'ipai_memory'::regnamespace AND c.relkind = 'r' \
+        UNION ALL \
+        SELECT 'memory acl ' || c.oid::regclass::text || ' ' || COALESCE(c.relacl::text, 'default') \
+        FROM pg_catalog.pg_class AS c WHERE c.relnamespace = 'ipai_memory'::regnamespace AND c.relkind = 'r' \
+        UNION ALL \
+        SELECT 'memory index ' || pg_catalog.pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index AS i \
+        JOIN pg_catalog.pg_class AS c ON c.oid = i.indexrelid WHERE c.relnamespace = 'ipai_memory'::regnamespace \
+        UNION ALL \
+        SELECT 'memory constraint ' || co.conrelid::regclass::text || ' ' || co.conname || ' ' || pg_catalog.pg_get_constraintdef(co.oid) \
+        FROM pg_catalog.pg_constraint AS co WHERE co.connamespace = 'ipai_memory'::regnamespace) \
     SELECT pg_catalog.string_agg(fact, E'\\n' ORDER BY fact) FROM facts";

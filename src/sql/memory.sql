@@ -41,6 +41,9 @@ DECLARE
     extension_oid oid := (SELECT e.oid FROM pg_catalog.pg_extension AS e WHERE e.extname = 'odoo_mirror');
     missing text[];
     member record;
+    created_tables text[] := ARRAY[]::text[];
+    created_table text;
+    api_role text;
 BEGIN
     IF schema_existed AND NOT p_into_empty_schema AND NOT EXISTS (
         SELECT FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
@@ -61,6 +64,7 @@ BEGIN
         );
         CREATE INDEX sessions_agent_name_idx ON ipai_memory.sessions (agent_name);
         COMMENT ON TABLE ipai_memory.sessions IS 'AI agent sessions; odoo_mirror writes as the agent odoo-sync';
+        created_tables := created_tables || 'ipai_memory.sessions'::text;
     END IF;
 
     IF pg_catalog.to_regclass('ipai_memory.chunks') IS NULL THEN
@@ -84,6 +88,7 @@ BEGIN
         CREATE INDEX chunks_session_idx ON ipai_memory.chunks (session_id);
         COMMENT ON TABLE ipai_memory.chunks IS
             'AI memory: one searchable text chunk per event of a source row; unique on (source_table, source_id, event)';
+        created_tables := created_tables || 'ipai_memory.chunks'::text;
     END IF;
 
     SELECT pg_catalog.array_agg(required.column_name ORDER BY required.column_name) INTO missing
@@ -112,31 +117,37 @@ BEGIN
                   HINT = 'ALTER TABLE ipai_memory.chunks ADD UNIQUE (source_table, source_id, event)';
     END IF;
 
-    -- Memory belongs to no extension: detach what this call created inside CREATE/ALTER EXTENSION.
+    -- Memory belongs to no extension: detach what this call created inside CREATE/ALTER EXTENSION (the
+    -- schema, the tables and their identity sequences).
     FOR member IN
-        SELECT pg_catalog.pg_describe_object(d.classid, d.objid, 0) AS description,
-               d.classid = 'pg_catalog.pg_namespace'::regclass AS is_schema
+        SELECT d.classid = 'pg_catalog.pg_namespace'::regclass AS is_schema, c.relkind::text AS relkind,
+               CASE WHEN c.oid IS NOT NULL THEN pg_catalog.format('%I.%I', n.nspname, c.relname) END AS relation
         FROM pg_catalog.pg_depend AS d
+        LEFT JOIN pg_catalog.pg_class AS c ON d.classid = 'pg_catalog.pg_class'::regclass AND c.oid = d.objid
+        LEFT JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
         WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = extension_oid AND d.deptype = 'e'
           AND ((d.classid = 'pg_catalog.pg_namespace'::regclass AND d.objid = 'ipai_memory'::regnamespace)
-               OR (d.classid = 'pg_catalog.pg_class'::regclass
-                   AND d.objid IN ('ipai_memory.sessions'::regclass, 'ipai_memory.chunks'::regclass)))
-        ORDER BY is_schema
+               OR n.nspname = 'ipai_memory')
+        ORDER BY is_schema, relkind DESC
     LOOP
         IF member.is_schema THEN
             ALTER EXTENSION odoo_mirror DROP SCHEMA ipai_memory;
-        ELSIF member.description = 'table ipai_memory.sessions' THEN
-            ALTER EXTENSION odoo_mirror DROP TABLE ipai_memory.sessions;
+        ELSIF member.relkind = 'S' THEN
+            EXECUTE pg_catalog.format('ALTER EXTENSION odoo_mirror DROP SEQUENCE %s', member.relation);
         ELSE
-            ALTER EXTENSION odoo_mirror DROP TABLE ipai_memory.chunks;
+            EXECUTE pg_catalog.format('ALTER EXTENSION odoo_mirror DROP TABLE %s', member.relation);
         END IF;
     END LOOP;
 
-    -- Closed by default; grants.sql opens the search function to n8n.
-    IF NOT schema_existed THEN
-        REVOKE ALL ON SCHEMA ipai_memory FROM PUBLIC;
-    END IF;
-    REVOKE ALL ON TABLE ipai_memory.sessions, ipai_memory.chunks FROM PUBLIC;
+    -- Supabase's default privileges would open new tables to its API roles: memory is for agents
+    -- that go through search_chunks (grants.sql). Only the tables created here are touched.
+    FOREACH created_table IN ARRAY created_tables LOOP
+        FOR api_role IN
+            SELECT r.rolname FROM pg_catalog.pg_roles AS r WHERE r.rolname IN ('anon', 'authenticated', 'service_role')
+        LOOP
+            EXECUTE pg_catalog.format('REVOKE ALL ON TABLE %s FROM %I', created_table, api_role);
+        END LOOP;
+    END LOOP;
 END
 $function$;
 COMMENT ON FUNCTION odoo_mirror.ensure_memory_store(boolean) IS

@@ -24,7 +24,7 @@ impl std::error::Error for ClusterError {}
 
 pub type Result<T> = std::result::Result<T, ClusterError>;
 
-fn fail<T>(message: impl Into<String>) -> Result<T> {
+pub fn fail<T>(message: impl Into<String>) -> Result<T> {
     Err(ClusterError(message.into()))
 }
 

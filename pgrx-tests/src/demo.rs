@@ -14,10 +14,16 @@ pub fn create_database_with_extension(cluster: &Cluster, database: &str) -> Resu
     cluster.sql(database, "CREATE EXTENSION odoo_mirror").map(|_| ())
 }
 
-/// Streams generated data into `database` through psql (COPY), without a temporary file.
+/// Streams generated data into the mirror tables of `database` through psql (COPY).
 pub fn load_demo_data(cluster: &Cluster, database: &str, scale: u32, today: NaiveDate) -> Result<Stats> {
     let mut config = Config::new(scale, today);
     config.schema = "odoo_mirror".into();
+    load_generated(cluster, database, config)
+}
+
+/// Streams generated data into `database` through psql (COPY), without a temporary file; the
+/// config's schema says where (odoo_mirror, or public on an Odoo-side database).
+pub fn load_generated(cluster: &Cluster, database: &str, config: Config) -> Result<Stats> {
     let mut child = cluster.spawn_psql_script(database, Stdio::null())?;
     let stdin = child.stdin.take().ok_or_else(|| ClusterError("psql: no stdin".into()))?;
     let generated = Generator::new(config, BufWriter::with_capacity(1 << 20, stdin)).run();

@@ -7,3 +7,4 @@ pub mod generator;
 pub mod prng;
 pub mod postgrest;
 pub mod demo;
+pub mod odoo;

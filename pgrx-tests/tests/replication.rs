@@ -1,0 +1,304 @@
+//! Native logical replication between two real clusters: an Odoo-shaped publisher and the mirror with
+//! the extension, its landing tables and a real subscription. Nothing is assumed: the initial copy,
+//! INSERT, UPDATE, DELETE, TRUNCATE, an Odoo-side ADD COLUMN, the memory trigger under the apply
+//! worker, replays, a failing memory write, privileges, and pg_dump/pg_restore with landing tables.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use odoo_mirror_tests::cluster::Cluster;
+use odoo_mirror_tests::demo::load_generated;
+use odoo_mirror_tests::generator::Config;
+use odoo_mirror_tests::odoo::{conninfo, odoo_tables_sql, wait_for, wait_until_replicated, wait_until_streaming, PUBLISHER_CONF};
+
+const ODOO: &str = "odoo";
+const MIRROR: &str = "mirror";
+const SUBSCRIPTION: &str = "odoo_sub";
+const WAIT: Duration = Duration::from_secs(120);
+
+const TABLES: &[&str] = &[
+    "account_move",
+    "account_move_line",
+    "res_partner",
+    "project_task",
+    "hr_expense_sheet",
+    "hr_expense",
+    "res_company",
+    "res_currency",
+    "res_users",
+    "hr_employee",
+    "project_project",
+    "project_task_type",
+    "project_task_user_rel",
+];
+
+const INVOICE_TYPES: &str = "('out_invoice', 'out_refund', 'in_invoice', 'in_refund')";
+
+struct Pipeline {
+    odoo: Cluster,
+    mirror: Cluster,
+}
+
+/// Both clusters, Odoo-side data, the publication from publication_sql(), landing tables and a
+/// subscription that has finished its initial copy. `before_extension` runs on the mirror database
+/// first (Supabase's roles, say).
+fn pipeline(name: &str, scale: u32, before_extension: &str) -> Pipeline {
+    let odoo = Cluster::start(&format!("{name}-odoo"), PUBLISHER_CONF).expect("odoo cluster");
+    let mirror = Cluster::start(&format!("{name}-mirror"), &[]).expect("mirror cluster");
+    mirror.create_database(MIRROR).unwrap();
+    if !before_extension.is_empty() {
+        mirror.sql(MIRROR, before_extension).unwrap();
+    }
+    mirror.sql(MIRROR, "CREATE EXTENSION odoo_mirror").unwrap();
+    let landed = mirror.sql(MIRROR, "SELECT count(*) FROM odoo_mirror.create_landing_tables() WHERE action = 'created'").unwrap();
+    assert_eq!(landed, "13");
+
+    odoo.create_database(ODOO).unwrap();
+    odoo.psql_script(ODOO, &odoo_tables_sql(&mirror, MIRROR).unwrap()).unwrap();
+    let mut config = Config::new(scale, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+    config.schema = "public".into();
+    load_generated(&odoo, ODOO, config).unwrap();
+
+    let publication = mirror.sql(MIRROR, "SELECT odoo_mirror.publication_sql()").unwrap();
+    let printed = odoo.psql_script(ODOO, &publication).unwrap();
+    assert!(printed.contains("CREATE PUBLICATION \"odoo_pub_scout\"") || printed.contains("CREATE PUBLICATION odoo_pub_scout"), "{printed}");
+    mirror
+        .sql(MIRROR, &format!("CREATE SUBSCRIPTION {SUBSCRIPTION} CONNECTION '{}' PUBLICATION odoo_pub_scout", conninfo(&odoo, ODOO)))
+        .unwrap();
+    wait_until_streaming(&mirror, MIRROR, SUBSCRIPTION, WAIT).unwrap();
+    Pipeline { odoo, mirror }
+}
+
+impl Pipeline {
+    /// Waits until the mirror has applied everything committed on the Odoo side.
+    fn sync(&self) {
+        wait_until_replicated(&self.odoo, ODOO, &self.mirror, MIRROR, WAIT).unwrap();
+    }
+
+    fn odoo(&self, sql: &str) -> String {
+        self.odoo.sql(ODOO, sql).unwrap()
+    }
+
+    fn mirror(&self, sql: &str) -> String {
+        self.mirror.sql(MIRROR, sql).unwrap()
+    }
+}
+
+/// Rows and a hash of the columns both sides have, per table.
+fn fingerprint(cluster: &Cluster, database: &str, schema: &str, table: &str) -> String {
+    let columns = match table {
+        "account_move" => "id, name, state, move_type, payment_state, partner_id, amount_total, amount_residual, invoice_date",
+        "account_move_line" => "id, move_id, balance, account_id",
+        "res_partner" => "id, name, commercial_partner_id",
+        _ => "id, create_date",
+    };
+    cluster
+        .sql(database, &format!("SELECT count(*) || ':' || coalesce(md5(string_agg(row({columns})::text, '|' ORDER BY id)), '') FROM {schema}.{table}"))
+        .unwrap()
+}
+
+/// The chunks the trigger writes for invoices in their current state: created, plus posted, paid and
+/// cancelled as the state says.
+fn expected_chunks(cluster: &Cluster, database: &str, schema: &str) -> String {
+    cluster
+        .sql(
+            database,
+            &format!(
+                "SELECT coalesce(sum(1 + (state = 'posted' OR payment_state IN ('paid', 'in_payment'))::int \
+                 + (payment_state IN ('paid', 'in_payment'))::int + (state = 'cancel')::int), 0) \
+                 FROM {schema}.account_move WHERE move_type IN {INVOICE_TYPES}"
+            ),
+        )
+        .unwrap()
+}
+
+#[test]
+fn odoo_changes_of_every_kind_arrive_in_the_mirror_and_become_memory() {
+    let p = pipeline("repl-main", 60, "");
+
+    // The initial copy: every table, row for row, through the landing tables into odoo_mirror.*.
+    for table in TABLES {
+        let odoo_side = fingerprint(&p.odoo, ODOO, "public", table);
+        assert!(!odoo_side.starts_with("0:"), "the generator filled {table}");
+        assert_eq!(fingerprint(&p.mirror, MIRROR, "odoo_mirror", table), odoo_side, "initial copy of {table}");
+    }
+    // The landing tables store nothing themselves.
+    assert_eq!(p.mirror("SELECT count(*) FROM ONLY public.account_move"), "0");
+    // The memory trigger fired under the apply worker for every copied invoice.
+    assert_eq!(p.mirror("SELECT count(*) FROM ipai_memory.chunks"), expected_chunks(&p.odoo, ODOO, "public"));
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.memory_errors"), "0");
+
+    // INSERT, then the invoice's life: posted, an irrelevant edit, paid.
+    p.odoo(
+        "INSERT INTO public.account_move (id, name, move_type, state, payment_state, partner_id, invoice_partner_display_name, \
+         currency_id, amount_total, amount_untaxed, amount_residual, invoice_date, invoice_date_due, company_id) \
+         VALUES (900001, '/', 'out_invoice', 'draft', 'not_paid', 1, 'Zyxwv Analytics GmbH', 1, 1250, 1033.06, 1250, '2026-06-01', '2026-07-01', 1)",
+    );
+    p.sync();
+    let events = "SELECT string_agg(event, ',' ORDER BY id) FROM ipai_memory.chunks WHERE source_table = 'account_move' AND source_id = '900001'";
+    assert_eq!(p.mirror(events), "created");
+    p.odoo("UPDATE public.account_move SET name = 'INV/2026/90001', state = 'posted' WHERE id = 900001");
+    p.odoo("UPDATE public.account_move SET ref = 'PO-77', write_date = now() WHERE id = 900001");
+    p.odoo("UPDATE public.account_move SET payment_state = 'paid', amount_residual = 0 WHERE id = 900001");
+    p.sync();
+    assert_eq!(p.mirror("SELECT name || ' ' || state || ' ' || payment_state || ' ' || ref FROM odoo_mirror.account_move WHERE id = 900001"), "INV/2026/90001 posted paid PO-77");
+    assert_eq!(p.mirror(events), "created,posted,paid", "one chunk per meaningful event, none for the edit");
+    let content = p.mirror("SELECT content FROM ipai_memory.chunks WHERE source_id = '900001' AND event = 'posted'");
+    assert!(content.starts_with("Customer invoice INV/2026/90001 to Zyxwv Analytics GmbH: 1,250.00 "), "{content}");
+    assert!(content.ends_with(", due 2026-07-01, posted"), "{content}");
+    // The new invoice is in the views at once.
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.v_invoice_summary WHERE invoice_id = 900001"), "1");
+
+    // DELETE: the row goes, its memory stays (memory is history).
+    p.odoo("DELETE FROM public.account_move WHERE id = 900001");
+    p.sync();
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.account_move WHERE id = 900001"), "0");
+    assert_eq!(p.mirror(events), "created,posted,paid");
+
+    // Column drift: Odoo gains a column (a module upgrade); replication goes on.
+    p.odoo("ALTER TABLE public.account_move ADD COLUMN x_new_module_field text");
+    p.odoo(
+        "INSERT INTO public.account_move (id, name, move_type, state, payment_state, amount_total, x_new_module_field) \
+         VALUES (900002, 'BILL/2026/0002', 'in_invoice', 'posted', 'not_paid', 99, 'ignored')",
+    );
+    p.sync();
+    assert_eq!(p.mirror("SELECT name FROM odoo_mirror.account_move WHERE id = 900002"), "BILL/2026/0002");
+    assert_eq!(p.mirror("SELECT string_agg(event, ',' ORDER BY id) FROM ipai_memory.chunks WHERE source_id = '900002'"), "created,posted");
+
+    // TRUNCATE of a table arrives too.
+    p.odoo("TRUNCATE public.project_task_user_rel");
+    p.sync();
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.project_task_user_rel"), "0");
+    p.odoo("INSERT INTO public.project_task_user_rel (id, task_id, user_id) VALUES (1, 1, 1)");
+    p.sync();
+
+    // Every table still matches after the changes.
+    for table in TABLES {
+        assert_eq!(fingerprint(&p.mirror, MIRROR, "odoo_mirror", table), fingerprint(&p.odoo, ODOO, "public", table), "{table}");
+    }
+
+    // Health: one query answers "lag under 60 s", and verify() is clean.
+    let status = p.mirror("SELECT state, tables_ready = tables_total, lag_seconds < 60, apply_error_count FROM odoo_mirror.replication_status()");
+    assert_eq!(status, "streaming|t|t|0");
+    assert_eq!(p.mirror("SELECT bool_and(lag_seconds < 60) FROM odoo_mirror.replication_status()"), "t");
+    let not_ok = p.mirror("SELECT string_agg(\"check\" || ': ' || detail, '; ') FROM odoo_mirror.verify() WHERE status <> 'ok'");
+    assert_eq!(not_ok, "", "verify() after replication");
+    assert_eq!(p.mirror("SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'subscription odoo_sub'"), "ok");
+    // The revenue rollup, updated by ALWAYS triggers under the apply worker, agrees with account_move.
+    p.mirror("SELECT odoo_mirror.refresh_revenue_rollup()");
+    assert_eq!(p.mirror("SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'rollup revenue_daily'"), "ok");
+
+    // Replay: drop the subscription, empty the mirror, subscribe again. The initial copy replays every
+    // invoice through the trigger; memory gets no duplicate and no error.
+    let chunks_before = p.mirror("SELECT count(*) || ':' || md5(string_agg(id || content, '|' ORDER BY id)) FROM ipai_memory.chunks");
+    p.mirror(&format!("DROP SUBSCRIPTION {SUBSCRIPTION}"));
+    p.mirror(&format!("TRUNCATE {}", TABLES.iter().map(|t| format!("odoo_mirror.{t}")).collect::<Vec<_>>().join(", ")));
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.account_move"), "0");
+    p.mirror(&format!("CREATE SUBSCRIPTION {SUBSCRIPTION} CONNECTION '{}' PUBLICATION odoo_pub_scout", conninfo(&p.odoo, ODOO)));
+    wait_until_streaming(&p.mirror, MIRROR, SUBSCRIPTION, WAIT).unwrap();
+    assert_eq!(fingerprint(&p.mirror, MIRROR, "odoo_mirror", "account_move"), fingerprint(&p.odoo, ODOO, "public", "account_move"));
+    assert_eq!(
+        p.mirror("SELECT count(*) || ':' || md5(string_agg(id || content, '|' ORDER BY id)) FROM ipai_memory.chunks"),
+        chunks_before,
+        "the replayed initial copy wrote no chunk twice"
+    );
+    assert_eq!(p.mirror("SELECT count(*) FROM ipai_memory.sessions WHERE agent_name = 'odoo-sync'"), "1");
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.memory_errors"), "0");
+
+    // TRUNCATE of account_move: the mirror empties, the rollup follows, memory stays.
+    p.odoo("TRUNCATE public.account_move");
+    p.sync();
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.account_move"), "0");
+    assert_eq!(p.mirror("SELECT coalesce(sum(net_revenue), 0) = 0 FROM odoo_mirror.get_revenue_trends(120)"), "t");
+    assert_eq!(p.mirror("SELECT count(*) > 0 FROM ipai_memory.chunks"), "t");
+
+    // drop_landing_tables() refuses while the subscription writes through them, then keeps every row.
+    p.odoo("INSERT INTO public.res_currency (id, name) VALUES (900, 'XTS')");
+    p.sync();
+    assert_eq!(p.mirror.sqlstate_of(MIRROR, "SELECT * FROM odoo_mirror.drop_landing_tables()").unwrap(), "55006");
+    p.mirror(&format!("ALTER SUBSCRIPTION {SUBSCRIPTION} DISABLE"));
+    let partners = fingerprint(&p.mirror, MIRROR, "odoo_mirror", "res_partner");
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.drop_landing_tables()"), "13");
+    assert_eq!(fingerprint(&p.mirror, MIRROR, "odoo_mirror", "res_partner"), partners);
+    assert_eq!(p.mirror("SELECT name FROM odoo_mirror.res_currency WHERE id = 900"), "XTS");
+    assert_eq!(p.mirror("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "0");
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.drop_landing_tables()"), "0", "idempotent");
+}
+
+#[test]
+fn a_failing_memory_write_never_stops_replication_and_landing_tables_are_closed_and_survive_a_restore() {
+    let supabase_roles = "CREATE ROLE anon NOLOGIN; CREATE ROLE authenticated NOLOGIN; CREATE ROLE service_role NOLOGIN BYPASSRLS; \
+                          ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO anon, authenticated, service_role; \
+                          ALTER DEFAULT PRIVILEGES GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role";
+    let p = pipeline("repl-fail", 20, supabase_roles);
+
+    // Privileges: the landing tables are closed to everyone but their owner, even with Supabase's
+    // default privileges; the set-up functions are the owner's.
+    for role in ["anon", "authenticated", "service_role", "n8n_service", "superset_readonly"] {
+        for table in ["public.account_move", "public.res_partner"] {
+            assert_eq!(p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT count(*) FROM {table}")).unwrap(), "42501", "{role} {table}");
+        }
+        assert_eq!(p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT * FROM odoo_mirror.create_landing_tables()")).unwrap(), "42501");
+        assert_eq!(p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT * FROM odoo_mirror.drop_landing_tables()")).unwrap(), "42501");
+        assert_eq!(p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT odoo_mirror.publication_sql()")).unwrap(), "42501");
+        assert_eq!(p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT odoo_mirror.rebuild_memory()")).unwrap(), "42501");
+        assert_eq!(
+            p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; INSERT INTO public.res_currency (id) VALUES (1)")).unwrap(),
+            "42501"
+        );
+    }
+    assert_eq!(p.mirror("SELECT relrowsecurity FROM pg_class WHERE oid = 'public.account_move'::regclass"), "t");
+    // Superset still reads the mirror tables themselves; n8n reads replication health.
+    assert_eq!(p.mirror("SET ROLE superset_readonly; SELECT count(*) > 0 FROM odoo_mirror.account_move"), "t");
+    assert_eq!(p.mirror("SET ROLE n8n_service; SELECT count(*) FROM odoo_mirror.replication_status()"), "1");
+
+    // A memory write that fails (another agent's constraint rejects it) is recorded; the invoice and
+    // everything after it still replicate.
+    p.mirror("ALTER TABLE ipai_memory.chunks ADD CONSTRAINT no_poison CHECK (content NOT LIKE '%POISON%')");
+    p.odoo(
+        "INSERT INTO public.account_move (id, name, move_type, state, payment_state, invoice_partner_display_name, amount_total) \
+         VALUES (910001, 'INV/P/1', 'out_invoice', 'posted', 'not_paid', 'POISON Ltd', 5)",
+    );
+    p.odoo(
+        "INSERT INTO public.account_move (id, name, move_type, state, payment_state, invoice_partner_display_name, amount_total) \
+         VALUES (910002, 'INV/P/2', 'out_invoice', 'posted', 'not_paid', 'Healthy Ltd', 6)",
+    );
+    p.sync();
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.account_move WHERE id IN (910001, 910002)"), "2");
+    assert_eq!(p.mirror("SELECT source_id || ' ' || event || ' ' || sqlstate FROM odoo_mirror.memory_errors"), "910001 created,posted 23514");
+    assert_eq!(p.mirror("SELECT count(*) FROM ipai_memory.chunks WHERE source_id = '910001'"), "0", "the failed row wrote nothing half-way");
+    assert_eq!(p.mirror("SELECT count(*) FROM ipai_memory.chunks WHERE source_id = '910002'"), "2");
+    assert_eq!(p.mirror("SELECT state || ' ' || apply_error_count FROM odoo_mirror.replication_status()"), "streaming 0");
+    assert_eq!(p.mirror("SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'memory errors'"), "warn");
+    // Fixing the cause and rebuilding recovers the memory.
+    p.mirror("ALTER TABLE ipai_memory.chunks DROP CONSTRAINT no_poison");
+    assert_eq!(p.mirror("SELECT odoo_mirror.rebuild_memory()"), "2");
+    assert_eq!(p.mirror("SELECT count(*) FROM ipai_memory.chunks"), expected_chunks(&p.mirror, MIRROR, "odoo_mirror"));
+
+    // pg_dump / pg_restore with the landing tables (and the subscription) in place.
+    let dump = p.mirror.dir.join("mirror.dump");
+    let status = p.mirror.client("pg_dump").args(["-Fc", "-f"]).arg(&dump).arg(MIRROR).status().unwrap();
+    assert!(status.success(), "pg_dump failed");
+    p.mirror.create_database("restored").unwrap();
+    let output = p.mirror.client("pg_restore").args(["--exit-on-error", "-d", "restored"]).arg(&dump).output().unwrap();
+    assert!(output.status.success(), "pg_restore failed: {}", String::from_utf8_lossy(&output.stderr));
+    for table in TABLES {
+        assert_eq!(fingerprint(&p.mirror, "restored", "odoo_mirror", table), fingerprint(&p.mirror, MIRROR, "odoo_mirror", table), "{table}");
+    }
+    let memory = "SELECT count(*) || ':' || md5(string_agg(id || content || metadata::text, '|' ORDER BY id)) FROM ipai_memory.chunks";
+    assert_eq!(p.mirror.sql("restored", memory).unwrap(), p.mirror(memory));
+    // The restored landing tables come back closed; re-running create_landing_tables() re-attaches
+    // whatever the dump could not, and is then a no-op.
+    let actions = p.mirror.sql("restored", "SELECT string_agg(DISTINCT action, ',') FROM odoo_mirror.create_landing_tables()").unwrap();
+    assert!(actions == "attached" || actions == "unchanged", "{actions}");
+    assert_eq!(p.mirror.sql("restored", "SELECT string_agg(DISTINCT action, ',') FROM odoo_mirror.create_landing_tables()").unwrap(), "unchanged");
+    assert_eq!(p.mirror.sqlstate_of("restored", "SET ROLE anon; SELECT count(*) FROM public.account_move").unwrap(), "42501");
+    assert_eq!(p.mirror.sql("restored", "SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'landing tables'").unwrap(), "ok");
+    // Rows written through the restored landing table land in the mirror table.
+    p.mirror.sql("restored", "INSERT INTO public.res_currency (id, name) VALUES (901, 'XXX')").unwrap();
+    assert_eq!(p.mirror.sql("restored", "SELECT name FROM odoo_mirror.res_currency WHERE id = 901").unwrap(), "XXX");
+    // The original keeps streaming.
+    p.odoo("UPDATE public.account_move SET payment_state = 'paid' WHERE id = 910002");
+    p.sync();
+    wait_for(&p.mirror, MIRROR, "SELECT count(*) FROM ipai_memory.chunks WHERE source_id = '910002'", "3", WAIT).unwrap();
+}

@@ -40,7 +40,7 @@ pub const P_SEARCH_LIMIT: IntParam = IntParam { name: "p_limit", min: 1, max: 10
 pub const P_PUBLICATION: TextParam =
     TextParam { name: "p_publication", identifier: true, max_len: 63, accepts: "a name of 1 to 63 bytes" };
 /// A schema name: where Odoo's tables live, and where the landing tables go.
-pub const P_SCHEMA: TextParam = TextParam { name: "p_schema", identifier: true, max_len: 63, accepts: "a schema name of 1 to 63 bytes" };
+pub const P_SCHEMA: TextParam = TextParam { name: "p_schema", identifier: true, max_len: 63, accepts: "a schema name of 1 to 63 bytes (for landing tables: an existing schema other than odoo_mirror, ipai_memory, information_schema and pg_*)" };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParamError {

@@ -139,6 +139,12 @@ BEGIN
         );
         CREATE INDEX chunks_search_vector_idx ON ipai_memory.chunks USING gin (search_vector);
         CREATE INDEX chunks_session_idx ON ipai_memory.chunks (session_id);
+        -- Invoice chunks written before their currency or partner had replicated: few, and found fast
+        -- by rebuild_memory(), which fills the names in, and by verify().
+        CREATE INDEX chunks_unresolved_names_idx ON ipai_memory.chunks (id)
+            WHERE source_table = 'account_move'
+              AND ((metadata ->> 'currency') IS NULL AND (metadata ->> 'currency_id') IS NOT NULL
+                   OR (metadata ->> 'partner_name') IS NULL AND (metadata ->> 'partner_id') IS NOT NULL);
         COMMENT ON TABLE ipai_memory.chunks IS
             'AI memory: one searchable text chunk per event of a source row; unique on (source_table, source_id, event)';
         created_tables := created_tables || 'ipai_memory.chunks'::text;

@@ -704,7 +704,7 @@ AS 'MODULE_PATHNAME', 'publication_sql_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/memory.rs:40
+-- src/memory.rs:41
 -- odoo_mirror::memory::rebuild_memory
 CREATE  FUNCTION "rebuild_memory"(
 	"p_replace" bool DEFAULT false /* bool */
@@ -716,7 +716,7 @@ AS 'MODULE_PATHNAME', 'rebuild_memory_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/memory.rs:121
+-- src/memory.rs:129
 -- odoo_mirror::memory::search_chunks
 -- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */
@@ -1243,6 +1243,12 @@ BEGIN
         );
         CREATE INDEX chunks_search_vector_idx ON ipai_memory.chunks USING gin (search_vector);
         CREATE INDEX chunks_session_idx ON ipai_memory.chunks (session_id);
+        -- Invoice chunks written before their currency or partner had replicated: few, and found fast
+        -- by rebuild_memory(), which fills the names in, and by verify().
+        CREATE INDEX chunks_unresolved_names_idx ON ipai_memory.chunks (id)
+            WHERE source_table = 'account_move'
+              AND ((metadata ->> 'currency') IS NULL AND (metadata ->> 'currency_id') IS NOT NULL
+                   OR (metadata ->> 'partner_name') IS NULL AND (metadata ->> 'partner_id') IS NOT NULL);
         COMMENT ON TABLE ipai_memory.chunks IS
             'AI memory: one searchable text chunk per event of a source row; unique on (source_table, source_id, event)';
         created_tables := created_tables || 'ipai_memory.chunks'::text;

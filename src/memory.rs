@@ -33,9 +33,10 @@ const DELETE_SYNC_CHUNKS_SQL: &str = "\
       AND c.session_id IN (SELECT s.id FROM ipai_memory.sessions AS s WHERE s.agent_name = $2)";
 
 /// Recreates the invoice chunks from the mirror, after a backfill with odoo_mirror.memory_enabled
-/// off or after fixing what odoo_mirror.memory_errors reports. Writes the chunks that are missing
-/// (p_replace: deletes odoo-sync's invoice chunks first, to rewrite their content). Returns the number
-/// of chunks written. Only the current state is known here, so an invoice cancelled after posting gets
+/// off, after a replication's initial copy, or after fixing what odoo_mirror.memory_errors reports.
+/// Writes the chunks that are missing and fills in currency and partner names that chunks were written
+/// without (their invoice replicated first); p_replace deletes odoo-sync's invoice chunks first, to
+/// rewrite all their content. Returns the number of chunks written or completed. Only the current state is known here, so an invoice cancelled after posting gets
 /// created and cancelled, without posted.
 #[pg_extern(volatile, parallel_unsafe)]
 #[search_path(pg_catalog, pg_temp)]
@@ -86,6 +87,13 @@ fn rebuild(replace: bool) -> Result<i64, OdooMirrorError> {
         written += storage::insert_chunks(session, SOURCE_TABLE, chunks)? as i64;
         if (batch.len() as i64) < REBUILD_BATCH_ROWS {
             break;
+        }
+    }
+    for (id, content, metadata, currency, partner) in storage::unresolved_name_chunks(memory_content::AGENT_NAME)? {
+        let currency = currency.as_ref().map(|(code, decimals)| (code.as_str(), *decimals));
+        if let Some((content, metadata)) = memory_content::fill_missing_names(&content, &metadata, currency, partner.as_deref()) {
+            storage::update_chunk(id, content, metadata)?;
+            written += 1;
         }
     }
     Ok(written)

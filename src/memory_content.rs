@@ -253,6 +253,54 @@ pub fn format_amount(amount: &str, decimals: i32) -> Option<String> {
     Some(if decimals == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{fraction_text}") })
 }
 
+/// Fills in a currency or partner name a chunk was written without, because the invoice replicated
+/// before its currency or partner (CDC does not order related tables; an initial copy syncs tables in
+/// parallel). `currency`: (code, decimal places) of metadata's currency_id; `partner`: the name of
+/// metadata's partner_id. Returns the new content and metadata, or None when nothing changes.
+pub fn fill_missing_names(
+    content: &str,
+    metadata: &Value,
+    currency: Option<(&str, i32)>,
+    partner: Option<&str>,
+) -> Option<(String, Value)> {
+    let mut content = content.to_string();
+    let mut metadata = metadata.clone();
+    let mut changed = false;
+    if let (Some((code, decimals)), Some(currency_id)) = (currency, metadata["currency_id"].as_i64()) {
+        if metadata["currency"].is_null() && !code.trim().is_empty() {
+            let amount_text = match &metadata["amount_total"] {
+                Value::Number(number) => Some(number.to_string()),
+                Value::String(text) => Some(text.clone()),
+                _ => None,
+            };
+            let unknown = format!("(currency #{currency_id})");
+            let (old, new) = match amount_text.as_deref().and_then(|amount| Some((format_amount(amount, 2)?, format_amount(amount, decimals)?))) {
+                Some((old_amount, new_amount)) => (format!("{old_amount} {unknown}"), format!("{new_amount} {code}")),
+                None => (format!("no amount, {unknown}"), format!("no amount, {code}")),
+            };
+            if content.contains(&old) {
+                content = content.replacen(&old, &new, 1);
+            }
+            metadata["currency"] = json!(code);
+            changed = true;
+        }
+    }
+    if let (Some(name), Some(partner_id)) = (partner, metadata["partner_id"].as_i64()) {
+        if metadata["partner_name"].is_null() && !name.trim().is_empty() {
+            for direction in ["to", "from", "for"] {
+                let old = format!(" {direction} partner #{partner_id}: ");
+                if content.contains(&old) {
+                    content = content.replacen(&old, &format!(" {direction} {}: ", name.trim()), 1);
+                    break;
+                }
+            }
+            metadata["partner_name"] = json!(name.trim());
+            changed = true;
+        }
+    }
+    changed.then_some((content, metadata))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +394,32 @@ mod tests {
         assert_eq!(value["payment_state"], "not_paid");
         assert_eq!(value["currency"], "EUR");
         assert_eq!(amount_value(Some("NaN")), Value::String("NaN".into()));
+    }
+
+    #[test]
+    fn names_that_arrive_late_are_filled_in() {
+        let mut early = acme_invoice();
+        early.currency_code = None;
+        early.currency_decimals = None;
+        early.partner_name = None;
+        early.amount_total = Some("1250000".into());
+        let content_before = content(&early, InvoiceEvent::Posted);
+        assert_eq!(content_before, "Customer invoice INV/2025/00042 to partner #7: 1,250,000.00 (currency #1), due 2025-03-01, posted");
+        let (filled, metadata) =
+            fill_missing_names(&content_before, &metadata(&early, InvoiceEvent::Posted), Some(("JPY", 0)), Some("Kyoto KK")).unwrap();
+        assert_eq!(filled, "Customer invoice INV/2025/00042 to Kyoto KK: 1,250,000 JPY, due 2025-03-01, posted");
+        assert_eq!(metadata["currency"], "JPY");
+        assert_eq!(metadata["partner_name"], "Kyoto KK");
+        // What the trigger writes once both are known is the same text.
+        let mut known = early.clone();
+        known.currency_code = Some("JPY".into());
+        known.currency_decimals = Some(0);
+        known.partner_name = Some("Kyoto KK".into());
+        assert_eq!(content(&known, InvoiceEvent::Posted), filled);
+        // Nothing to do when the names were there, or are still unknown.
+        let complete = metadata.clone();
+        assert_eq!(fill_missing_names(&filled, &complete, Some(("JPY", 0)), Some("Kyoto KK")), None);
+        assert_eq!(fill_missing_names(&content_before, &self::metadata(&early, InvoiceEvent::Posted), None, None), None);
     }
 
     #[test]

@@ -300,3 +300,57 @@ pub fn record_memory_error(
         })
     })
 }
+
+/// Invoice chunks of the odoo-sync session missing a currency or partner name that the mirror now
+/// has (served by the partial index chunks_unresolved_names_idx).
+const UNRESOLVED_NAMES_SQL: &str = "\
+    SELECT c.id, c.content, c.metadata, cur.name::text, cur.decimal_places, \
+           COALESCE(NULLIF(p.complete_name, ''), p.name)::text \
+    FROM ipai_memory.chunks AS c \
+    LEFT JOIN odoo_mirror.res_currency AS cur \
+           ON (c.metadata ->> 'currency') IS NULL \
+          AND cur.id = CASE WHEN (c.metadata ->> 'currency_id') ~ '^[0-9]{1,9}$' THEN (c.metadata ->> 'currency_id')::integer END \
+    LEFT JOIN odoo_mirror.res_partner AS p \
+           ON (c.metadata ->> 'partner_name') IS NULL \
+          AND p.id = CASE WHEN (c.metadata ->> 'partner_id') ~ '^[0-9]{1,9}$' THEN (c.metadata ->> 'partner_id')::integer END \
+    WHERE c.source_table = 'account_move' \
+      AND ((c.metadata ->> 'currency') IS NULL AND (c.metadata ->> 'currency_id') IS NOT NULL \
+           OR (c.metadata ->> 'partner_name') IS NULL AND (c.metadata ->> 'partner_id') IS NOT NULL) \
+      AND (cur.id IS NOT NULL OR p.id IS NOT NULL) \
+      AND c.session_id IN (SELECT s.id FROM ipai_memory.sessions AS s WHERE s.agent_name = $1)";
+
+/// A chunk whose names can be filled in: id, content, metadata, currency (code, decimals), partner name.
+pub type UnresolvedChunk = (i64, String, serde_json::Value, Option<(String, i32)>, Option<String>);
+
+pub fn unresolved_name_chunks(agent: &str) -> Result<Vec<UnresolvedChunk>, OdooMirrorError> {
+    let rows = select_rows(UNRESOLVED_NAMES_SQL, &[agent.into()], |row| {
+        let code = row.get::<String>(4)?;
+        let decimals = row.get::<i32>(5)?;
+        Ok((
+            row.get::<i64>(1)?.unwrap_or(0),
+            row.get::<String>(2)?.unwrap_or_default(),
+            row.get::<pgrx::JsonB>(3)?.map(|json| json.0).unwrap_or(serde_json::Value::Null),
+            code.map(|code| (code, decimals.unwrap_or(2))),
+            row.get::<String>(6)?,
+        ))
+    })?;
+    Ok(rows)
+}
+
+/// How many chunks unresolved_name_chunks() would fill in.
+pub fn count_unresolved_name_chunks(agent: &str) -> Result<i64, OdooMirrorError> {
+    Ok(select_value::<i64>(&format!("SELECT pg_catalog.count(*) FROM ({UNRESOLVED_NAMES_SQL}) AS unresolved"), &[agent.into()])?
+        .unwrap_or(0))
+}
+
+const UPDATE_CHUNK_SQL: &str = "UPDATE ipai_memory.chunks SET content = $2, metadata = $3 WHERE id = $1";
+
+pub fn update_chunk(id: i64, content: String, metadata: serde_json::Value) -> Result<(), OdooMirrorError> {
+    let types = [PgOid::from(pg_sys::INT8OID), PgOid::from(pg_sys::TEXTOID), PgOid::from(pg_sys::JSONBOID)];
+    Spi::connect_mut(|client| {
+        with_prepared(client, UPDATE_CHUNK_SQL, &types, true, |client, statement| {
+            client.update(statement, None, &[id.into(), content.into(), pgrx::JsonB(metadata).into()])?;
+            Ok(())
+        })
+    })
+}

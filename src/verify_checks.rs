@@ -162,6 +162,22 @@ fn memory_checks() -> Result<Vec<Check>, OdooMirrorError> {
         ),
     });
 
+    if chunks && sessions && idempotent {
+        let unresolved = crate::storage::count_unresolved_name_chunks(crate::memory_content::AGENT_NAME)?;
+        checks.push(if unresolved == 0 {
+            Check::new("memory names", Status::Ok, "every invoice chunk names its currency and partner where the mirror has them")
+        } else {
+            Check::new(
+                "memory names",
+                Status::Warn,
+                format!(
+                    "{unresolved} invoice chunk(s) were written before their currency or partner replicated (an initial copy \
+                     syncs tables in parallel): run SELECT odoo_mirror.rebuild_memory()"
+                ),
+            )
+        });
+    }
+
     let enabled = select_value::<String>("SELECT pg_catalog.current_setting('odoo_mirror.memory_enabled', true)", &[])?;
     checks.push(match enabled.as_deref() {
         Some("off") => Check::new(

@@ -81,6 +81,22 @@ SELECT "check", status FROM odoo_mirror.verify() WHERE "check" = 'memory store';
 ALTER TABLE ipai_memory.chunks_away RENAME TO chunks;
 SELECT odoo_mirror.rebuild_memory() AS recovered;
 
+-- An invoice that replicates before its currency and partner (tables copy in parallel) names them by
+-- id; once they arrive, verify() says so and rebuild_memory() fills the names in.
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, payment_state, partner_id, currency_id, amount_total)
+VALUES (9010, 'INV/2026/09010', 'out_invoice', 'posted', 'not_paid', 9110, 93, 4200.5);
+SELECT event, content FROM ipai_memory.chunks WHERE source_id = '9010' ORDER BY id;
+SELECT "check", status FROM odoo_mirror.verify() WHERE "check" = 'memory names';
+INSERT INTO odoo_mirror.res_currency (id, name, decimal_places) VALUES (93, 'CHF', 2);
+INSERT INTO odoo_mirror.res_partner (id, name) VALUES (9110, 'Bernese Clocks AG');
+SELECT "check", status FROM odoo_mirror.verify() WHERE "check" = 'memory names';
+SELECT odoo_mirror.rebuild_memory() AS completed;
+SELECT event, content, metadata->>'currency' AS currency, metadata->>'partner_name' AS partner
+FROM ipai_memory.chunks WHERE source_id = '9010' ORDER BY id;
+SELECT "check", status FROM odoo_mirror.verify() WHERE "check" = 'memory names';
+DELETE FROM odoo_mirror.res_currency WHERE id = 93;
+DELETE FROM odoo_mirror.res_partner WHERE id = 9110;
+
 -- Ranked search: all words must match (English stemming), closer and denser matches first.
 SELECT event, source_id, rank > 0 AS ranked FROM ipai_memory.search_chunks('kyoto lanterns paid');
 SELECT source_id, event FROM ipai_memory.search_chunks('"vendor bill"', 5);
@@ -136,4 +152,4 @@ SELECT count(*) FROM ipai_memory.search_chunks('invoice');
 RESET ROLE;
 
 TRUNCATE ipai_memory.chunks, ipai_memory.sessions, odoo_mirror.memory_errors;
-DELETE FROM odoo_mirror.account_move WHERE id BETWEEN 9001 AND 9009;
+DELETE FROM odoo_mirror.account_move WHERE id BETWEEN 9001 AND 9010;

@@ -1,17 +1,27 @@
-//! `make demo`: a throwaway PostgreSQL cluster, odoo_mirror installed, realistic data loaded, and what
-//! each kind of user sees: the DBA's verify(), the analyst's views, n8n's RPCs as PostgREST returns them.
-//! The cluster is stopped and removed at the end.
+//! `make demo`: the whole pipeline on two throwaway PostgreSQL 15 clusters. One plays Odoo's database
+//! (Odoo-shaped tables in public, with columns the mirror does not have, and realistic data); the other
+//! is the analytics database with odoo_mirror. The publication comes from publication_sql(), a native
+//! subscription lands rows through the landing tables, and then: what each kind of user sees (the
+//! DBA's verify() and replication_status(), the analyst's views, n8n's RPCs as PostgREST returns them),
+//! and invoices created and posted on the Odoo side showing up in the views and as AI memory.
+//! Both clusters are stopped and removed at the end.
 //!
 //! Options: --scale N (customers, default 2000), --keep (leave the cluster running for exploration).
 
 use std::process::ExitCode;
 use std::time::Instant;
 
+use std::time::Duration;
+
 use odoo_mirror_tests::cluster::{Cluster, Result};
-use odoo_mirror_tests::demo::{create_database_with_extension, load_demo_data};
+use odoo_mirror_tests::demo::{create_database_with_extension, load_generated};
+use odoo_mirror_tests::generator::Config;
+use odoo_mirror_tests::odoo::{conninfo, odoo_tables_sql, wait_for, wait_until_streaming, PUBLISHER_CONF};
 use odoo_mirror_tests::postgrest::{RpcCall, RpcOutcome};
 
 const DATABASE: &str = "odoo_analytics";
+const ODOO_DATABASE: &str = "odoo";
+const WAIT: Duration = Duration::from_secs(300);
 
 fn section(title: &str) {
     println!("\n=== {title} {}", "=".repeat(90usize.saturating_sub(title.len())));
@@ -27,21 +37,65 @@ fn show(cluster: &Cluster, title: &str, sql: &str) -> Result<()> {
 
 fn run(scale: u32, keep: bool) -> Result<()> {
     let started = Instant::now();
+    let odoo = Cluster::start("demo-odoo", PUBLISHER_CONF)?;
     let cluster = Cluster::start("demo", &[])?;
-    println!("PostgreSQL 15 cluster in {} on 127.0.0.1:{}", cluster.dir.display(), cluster.port);
+    println!("Odoo's database (stand-in): PostgreSQL 15 on 127.0.0.1:{}, wal_level = logical", odoo.port);
+    println!("Analytics database:         PostgreSQL 15 on 127.0.0.1:{}", cluster.port);
+
+    section("DBA, analytics side: CREATE EXTENSION odoo_mirror, then the landing tables");
     create_database_with_extension(&cluster, DATABASE)?;
-    println!("CREATE EXTENSION odoo_mirror: done");
+    print!("{}", cluster.psql_script(DATABASE, "\\pset footer off\nSELECT action, count(*) AS tables FROM odoo_mirror.create_landing_tables() GROUP BY action;\n")?);
+
+    section("Odoo side: Odoo-shaped tables (with l10n/Studio columns the mirror lacks) and data");
+    odoo.create_database(ODOO_DATABASE)?;
+    odoo.psql_script(ODOO_DATABASE, &odoo_tables_sql(&cluster, DATABASE)?)?;
     let today = chrono::Utc::now().date_naive();
+    let mut config = Config::new(scale, today);
+    config.schema = "public".into();
     let load_started = Instant::now();
-    let stats = load_demo_data(&cluster, DATABASE, scale, today)?;
-    println!("Demo data (scale {scale}, seed 42, up to {today}) loaded in {:.1}s:", load_started.elapsed().as_secs_f64());
+    let stats = load_generated(&odoo, ODOO_DATABASE, config)?;
+    println!("Generated data (scale {scale}, seed 42, up to {today}) written to Odoo's tables in {:.1}s:", load_started.elapsed().as_secs_f64());
     for (table, rows) in &stats.tables {
-        println!("  {table:<24} {rows:>9} rows");
+        println!("  public.{table:<24} {rows:>9} rows");
     }
 
+    section("DBA, Odoo side: the publication from SELECT odoo_mirror.publication_sql()");
+    let publication = cluster.sql(DATABASE, "SELECT odoo_mirror.publication_sql()")?;
+    let lines: Vec<&str> = publication.lines().collect();
+    for line in lines.iter().take(8) {
+        println!("{line}");
+    }
+    println!("    ... ({} lines in all: the mirror's columns per table) ...", lines.len());
+    let printed = odoo.psql_script(ODOO_DATABASE, &publication)?;
+    for line in printed.lines().filter(|line| line.contains("odoo_mirror:")) {
+        let shortened: String = line.chars().take(160).collect();
+        println!("{shortened}{}", if line.chars().count() > 160 { " ..." } else { "" });
+    }
+
+    section("DBA, analytics side: CREATE SUBSCRIPTION; initial copy");
+    let subscribe = format!(
+        "CREATE SUBSCRIPTION odoo_sub CONNECTION '{}' PUBLICATION odoo_pub_scout",
+        conninfo(&odoo, ODOO_DATABASE)
+    );
+    println!("{subscribe};");
+    let copy_started = Instant::now();
+    cluster.sql(DATABASE, &subscribe)?;
+    wait_until_streaming(&cluster, DATABASE, "odoo_sub", WAIT)?;
+    let moves = cluster.sql(DATABASE, "SELECT count(*) FROM odoo_mirror.account_move")?;
+    let chunks = cluster.sql(DATABASE, "SELECT count(*) FROM ipai_memory.chunks")?;
+    println!(
+        "Initial copy done in {:.1}s: {moves} journal entries in odoo_mirror.account_move, {chunks} memory chunks written by the trigger under the apply worker",
+        copy_started.elapsed().as_secs_f64()
+    );
+
+    // The runbook's step after an initial copy: tables were copied in parallel, so some invoices
+    // became memory before their currency or partner had arrived; this fills the names in.
+    let completed = cluster.sql(DATABASE, "SELECT odoo_mirror.rebuild_memory()")?;
+    println!("SELECT odoo_mirror.rebuild_memory(): {completed} chunks written or completed (names that replicated after their invoice)");
     // What a scheduler (pg_cron) does every few minutes: fold changed invoice dates into the rollup.
     let refreshed = cluster.sql(DATABASE, "SELECT odoo_mirror.refresh_revenue_rollup()")?;
     println!("Revenue rollup refreshed: {refreshed} invoice dates");
+    show(&cluster, "DBA: replication status (\"lag under 60 s\" is one query)", "SELECT subscription, state, tables_ready || '/' || tables_total AS tables, received_lsn, applied_lsn, lag_bytes, round(lag_seconds::numeric, 1) AS lag_seconds, apply_error_count, sync_error_count FROM odoo_mirror.replication_status()")?;
 
     show(&cluster, "DBA: verification report", "SELECT * FROM odoo_mirror.verify()")?;
     show(
@@ -101,13 +155,88 @@ fn run(scale: u32, keep: bool) -> Result<()> {
         }
     }
 
+    live_invoices(&odoo, &cluster)?;
+
     if keep {
-        println!("\nThe cluster keeps running: psql -h 127.0.0.1 -p {} -U postgres {DATABASE}", cluster.port);
+        println!("\nThe clusters keep running: psql -h 127.0.0.1 -p {} -U postgres {DATABASE} (Odoo side: -p {} {ODOO_DATABASE})", cluster.port, odoo.port);
         std::mem::forget(cluster);
+        std::mem::forget(odoo);
     } else {
+        cluster.sql(DATABASE, "DROP SUBSCRIPTION odoo_sub")?;
         cluster.stop()?;
-        println!("\nDone in {:.1}s; the cluster was stopped and removed.", started.elapsed().as_secs_f64());
+        odoo.stop()?;
+        println!("\nDone in {:.1}s; both clusters were stopped and removed.", started.elapsed().as_secs_f64());
     }
+    Ok(())
+}
+
+/// Invoices created, posted and paid in Odoo, arriving in the mirror's views and as AI memory.
+fn live_invoices(odoo: &Cluster, cluster: &Cluster) -> Result<()> {
+    section("Odoo side: a customer invoice is created (draft), then posted, then paid");
+    let partner = odoo.sql(ODOO_DATABASE, "SELECT id || '|' || name FROM public.res_partner WHERE is_company AND customer_rank > 0 ORDER BY id LIMIT 1")?;
+    let (partner_id, partner_name) = partner.split_once('|').unwrap_or(("1", "a customer"));
+    let currency = odoo.sql(ODOO_DATABASE, "SELECT currency_id FROM public.res_company ORDER BY id LIMIT 1")?;
+    let steps = [
+        (
+            "INSERT (draft)",
+            format!(
+                "INSERT INTO public.account_move (id, name, move_type, state, payment_state, partner_id, commercial_partner_id, \
+                 invoice_partner_display_name, currency_id, company_id, amount_untaxed, amount_tax, amount_total, amount_residual, \
+                 amount_untaxed_signed, amount_total_signed, invoice_date, invoice_date_due, date, l10n_latam_document_number) \
+                 VALUES (99000001, '/', 'out_invoice', 'draft', 'not_paid', {partner_id}, {partner_id}, $${partner_name}$$, {currency}, 1, \
+                 1033.06, 216.94, 1250.00, 1250.00, 1033.06, 1250.00, current_date, current_date + 30, current_date, 'FA-0001-00000042')"
+            ),
+            "created",
+        ),
+        (
+            "UPDATE (posted)",
+            "UPDATE public.account_move SET name = 'INV/' || extract(year FROM current_date) || '/99001', state = 'posted', posted_before = true WHERE id = 99000001".to_string(),
+            "posted",
+        ),
+        (
+            "UPDATE (paid)",
+            "UPDATE public.account_move SET payment_state = 'paid', amount_residual = 0 WHERE id = 99000001".to_string(),
+            "paid",
+        ),
+    ];
+    for (label, sql, event) in steps {
+        let step_started = Instant::now();
+        odoo.sql(ODOO_DATABASE, &sql)?;
+        wait_for(
+            cluster,
+            DATABASE,
+            &format!("SELECT count(*) FROM ipai_memory.chunks WHERE source_table = 'account_move' AND source_id = '99000001' AND event = '{event}'"),
+            "1",
+            WAIT,
+        )?;
+        println!("  {label:<16} committed in Odoo -> in the mirror and in memory after {:.2}s", step_started.elapsed().as_secs_f64());
+    }
+    show(
+        cluster,
+        "Analyst: the new invoice in v_invoice_summary",
+        "SELECT invoice_id, invoice_number, partner_name, state, payment_state, amount_total, currency, invoice_date_due\n\
+         FROM odoo_mirror.v_invoice_summary WHERE invoice_id = 99000001",
+    )?;
+    show(
+        cluster,
+        "AI memory: its chunks in ipai_memory.chunks",
+        "SELECT id, event, content, metadata->>'amount_total' AS amount, metadata->>'payment_state' AS payment_state\n\
+         FROM ipai_memory.chunks WHERE source_table = 'account_move' AND source_id = '99000001' ORDER BY id",
+    )?;
+    let query = partner_name.split_whitespace().next().unwrap_or("invoice").to_string();
+    let mut search = RpcCall::post(
+        "search_chunks",
+        &[("p_query", "text"), ("p_limit", "integer")],
+        &format!(r#"{{"p_query": "{query} paid", "p_limit": 3}}"#),
+        "n8n_service",
+    );
+    search.schema = "ipai_memory".into();
+    section(&format!("n8n (agent): POST /rpc/search_chunks {{\"p_query\": \"{query} paid\", \"p_limit\": 3}} (Content-Profile: ipai_memory)"));
+    match search.run(cluster, DATABASE)? {
+        RpcOutcome::Body(body) => println!("{}", pretty_json(&body)),
+        RpcOutcome::Error { sqlstate, message } => println!("SQLSTATE {sqlstate}: {message}"),
+    }
+    show(cluster, "DBA: replication status after the live changes", "SELECT subscription, state, received_lsn, applied_lsn, lag_bytes, round(lag_seconds::numeric, 1) AS lag_seconds, last_message_at, apply_error_count FROM odoo_mirror.replication_status()")?;
     Ok(())
 }
 

@@ -98,7 +98,11 @@ pub const INDEXES: &[&str] = &[
     "hr_expense_sheet_pending_idx",
     "hr_expense_sheet_employee_idx",
     "revenue_daily_stale_date_idx",
+    "memory_errors_occurred_at_idx",
 ];
+
+/// The memory trigger's error log (src/sql/memory.sql).
+pub const MEMORY_TABLES: &[&str] = &["memory_errors"];
 
 /// Superset's role: reads every table and view, executes nothing but the helpers views call.
 pub const READONLY_ROLE: &str = "superset_readonly";
@@ -145,6 +149,15 @@ mod tests {
     }
 
     #[test]
+    fn the_memory_trigger_and_table_match_the_ddl_and_the_trigger_is_enabled_always() {
+        let ddl = include_str!("sql/memory.sql");
+        assert_eq!(created(ddl, "CREATE TABLE odoo_mirror."), set(MEMORY_TABLES));
+        assert_eq!(created(ddl, "CREATE TRIGGER"), set(&[MEMORY_TRIGGER]));
+        assert!(ddl.contains(&format!("ENABLE ALWAYS TRIGGER {MEMORY_TRIGGER};")));
+        assert!(ddl.contains("CREATE FUNCTION ipai_memory.search_chunks(p_query text, p_limit integer DEFAULT 10)"));
+    }
+
+    #[test]
     fn views_match_the_ddl() {
         assert_eq!(created(include_str!("sql/views.sql"), "CREATE VIEW"), set(VIEWS));
     }
@@ -153,6 +166,10 @@ mod tests {
     fn indexes_match_the_ddl_and_there_are_at_least_fifteen() {
         let mut indexes = created(include_str!("sql/indexes.sql"), "CREATE INDEX");
         indexes.extend(created(include_str!("sql/rollups.sql"), "CREATE INDEX"));
+        // memory.sql also creates ipai_memory's indexes, which are not the extension's.
+        let memory_ddl: String =
+            include_str!("sql/memory.sql").lines().filter(|line| line.contains(" ON odoo_mirror.")).collect::<Vec<_>>().join("\n");
+        indexes.extend(created(&memory_ddl, "CREATE INDEX"));
         assert_eq!(indexes, set(INDEXES));
         assert!(INDEXES.len() >= 15);
     }

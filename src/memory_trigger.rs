@@ -39,31 +39,38 @@ thread_local! {
     /// Currencies by id: code and decimal places. They do not change once created, and every invoice
     /// needs one, so the lookup is kept for the backend's life. Missing currencies are not kept.
     static CURRENCIES: RefCell<HashMap<i32, (Option<String>, Option<i32>)>> = RefCell::new(HashMap::new());
-    /// The odoo-sync session id, with the transaction it was found in: a session created by a
-    /// transaction that later rolled back must not be reused.
-    static SESSION: RefCell<Option<(TransactionKey, i64)>> = const { RefCell::new(None) };
-    /// Whether the store can take idempotent writes, checked once per transaction.
-    static STORE_READY: RefCell<Option<(TransactionKey, bool)>> = const { RefCell::new(None) };
-}
-
-/// See storage::memory_store_ready: false while a restore loads data (no unique index yet).
-fn store_ready() -> Result<bool, OdooMirrorError> {
-    let transaction = current_transaction();
-    if let Some(ready) = STORE_READY.with(|cached| cached.borrow().filter(|(key, _)| *key == transaction).map(|(_, ready)| ready)) {
-        return Ok(ready);
-    }
-    let ready = storage::memory_store_ready()?;
-    STORE_READY.with(|cached| *cached.borrow_mut() = Some((transaction, ready)));
-    Ok(ready)
+    /// The odoo-sync session id. Kept for the backend's life; if the transaction that created it rolled
+    /// back, the next write fails its foreign key, and the trigger looks the session up again.
+    static SESSION: RefCell<Option<i64>> = const { RefCell::new(None) };
+    /// Whether the store takes idempotent writes. "Yes" is kept for the backend's life (should the
+    /// unique index go later, writes fail and are recorded, they never duplicate); "no" (a restore
+    /// loading data) only for the current transaction.
+    static STORE_READY: RefCell<Option<(Option<TransactionKey>, bool)>> = const { RefCell::new(None) };
 }
 
 type TransactionKey = (u32, i64);
+
+const FOREIGN_KEY_VIOLATION: &str = "23503";
 
 fn current_transaction() -> TransactionKey {
     // SAFETY: plain reads of the backend's transaction state, valid inside a trigger call.
     unsafe {
         (pg_sys::GetTopTransactionIdIfAny().into_inner(), pg_sys::GetCurrentTransactionStartTimestamp())
     }
+}
+
+/// See storage::memory_store_ready: false while a restore loads data (no unique index yet).
+fn store_ready() -> Result<bool, OdooMirrorError> {
+    let transaction = current_transaction();
+    let cached = STORE_READY.with(|cached| *cached.borrow());
+    match cached {
+        Some((None, true)) => return Ok(true),
+        Some((Some(key), ready)) if key == transaction => return Ok(ready),
+        _ => {}
+    }
+    let ready = storage::memory_store_ready()?;
+    STORE_READY.with(|cached| *cached.borrow_mut() = Some((if ready { None } else { Some(transaction) }, ready)));
+    Ok(ready)
 }
 
 fn trigger_error(error: impl std::fmt::Display) -> OdooMirrorError {
@@ -141,10 +148,9 @@ pub fn complete_facts(facts: &mut InvoiceFacts) -> Result<(), OdooMirrorError> {
     Ok(())
 }
 
-/// The odoo-sync session, found or created once per transaction.
+/// The odoo-sync session, found or created on first use in this backend.
 fn session_id() -> Result<i64, OdooMirrorError> {
-    let transaction = current_transaction();
-    if let Some(id) = SESSION.with(|session| session.borrow().filter(|(key, _)| *key == transaction).map(|(_, id)| id)) {
+    if let Some(id) = SESSION.with(|session| *session.borrow()) {
         return Ok(id);
     }
     storage::memory_session_id(memory_content::AGENT_NAME)
@@ -219,18 +225,26 @@ fn on_invoice_insert<'a>(
         }
     };
 
-    let written = subtransaction::run(|| {
-        if !store_ready()? {
-            return Ok(None);
-        }
-        complete_facts(&mut facts)?;
-        let session = session_id()?;
-        storage::insert_chunks(session, SOURCE_TABLE, chunks_for(&facts, &events))?;
-        Ok(Some(session))
-    });
+    let write = |facts: &mut InvoiceFacts| {
+        subtransaction::run(|| {
+            if !store_ready()? {
+                return Ok(None);
+            }
+            complete_facts(facts)?;
+            let session = session_id()?;
+            storage::insert_chunks(session, SOURCE_TABLE, chunks_for(facts, &events))?;
+            Ok(Some(session))
+        })
+    };
+    let mut written = write(&mut facts);
+    if matches!(&written, Err(failure) if failure.sqlstate == FOREIGN_KEY_VIOLATION)
+        && SESSION.with(|session| session.borrow_mut().take()).is_some()
+    {
+        // The kept session id was created by a transaction that rolled back: look it up again.
+        written = write(&mut facts);
+    }
     match written {
-        // Only a released subtransaction proves the session row exists for the rest of the transaction.
-        Ok(Some(session)) => SESSION.with(|cached| *cached.borrow_mut() = Some((current_transaction(), session))),
+        Ok(Some(session)) => SESSION.with(|cached| *cached.borrow_mut() = Some(session)),
         Ok(None) => {}
         Err(failure) => record(Some(move_id), &events, failure),
     }

@@ -215,9 +215,12 @@ pub fn partner_name(partner_id: i32) -> Result<Option<String>, OdooMirrorError> 
     })
 }
 
-const INSERT_CHUNK_SQL: &str = "INSERT INTO ipai_memory.chunks \
+/// All of a row's chunks in one statement (one executor run per row, not per event).
+const INSERT_CHUNKS_SQL: &str = "INSERT INTO ipai_memory.chunks \
          (session_id, source_table, source_id, event, content, metadata) \
-     VALUES ($1, $2, $3, $4, $5, $6) \
+     SELECT $1, $2, c.source_id, c.event, c.content, c.metadata \
+     FROM ROWS FROM (pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[]), pg_catalog.unnest($5::text[]), \
+                     pg_catalog.unnest($6::jsonb[])) AS c (source_id, event, content, metadata) \
      ON CONFLICT (source_table, source_id, event) DO NOTHING";
 
 /// A chunk to write.
@@ -231,33 +234,42 @@ pub struct NewChunk<'a> {
 /// Writes chunks, skipping those whose (source table, source id, event) exists: returns how many
 /// were new.
 pub fn insert_chunks(session_id: i64, source_table: &str, chunks: Vec<NewChunk<'_>>) -> Result<u64, OdooMirrorError> {
+    if chunks.is_empty() {
+        return Ok(0);
+    }
     let types = [
         PgOid::from(pg_sys::INT8OID),
         PgOid::from(pg_sys::TEXTOID),
-        PgOid::from(pg_sys::TEXTOID),
-        PgOid::from(pg_sys::TEXTOID),
-        PgOid::from(pg_sys::TEXTOID),
-        PgOid::from(pg_sys::JSONBOID),
+        PgOid::from(pg_sys::TEXTARRAYOID),
+        PgOid::from(pg_sys::TEXTARRAYOID),
+        PgOid::from(pg_sys::TEXTARRAYOID),
+        PgOid::from(pg_sys::JSONBARRAYOID),
     ];
+    let mut source_ids = Vec::with_capacity(chunks.len());
+    let mut events = Vec::with_capacity(chunks.len());
+    let mut contents = Vec::with_capacity(chunks.len());
+    let mut metadata = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        source_ids.push(chunk.source_id);
+        events.push(chunk.event.to_string());
+        contents.push(chunk.content);
+        metadata.push(pgrx::JsonB(chunk.metadata));
+    }
     Spi::connect_mut(|client| {
-        with_prepared(client, INSERT_CHUNK_SQL, &types, true, |client, statement| {
-            let mut inserted = 0;
-            for chunk in chunks {
-                let table = client.update(
-                    statement,
-                    None,
-                    &[
-                        session_id.into(),
-                        source_table.into(),
-                        chunk.source_id.into(),
-                        chunk.event.into(),
-                        chunk.content.into(),
-                        pgrx::JsonB(chunk.metadata).into(),
-                    ],
-                )?;
-                inserted += table.len() as u64;
-            }
-            Ok(inserted)
+        with_prepared(client, INSERT_CHUNKS_SQL, &types, true, |client, statement| {
+            let table = client.update(
+                statement,
+                None,
+                &[
+                    session_id.into(),
+                    source_table.into(),
+                    source_ids.into(),
+                    events.into(),
+                    contents.into(),
+                    metadata.into(),
+                ],
+            )?;
+            Ok(table.len() as u64)
         })
     })
 }

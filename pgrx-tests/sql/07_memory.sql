@@ -9,6 +9,19 @@ ON CONFLICT (id) DO NOTHING;
 INSERT INTO odoo_mirror.res_partner (id, name, complete_name) VALUES (9101, 'Kyoto Lanterns', 'Kyoto Lanterns KK')
 ON CONFLICT (id) DO NOTHING;
 
+-- The first write creates the odoo-sync session. If that transaction rolls back, the session goes with
+-- it; the next write notices (foreign key) and creates it again, losing nothing.
+BEGIN;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, amount_total) VALUES (9011, 'INV/2026/09011', 'out_invoice', 'posted', 3);
+ROLLBACK;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, amount_total) VALUES (9011, 'INV/2026/09011', 'out_invoice', 'posted', 3);
+SELECT string_agg(event, ',' ORDER BY id) AS events_after_rollback,
+       (SELECT count(*) FROM odoo_mirror.memory_errors) AS errors,
+       (SELECT count(*) FROM ipai_memory.sessions) AS sessions
+FROM ipai_memory.chunks WHERE source_id = '9011';
+DELETE FROM odoo_mirror.account_move WHERE id = 9011;
+DELETE FROM ipai_memory.chunks WHERE source_id = '9011';
+
 -- One chunk per event: an inserted draft is "created"; posting, paying and cancelling add one each.
 INSERT INTO odoo_mirror.account_move (id, name, move_type, state, payment_state, partner_id, currency_id,
     amount_total, amount_untaxed, amount_residual, invoice_date, invoice_date_due, company_id)

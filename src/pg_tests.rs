@@ -75,7 +75,7 @@ mod tests {
         assert_eq!(Spi::get_one::<i64>("SELECT count(*) FROM odoo_mirror.account_move WHERE id = 78"), Ok(Some(1)));
         assert_eq!(
             Spi::get_one::<String>("SELECT sqlstate || ' ' || event FROM odoo_mirror.memory_errors WHERE source_id = 78"),
-            Ok(Some("23514 created,posted".to_string()))
+            Ok(Some("23514 posted".to_string()))
         );
         assert_eq!(Spi::get_one::<i64>("SELECT count(*) FROM ipai_memory.chunks WHERE source_id = '78'"), Ok(Some(0)));
     }

@@ -33,7 +33,7 @@ UPDATE odoo_mirror.account_move SET payment_state = 'in_payment' WHERE id = 9001
 UPDATE odoo_mirror.account_move SET payment_state = 'paid', amount_residual = 0 WHERE id = 9001;
 SELECT source_table, source_id, event, content FROM ipai_memory.chunks ORDER BY id;
 
--- Rows arriving in their final state (a replication's initial copy) get every event they imply.
+-- Rows seen first in a later state (a replication's initial copy) get the one event that state stands for.
 INSERT INTO odoo_mirror.account_move (id, name, move_type, state, payment_state, invoice_partner_display_name,
     currency_id, amount_total, invoice_date_due)
 VALUES (9002, 'BILL/2026/0002', 'in_invoice', 'posted', 'paid', 'Gulf Supplies WLL', 92, 1234.5678, '2026-04-15'),

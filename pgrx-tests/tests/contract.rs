@@ -184,7 +184,7 @@ fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
         .unwrap();
     assert_eq!(
         cluster.sql("restored", "SELECT count(*) FROM ipai_memory.chunks WHERE source_id = '990000002'").unwrap(),
-        "2"
+        "1"
     );
     assert_eq!(cluster.sql("restored", "SELECT count(*) FROM ipai_memory.sessions WHERE agent_name = 'odoo-sync'").unwrap(), "1");
     // The same extension objects: definitions, settings, trigger modes (ENABLE ALWAYS) and privileges.

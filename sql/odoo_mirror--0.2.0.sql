@@ -704,7 +704,7 @@ AS 'MODULE_PATHNAME', 'publication_sql_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/memory.rs:41
+-- src/memory.rs:40
 -- odoo_mirror::memory::rebuild_memory
 CREATE  FUNCTION "rebuild_memory"(
 	"p_replace" bool DEFAULT false /* bool */
@@ -716,7 +716,7 @@ AS 'MODULE_PATHNAME', 'rebuild_memory_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/memory.rs:129
+-- src/memory.rs:128
 -- odoo_mirror::memory::search_chunks
 -- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */
@@ -1183,6 +1183,8 @@ CREATE INDEX memory_errors_occurred_at_idx ON odoo_mirror.memory_errors (occurre
 COMMENT ON TABLE odoo_mirror.memory_errors IS
     'Failures of the invoice-to-memory trigger (it never raises). Fix the cause, then run odoo_mirror.rebuild_memory()';
 SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.memory_errors', '');
+-- Its identity sequence too: restored at 1, new errors would collide with restored ids.
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.memory_errors_id_seq', '');
 
 -- Creates ipai_memory's schema, tables and indexes where missing, and detaches anything created while
 -- CREATE/ALTER EXTENSION runs from the extension. p_into_empty_schema: also create the tables in an
@@ -1271,6 +1273,7 @@ BEGIN
     IF NOT EXISTS (
         SELECT FROM pg_catalog.pg_index AS i
         WHERE i.indrelid = 'ipai_memory.chunks'::regclass AND i.indisunique AND i.indnatts = 3
+          AND i.indpred IS NULL AND i.indimmediate
           AND (SELECT pg_catalog.array_agg(a.attname::text ORDER BY a.attname)
                FROM pg_catalog.pg_attribute AS a
                WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))
@@ -1379,6 +1382,10 @@ AS 'MODULE_PATHNAME', 'search_chunks_wrapper';
 --
 -- SECURITY DEFINER: applied positions come from pg_replication_origin_status, which PostgreSQL opens to
 -- superusers only; without that privilege (a non-superuser owner) applied_lsn and lag_bytes are NULL.
+-- Limits, from the subscriber's side: while the apply worker works through a backlog (a catch-up after
+-- an outage), the walsender stamps old WAL with its current time, so lag_seconds understates the lag and
+-- lag_bytes is the signal to watch; state 'failing' reads the cumulative error counters of
+-- pg_stat_subscription_stats (reset them with pg_stat_reset_subscription_stats).
 CREATE FUNCTION odoo_mirror.replication_status()
 RETURNS TABLE (
     subscription text,
@@ -1404,7 +1411,9 @@ AS $function$
 DECLARE
     can_read_origins boolean := pg_catalog.has_table_privilege('pg_catalog.pg_replication_origin_status', 'SELECT');
 BEGIN
-    RETURN QUERY
+    -- PostgreSQL checks privileges on every relation a query names, so the origins come from a query
+    -- that names pg_replication_origin_status only when the owner may read it.
+    RETURN QUERY EXECUTE pg_catalog.format($query$
     WITH subscriptions AS (
         SELECT s.oid, s.subname::text AS subname, s.subenabled
         FROM pg_catalog.pg_subscription AS s
@@ -1424,11 +1433,7 @@ BEGIN
         FROM pg_catalog.pg_subscription_rel AS r
         GROUP BY r.srsubid
     ),
-    origins AS (
-        SELECT o.external_id, o.remote_lsn
-        FROM pg_catalog.pg_replication_origin_status AS o
-        WHERE can_read_origins
-    ),
+    origins AS (%s),
     facts AS (
         SELECT s.subname, s.subenabled, w.pid, COALESCE(r.total, 0) AS total, COALESCE(r.ready, 0) AS ready,
                w.received_lsn, NULLIF(o.remote_lsn, '0/0'::pg_lsn) AS applied_lsn,
@@ -1471,7 +1476,12 @@ BEGIN
            f.apply_errors,
            f.sync_errors
     FROM facts AS f
-    ORDER BY f.subname;
+    ORDER BY f.subname
+    $query$,
+        CASE WHEN can_read_origins
+             THEN 'SELECT o.external_id, o.remote_lsn FROM pg_catalog.pg_replication_origin_status AS o'
+             ELSE 'SELECT NULL::text AS external_id, NULL::pg_catalog.pg_lsn AS remote_lsn WHERE false'
+        END);
 END
 $function$;
 COMMENT ON FUNCTION odoo_mirror.replication_status() IS
@@ -1499,7 +1509,7 @@ AS 'MODULE_PATHNAME', 'verify_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/memory_trigger.rs:190
+-- src/memory_trigger.rs:271
 -- odoo_mirror::memory_trigger::on_invoice_insert
 -- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */

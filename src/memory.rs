@@ -17,7 +17,7 @@ use crate::storage;
 const REBUILD_BATCH_SQL: &str = "\
     SELECT m.id, m.name::text, m.move_type::text, m.state::text, m.payment_state::text, m.partner_id, \
            COALESCE(NULLIF(m.invoice_partner_display_name, ''), NULLIF(p.complete_name, ''), p.name)::text, \
-           m.company_id, m.currency_id, c.name::text, c.decimal_places, \
+           m.company_id, m.currency_id, c.name::text, CASE WHEN c.name IS NOT NULL THEN c.decimal_places END, \
            m.amount_untaxed, m.amount_total, m.amount_residual, m.invoice_date, m.invoice_date_due \
     FROM odoo_mirror.account_move AS m \
     LEFT JOIN odoo_mirror.res_partner AS p ON p.id = m.partner_id \
@@ -36,8 +36,7 @@ const DELETE_SYNC_CHUNKS_SQL: &str = "\
 /// off, after a replication's initial copy, or after fixing what odoo_mirror.memory_errors reports.
 /// Writes the chunks that are missing and fills in currency and partner names that chunks were written
 /// without (their invoice replicated first); p_replace deletes odoo-sync's invoice chunks first, to
-/// rewrite all their content. Returns the number of chunks written or completed. Only the current state is known here, so an invoice cancelled after posting gets
-/// created and cancelled, without posted.
+/// rewrite all their content. Returns the number of chunks written or completed.
 #[pg_extern(volatile, parallel_unsafe)]
 #[search_path(pg_catalog, pg_temp)]
 fn rebuild_memory(p_replace: default!(bool, false)) -> Result<i64, ErrorReport> {

@@ -281,11 +281,13 @@ pub fn fill_missing_names(
                 Some((old_amount, new_amount)) => (format!("{old_amount} {unknown}"), format!("{new_amount} {code}")),
                 None => (format!("no amount, {unknown}"), format!("no amount, {code}")),
             };
+            // Only a chunk whose text could be completed counts as resolved; rebuild_memory(true)
+            // rewrites any other.
             if content.contains(&old) {
                 content = content.replacen(&old, &new, 1);
+                metadata["currency"] = json!(code);
+                changed = true;
             }
-            metadata["currency"] = json!(code);
-            changed = true;
         }
     }
     if let (Some(name), Some(partner_id)) = (partner, metadata["partner_id"].as_i64()) {
@@ -294,11 +296,11 @@ pub fn fill_missing_names(
                 let old = format!(" {direction} partner #{partner_id}: ");
                 if content.contains(&old) {
                     content = content.replacen(&old, &format!(" {direction} {}: ", name.trim()), 1);
+                    metadata["partner_name"] = json!(name.trim());
+                    changed = true;
                     break;
                 }
             }
-            metadata["partner_name"] = json!(name.trim());
-            changed = true;
         }
     }
     changed.then_some((content, metadata))

@@ -7,9 +7,10 @@
 //! and the replicated row itself is kept. Writes are idempotent (unique source table, id and event),
 //! so the initial copy, re-syncs and retried transactions write each chunk once.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
+use std::time::{Duration, Instant};
 
 use pgrx::datum::{AnyNumeric, Date, UnboxDatum};
 use pgrx::datetime::ToIsoString;
@@ -37,9 +38,9 @@ apply worker use ALTER SYSTEM (or ALTER DATABASE) and SELECT pg_reload_conf().",
 }
 
 thread_local! {
-    /// Currencies by id: code and decimal places. They do not change once created, and every invoice
-    /// needs one, so the lookup is kept for the backend's life. Missing currencies are not kept.
-    static CURRENCIES: RefCell<HashMap<i32, (Option<String>, Option<i32>)>> = RefCell::new(HashMap::new());
+    /// Currencies by id: code and decimal places, looked up at most once a minute per backend (every
+    /// invoice needs one; they almost never change). Missing currencies are not kept.
+    static CURRENCIES: RefCell<HashMap<i32, (Instant, (Option<String>, Option<i32>))>> = RefCell::new(HashMap::new());
     /// The odoo-sync session id. Kept for the backend's life; if the transaction that created it rolled
     /// back, the next write fails its foreign key, and the trigger looks the session up again.
     static SESSION: RefCell<Option<i64>> = const { RefCell::new(None) };
@@ -52,6 +53,7 @@ thread_local! {
 type TransactionKey = (u32, i64);
 
 const FOREIGN_KEY_VIOLATION: &str = "23503";
+const CURRENCY_CACHE_AGE: Duration = Duration::from_secs(60);
 
 fn current_transaction() -> TransactionKey {
     // SAFETY: plain reads of the backend's transaction state, valid inside a trigger call.
@@ -191,19 +193,23 @@ pub fn complete_facts(facts: &mut InvoiceFacts) -> Result<(), OdooMirrorError> {
         }
     }
     if let Some(currency_id) = facts.currency_id {
-        let cached = CURRENCIES.with(|cache| cache.borrow().get(&currency_id).cloned());
+        let cached = CURRENCIES.with(|cache| {
+            cache.borrow().get(&currency_id).filter(|(at, _)| at.elapsed() < CURRENCY_CACHE_AGE).map(|(_, found)| found.clone())
+        });
         let found = match cached {
             Some(found) => Some(found),
             None => {
                 let found = storage::currency(currency_id)?;
                 if let Some(found) = &found {
-                    CURRENCIES.with(|cache| cache.borrow_mut().insert(currency_id, found.clone()));
+                    CURRENCIES.with(|cache| cache.borrow_mut().insert(currency_id, (Instant::now(), found.clone())));
                 }
                 found
             }
         };
-        if let Some((code, decimals)) = found {
-            facts.currency_code = code;
+        // Decimals only with a code: content that names the currency by id uses 2 decimals, which is
+        // what rebuild_memory() expects when it fills the code in later.
+        if let Some((Some(code), decimals)) = found {
+            facts.currency_code = Some(code);
             facts.currency_decimals = decimals;
         }
     }
@@ -255,6 +261,13 @@ fn record(move_id: Option<i64>, events: &[InvoiceEvent], failure: Failure) {
     }
 }
 
+/// What one call did.
+enum Written {
+    Nothing,
+    /// Chunks written (or already there) under this session.
+    Chunks(i64),
+}
+
 #[pg_trigger(sql = false)]
 fn on_invoice_insert<'a>(
     trigger: &'a PgTrigger<'a>,
@@ -263,59 +276,44 @@ fn on_invoice_insert<'a>(
         return Ok(None);
     }
     let Some(new) = trigger.new() else { return Ok(None) };
-    let columns = match Columns::of(trigger) {
-        Ok(columns) => columns,
-        Err(error) => {
-            record(None, &[], error.into());
-            return Ok(None);
-        }
-    };
-    let move_id = value::<i32>(&new, columns.id).ok().flatten().map(i64::from);
+    let old = trigger.old();
+    // What the failure report needs, filled in as the row is read.
+    let move_id: Cell<Option<i64>> = Cell::new(None);
+    let events: RefCell<Vec<InvoiceEvent>> = RefCell::new(Vec::new());
 
-    let events = match (read_state(&new, &columns), trigger.old().map(|old| read_state(&old, &columns)).transpose()) {
-        (Ok(new_state), Ok(old_state)) => memory_content::events_for(old_state.as_ref(), &new_state),
-        (Err(error), _) | (_, Err(error)) => {
-            record(move_id, &[], error.into());
-            return Ok(None);
-        }
-    };
-    if events.is_empty() {
-        return Ok(None);
-    }
-    let Some(move_id) = move_id else {
-        record(None, &events, OdooMirrorError::Trigger("account_move row without an id".into()).into());
-        return Ok(None);
-    };
-    let mut facts = match read_facts(&new, &columns, move_id) {
-        Ok(facts) => facts,
-        Err(error) => {
-            record(Some(move_id), &events, error.into());
-            return Ok(None);
-        }
-    };
-
-    let write = |facts: &mut InvoiceFacts| {
+    // Everything, reading the row included, runs inside the subtransaction: nothing here may raise.
+    let write = || {
         subtransaction::run(|| {
-            if !store_ready()? {
-                return Ok(None);
+            let columns = Columns::of(trigger)?;
+            move_id.set(value::<i32>(&new, columns.id)?.map(i64::from));
+            let old_state = old.as_ref().map(|old| read_state(old, &columns)).transpose()?;
+            let found = memory_content::events_for(old_state.as_ref(), &read_state(&new, &columns)?);
+            *events.borrow_mut() = found.clone();
+            if found.is_empty() {
+                return Ok(Written::Nothing);
             }
-            complete_facts(facts)?;
+            let id = move_id.get().ok_or_else(|| OdooMirrorError::Trigger("account_move row without an id".into()))?;
+            if !store_ready()? {
+                return Ok(Written::Nothing);
+            }
+            let mut facts = read_facts(&new, &columns, id)?;
+            complete_facts(&mut facts)?;
             let session = session_id()?;
-            storage::insert_chunks(session, SOURCE_TABLE, chunks_for(facts, &events))?;
-            Ok(Some(session))
+            storage::insert_chunks(session, SOURCE_TABLE, chunks_for(&facts, &found))?;
+            Ok(Written::Chunks(session))
         })
     };
-    let mut written = write(&mut facts);
+    let mut written = write();
     if matches!(&written, Err(failure) if failure.sqlstate == FOREIGN_KEY_VIOLATION)
         && SESSION.with(|session| session.borrow_mut().take()).is_some()
     {
         // The kept session id was created by a transaction that rolled back: look it up again.
-        written = write(&mut facts);
+        written = write();
     }
     match written {
-        Ok(Some(session)) => SESSION.with(|cached| *cached.borrow_mut() = Some(session)),
-        Ok(None) => {}
-        Err(failure) => record(Some(move_id), &events, failure),
+        Ok(Written::Chunks(session)) => SESSION.with(|cached| *cached.borrow_mut() = Some(session)),
+        Ok(Written::Nothing) => {}
+        Err(failure) => record(move_id.get(), &events.borrow(), failure),
     }
     Ok(None)
 }

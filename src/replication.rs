@@ -27,9 +27,15 @@ pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// A standard SQL string literal.
+/// An SQL string literal that means the same whatever standard_conforming_strings says: with a
+/// backslash in it, an E'' literal with backslashes doubled.
 pub fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    let quoted = text.replace('\'', "''");
+    if text.contains('\\') {
+        format!("E'{}'", quoted.replace('\\', "\\\\"))
+    } else {
+        format!("'{quoted}'")
+    }
 }
 
 /// What create_landing_tables() found for one mirror table.
@@ -165,6 +171,8 @@ DECLARE
     table_list text[] := ARRAY[]::text[];
     statement text;
 BEGIN
+    -- The DBA's search_path must not decide which operators and functions run here.
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     IF pg_catalog.current_setting('server_version_num')::integer < 150000 THEN
         RAISE EXCEPTION 'publication column lists need PostgreSQL 15 or later; this server is %',
             pg_catalog.current_setting('server_version') USING ERRCODE = '0A000';
@@ -239,6 +247,7 @@ mod tests {
     fn quoting_doubles_embedded_quotes() {
         assert_eq!(quote_ident(r#"we"ird"#), r#""we""ird""#);
         assert_eq!(quote_literal("it's"), "'it''s'");
+        assert_eq!(quote_literal(r"a\'b"), r"E'a\\''b'");
     }
 
     fn existing(relkind: &str, key: Option<&str>, partitions: i64) -> Option<ExistingRelation> {

@@ -180,7 +180,7 @@ const MEMORY_STORE_READY_SQL: &str = "\
     SELECT pg_catalog.to_regclass('ipai_memory.chunks') IS NULL OR EXISTS ( \
         SELECT FROM pg_catalog.pg_index AS i \
         WHERE i.indrelid = pg_catalog.to_regclass('ipai_memory.chunks') AND i.indisunique AND i.indisvalid \
-          AND i.indnatts = 3 \
+          AND i.indnatts = 3 AND i.indpred IS NULL AND i.indimmediate \
           AND (SELECT pg_catalog.array_agg(a.attname::text ORDER BY a.attname) FROM pg_catalog.pg_attribute AS a \
                WHERE a.attrelid = i.indrelid AND a.attnum OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[])) \
               OPERATOR(pg_catalog.=) ARRAY['event', 'source_id', 'source_table'])";

@@ -45,9 +45,25 @@ fn failure_from_caught(caught: CaughtError) -> Failure {
     }
 }
 
+/// What went wrong inside the subtransaction.
+enum Caught {
+    Failure(Failure),
+    /// A cancel request (statement timeout, pg_cancel_backend): re-raised once the subtransaction is
+    /// rolled back, as it must stop the statement as it would without this wrapper.
+    Cancel(CaughtError),
+}
+
+fn is_cancel(caught: &CaughtError) -> bool {
+    let code = match caught {
+        CaughtError::PostgresError(report) | CaughtError::ErrorReport(report) => report.sql_error_code(),
+        CaughtError::RustPanic { ereport, .. } => ereport.sql_error_code(),
+    };
+    code == PgSqlErrorCode::ERRCODE_QUERY_CANCELED
+}
+
 /// Runs `body` in a subtransaction: committed into the current transaction when it returns Ok, rolled
-/// back when it returns Err or raises. A cancel request (statement timeout, pg_cancel_backend) is not
-/// caught: it must stop the statement, as it would without this wrapper.
+/// back when it returns Err or raises. Always leaves the subtransaction, the memory context and the
+/// resource owner as it found them, and only then re-raises a cancel request.
 pub fn run<R>(body: impl FnOnce() -> Result<R, OdooMirrorError>) -> Result<R, Failure> {
     // SAFETY: the sequence PL/pgSQL uses for an EXCEPTION block: begin an internal subtransaction but
     // keep working in the caller's memory context, and restore the context and resource owner after
@@ -58,9 +74,14 @@ pub fn run<R>(body: impl FnOnce() -> Result<R, OdooMirrorError>) -> Result<R, Fa
         pg_sys::BeginInternalSubTransaction(std::ptr::null());
         pg_sys::MemoryContextSwitchTo(caller_context);
 
-        let outcome = PgTryBuilder::new(AssertUnwindSafe(|| body().map_err(Failure::from)))
-            .catch_when(PgSqlErrorCode::ERRCODE_QUERY_CANCELED, |caught| caught.rethrow())
-            .catch_others(|caught| Err(failure_from_caught(caught)))
+        let outcome: Result<R, Caught> = PgTryBuilder::new(AssertUnwindSafe(|| body().map_err(|e| Caught::Failure(e.into()))))
+            .catch_others(|caught| {
+                if is_cancel(&caught) {
+                    Err(Caught::Cancel(caught))
+                } else {
+                    Err(Caught::Failure(failure_from_caught(caught)))
+                }
+            })
             .execute();
 
         if outcome.is_ok() {
@@ -70,7 +91,11 @@ pub fn run<R>(body: impl FnOnce() -> Result<R, OdooMirrorError>) -> Result<R, Fa
         }
         pg_sys::MemoryContextSwitchTo(caller_context);
         pg_sys::CurrentResourceOwner = caller_owner;
-        outcome
+        match outcome {
+            Ok(value) => Ok(value),
+            Err(Caught::Failure(failure)) => Err(failure),
+            Err(Caught::Cancel(cancel)) => cancel.rethrow(),
+        }
     }
 }
 

@@ -110,6 +110,21 @@ SELECT "check", status FROM odoo_mirror.verify() WHERE "check" = 'memory names';
 DELETE FROM odoo_mirror.res_currency WHERE id = 93;
 DELETE FROM odoo_mirror.res_partner WHERE id = 9110;
 
+-- A cancel request (here a statement timeout, mostly spent in the trigger) still cancels, and leaves
+-- the session and its transaction block in a clean state.
+BEGIN;
+SET LOCAL statement_timeout = '50ms';
+\set ON_ERROR_STOP 0
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, amount_total)
+SELECT 95000000 + g, 'INV/T/' || g, 'out_invoice', 'posted', 1 FROM generate_series(1, 200000) AS g;
+\echo :LAST_ERROR_SQLSTATE
+\set ON_ERROR_STOP 1
+ROLLBACK;
+SELECT count(*) AS cancelled_rows FROM odoo_mirror.account_move WHERE id > 95000000;
+SELECT count(*) AS cancelled_chunks FROM ipai_memory.chunks WHERE source_id LIKE '95______';
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, amount_total) VALUES (9012, 'INV/2026/09012', 'out_invoice', 'posted', 1);
+SELECT string_agg(event, ',') AS after_cancel FROM ipai_memory.chunks WHERE source_id = '9012';
+
 -- Ranked search: all words must match (English stemming), closer and denser matches first.
 SELECT event, source_id, rank > 0 AS ranked FROM ipai_memory.search_chunks('kyoto lanterns paid');
 SELECT source_id, event FROM ipai_memory.search_chunks('"vendor bill"', 5);
@@ -165,4 +180,4 @@ SELECT count(*) FROM ipai_memory.search_chunks('invoice');
 RESET ROLE;
 
 TRUNCATE ipai_memory.chunks, ipai_memory.sessions, odoo_mirror.memory_errors;
-DELETE FROM odoo_mirror.account_move WHERE id BETWEEN 9001 AND 9010;
+DELETE FROM odoo_mirror.account_move WHERE id BETWEEN 9001 AND 9012;

@@ -32,7 +32,7 @@ pub fn odoo_tables_sql(mirror: &Cluster, mirror_db: &str) -> Result<String> {
          FROM pg_extension AS e, unnest(e.extconfig) AS t(oid) \
          JOIN pg_class AS c ON c.oid = t.oid \
          JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
-         WHERE e.extname = 'odoo_mirror' AND c.relname <> 'memory_errors' \
+         WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r' AND c.relname <> 'memory_errors' \
          ORDER BY c.relname, a.attnum",
     )?;
     let mut tables: Vec<(String, Vec<String>)> = Vec::new();

@@ -138,7 +138,7 @@ fn supabase_roles_get_exactly_what_they_should() {
 /// Row count and a content hash of every mirror table (the tables pg_dump keeps).
 fn table_fingerprints(cluster: &Cluster, database: &str) -> BTreeMap<String, String> {
     let tables = cluster
-        .sql(database, "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_extension AS e, unnest(e.extconfig) AS t(oid) JOIN pg_class AS c ON c.oid = t.oid WHERE e.extname = 'odoo_mirror'")
+        .sql(database, "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_extension AS e, unnest(e.extconfig) AS t(oid) JOIN pg_class AS c ON c.oid = t.oid WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r'")
         .unwrap();
     tables
         .split(' ')
@@ -324,4 +324,54 @@ fn revenue_stays_exact_while_writers_and_refreshes_run_concurrently() {
         "ok"
     );
     assert_eq!(cluster.sql(DB, "SELECT count(*) FROM odoo_mirror.account_move WHERE name = 'CONC'").unwrap(), "150");
+}
+
+/// A PostgREST call to a function in ipai_memory (header `Content-Profile: ipai_memory`).
+fn memory_call(method: &str, body: &str, role: &str) -> RpcCall {
+    let args = &[("p_query", "text"), ("p_limit", "integer")];
+    let mut call = if method == "GET" {
+        RpcCall::get("search_chunks", args, body, role)
+    } else {
+        RpcCall::post("search_chunks", args, body, role)
+    };
+    call.schema = "ipai_memory".into();
+    call
+}
+
+#[test]
+fn memory_search_and_replication_status_through_postgrest() {
+    let cluster = Cluster::start("contract-memory", &[]).expect("cluster");
+    create_database_with_extension(&cluster, DB).unwrap();
+    load_demo_data(&cluster, DB, 150, today()).unwrap();
+    let invoices = cluster
+        .sql(DB, "SELECT count(*) FROM odoo_mirror.account_move WHERE move_type IN ('out_invoice','out_refund','in_invoice','in_refund')")
+        .unwrap();
+    assert_eq!(cluster.sql(DB, "SELECT count(*) FROM ipai_memory.chunks").unwrap(), invoices, "one chunk per loaded invoice");
+
+    // A customer's paid invoices, as an agent asks for them: ranked, at most p_limit, each matching.
+    let customer = cluster
+        .sql(DB, "SELECT split_part(invoice_partner_display_name, ' ', 1) FROM odoo_mirror.account_move WHERE move_type = 'out_invoice' AND payment_state = 'paid' ORDER BY id LIMIT 1")
+        .unwrap();
+    let rows = body(memory_call("POST", &format!(r#"{{"p_query": "{customer} paid", "p_limit": 5}}"#), "n8n_service").run(&cluster, DB).unwrap());
+    assert!(!rows.is_empty() && rows.len() <= 5, "{rows:?}");
+    let ranks: Vec<f64> = rows.iter().map(|row| row["rank"].as_f64().unwrap()).collect();
+    assert!(ranks.windows(2).all(|pair| pair[0] >= pair[1]), "best first: {ranks:?}");
+    for row in &rows {
+        let content = row["content"].as_str().unwrap().to_lowercase();
+        assert!(content.contains(&customer.to_lowercase()) && content.contains("paid"), "{row}");
+        assert_eq!(row["metadata"]["event"], "paid", "{row}");
+        assert!(row["metadata"]["move_id"].is_number(), "{row}");
+    }
+    // GET works too (STABLE: PostgREST serves it in a read-only transaction).
+    let via_get = body(memory_call("GET", r#"{"p_query": "vendor bill", "p_limit": 3}"#, "n8n_service").run(&cluster, DB).unwrap());
+    assert_eq!(via_get.len(), 3);
+    // Bad input: 22023 (HTTP 400); roles without EXECUTE: 42501.
+    for bad in [r#"{"p_query": "", "p_limit": 5}"#, r#"{"p_query": "the of and", "p_limit": 5}"#, r#"{"p_query": "x", "p_limit": 0}"#, r#"{"p_query": null, "p_limit": 5}"#] {
+        assert_eq!(sqlstate(memory_call("POST", bad, "n8n_service").run(&cluster, DB).unwrap()), "22023", "{bad}");
+    }
+    assert_eq!(sqlstate(memory_call("POST", r#"{"p_query": "invoice", "p_limit": 5}"#, "superset_readonly").run(&cluster, DB).unwrap()), "42501");
+
+    // Replication health for a monitoring workflow: no subscription in this database, an empty array.
+    let status = body(RpcCall::get("replication_status", &[], "{}", "n8n_service").run(&cluster, DB).unwrap());
+    assert!(status.is_empty(), "{status:?}");
 }

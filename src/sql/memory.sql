@@ -26,6 +26,8 @@ CREATE INDEX memory_errors_occurred_at_idx ON odoo_mirror.memory_errors (occurre
 COMMENT ON TABLE odoo_mirror.memory_errors IS
     'Failures of the invoice-to-memory trigger (it never raises). Fix the cause, then run odoo_mirror.rebuild_memory()';
 SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.memory_errors', '');
+-- Its identity sequence too: restored at 1, new errors would collide with restored ids.
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.memory_errors_id_seq', '');
 
 -- Creates ipai_memory's schema, tables and indexes where missing, and detaches anything created while
 -- CREATE/ALTER EXTENSION runs from the extension. p_into_empty_schema: also create the tables in an
@@ -114,6 +116,7 @@ BEGIN
     IF NOT EXISTS (
         SELECT FROM pg_catalog.pg_index AS i
         WHERE i.indrelid = 'ipai_memory.chunks'::regclass AND i.indisunique AND i.indnatts = 3
+          AND i.indpred IS NULL AND i.indimmediate
           AND (SELECT pg_catalog.array_agg(a.attname::text ORDER BY a.attname)
                FROM pg_catalog.pg_attribute AS a
                WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))

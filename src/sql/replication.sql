@@ -11,6 +11,10 @@
 --
 -- SECURITY DEFINER: applied positions come from pg_replication_origin_status, which PostgreSQL opens to
 -- superusers only; without that privilege (a non-superuser owner) applied_lsn and lag_bytes are NULL.
+-- Limits, from the subscriber's side: while the apply worker works through a backlog (a catch-up after
+-- an outage), the walsender stamps old WAL with its current time, so lag_seconds understates the lag and
+-- lag_bytes is the signal to watch; state 'failing' reads the cumulative error counters of
+-- pg_stat_subscription_stats (reset them with pg_stat_reset_subscription_stats).
 CREATE FUNCTION odoo_mirror.replication_status()
 RETURNS TABLE (
     subscription text,
@@ -36,7 +40,9 @@ AS $function$
 DECLARE
     can_read_origins boolean := pg_catalog.has_table_privilege('pg_catalog.pg_replication_origin_status', 'SELECT');
 BEGIN
-    RETURN QUERY
+    -- PostgreSQL checks privileges on every relation a query names, so the origins come from a query
+    -- that names pg_replication_origin_status only when the owner may read it.
+    RETURN QUERY EXECUTE pg_catalog.format($query$
     WITH subscriptions AS (
         SELECT s.oid, s.subname::text AS subname, s.subenabled
         FROM pg_catalog.pg_subscription AS s
@@ -56,11 +62,7 @@ BEGIN
         FROM pg_catalog.pg_subscription_rel AS r
         GROUP BY r.srsubid
     ),
-    origins AS (
-        SELECT o.external_id, o.remote_lsn
-        FROM pg_catalog.pg_replication_origin_status AS o
-        WHERE can_read_origins
-    ),
+    origins AS (%s),
     facts AS (
         SELECT s.subname, s.subenabled, w.pid, COALESCE(r.total, 0) AS total, COALESCE(r.ready, 0) AS ready,
                w.received_lsn, NULLIF(o.remote_lsn, '0/0'::pg_lsn) AS applied_lsn,
@@ -103,7 +105,12 @@ BEGIN
            f.apply_errors,
            f.sync_errors
     FROM facts AS f
-    ORDER BY f.subname;
+    ORDER BY f.subname
+    $query$,
+        CASE WHEN can_read_origins
+             THEN 'SELECT o.external_id, o.remote_lsn FROM pg_catalog.pg_replication_origin_status AS o'
+             ELSE 'SELECT NULL::text AS external_id, NULL::pg_catalog.pg_lsn AS remote_lsn WHERE false'
+        END);
 END
 $function$;
 COMMENT ON FUNCTION odoo_mirror.replication_status() IS

@@ -42,9 +42,9 @@ LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'publication_sql_wrapper';
 
 CREATE FUNCTION odoo_mirror.rebuild_memory(
-	"p_replace" bool DEFAULT false /* bool */
+	"p_replace" bool DEFAULT false /* Option < bool > */
 ) RETURNS bigint /* Result < i64, ErrorReport > */
-STRICT VOLATILE PARALLEL UNSAFE
+VOLATILE PARALLEL UNSAFE
 SET search_path TO pg_catalog, pg_temp
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'rebuild_memory_wrapper';

@@ -707,16 +707,16 @@ AS 'MODULE_PATHNAME', 'publication_sql_wrapper';
 -- src/memory.rs:40
 -- odoo_mirror::memory::rebuild_memory
 CREATE  FUNCTION "rebuild_memory"(
-	"p_replace" bool DEFAULT false /* bool */
+	"p_replace" bool DEFAULT false /* Option < bool > */
 ) RETURNS bigint /* Result < i64, ErrorReport > */
-STRICT VOLATILE PARALLEL UNSAFE
+VOLATILE PARALLEL UNSAFE
 SET search_path TO pg_catalog, pg_temp
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'rebuild_memory_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/memory.rs:128
+-- src/memory.rs:129
 -- odoo_mirror::memory::search_chunks
 -- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */

@@ -10,7 +10,7 @@ use pgrx::JsonB;
 use crate::error::OdooMirrorError;
 use crate::memory_content::{self, InvoiceFacts, InvoiceState, INVOICE_MOVE_TYPES, SOURCE_TABLE};
 use crate::memory_trigger::chunks_for;
-use crate::params::{P_QUERY, P_SEARCH_LIMIT};
+use crate::params::{P_QUERY, P_REPLACE, P_SEARCH_LIMIT};
 use crate::storage;
 
 /// Invoices in id order, a batch at a time, with the names the trigger would have looked up.
@@ -39,8 +39,9 @@ const DELETE_SYNC_CHUNKS_SQL: &str = "\
 /// rewrite all their content. Returns the number of chunks written or completed.
 #[pg_extern(volatile, parallel_unsafe)]
 #[search_path(pg_catalog, pg_temp)]
-fn rebuild_memory(p_replace: default!(bool, false)) -> Result<i64, ErrorReport> {
-    Ok(rebuild(p_replace)?)
+fn rebuild_memory(p_replace: default!(Option<bool>, false)) -> Result<i64, ErrorReport> {
+    let replace = p_replace.ok_or_else(|| OdooMirrorError::from(P_REPLACE.invalid("NULL")))?;
+    Ok(rebuild(replace)?)
 }
 
 fn rebuild(replace: bool) -> Result<i64, OdooMirrorError> {

@@ -36,6 +36,9 @@ pub const P_QUERY: TextParam =
     TextParam { name: "p_query", identifier: false, max_len: 1000, accepts: "search words, optionally with \"quoted phrases\", or and -excluded words" };
 /// Limit of ipai_memory.search_chunks.
 pub const P_SEARCH_LIMIT: IntParam = IntParam { name: "p_limit", min: 1, max: 1000 };
+/// rebuild_memory's switch: a boolean, never NULL.
+pub const P_REPLACE: TextParam =
+    TextParam { name: "p_replace", identifier: false, max_len: 0, accepts: "true (rewrite every chunk) or false (write what is missing)" };
 /// A publication's name (an identifier on the Odoo server).
 pub const P_PUBLICATION: TextParam =
     TextParam { name: "p_publication", identifier: true, max_len: 63, accepts: "a name of 1 to 63 bytes" };

@@ -159,6 +159,8 @@ SELECT * FROM ipai_memory.search_chunks('invoice', 1001);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM ipai_memory.search_chunks('invoice', NULL);
 \echo :LAST_ERROR_SQLSTATE
+SELECT odoo_mirror.rebuild_memory(NULL);
+\echo :LAST_ERROR_SQLSTATE
 \set ON_ERROR_STOP 1
 -- Hostile text is only ever a search string.
 SELECT count(*) AS hostile FROM ipai_memory.search_chunks($$'); DROP TABLE ipai_memory.chunks; --$$);

@@ -68,6 +68,17 @@ pub fn odoo_tables_sql(mirror: &Cluster, mirror_db: &str) -> Result<String> {
         .collect())
 }
 
+/// The mirror tables (what replication fills), as the installed extension registers them for pg_dump.
+pub fn mirror_tables(mirror: &Cluster, mirror_db: &str) -> Result<Vec<String>> {
+    let tables = mirror.sql(
+        mirror_db,
+        "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_extension AS e, unnest(e.extconfig) AS t(oid) \
+         JOIN pg_class AS c ON c.oid = t.oid \
+         WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r' AND c.relname <> 'memory_errors'",
+    )?;
+    Ok(tables.split(' ').map(str::to_string).collect())
+}
+
 /// A connection string from the mirror cluster to `database` on `odoo`.
 pub fn conninfo(odoo: &Cluster, database: &str) -> String {
     format!("host=127.0.0.1 port={} user=postgres dbname={database}", odoo.port)

@@ -9,34 +9,21 @@ use chrono::NaiveDate;
 use odoo_mirror_tests::cluster::Cluster;
 use odoo_mirror_tests::demo::load_generated;
 use odoo_mirror_tests::generator::Config;
-use odoo_mirror_tests::odoo::{conninfo, odoo_tables_sql, wait_for, wait_until_replicated, wait_until_streaming, PUBLISHER_CONF};
+use odoo_mirror_tests::odoo::{conninfo, mirror_tables, odoo_tables_sql, wait_for, wait_until_replicated, wait_until_streaming, PUBLISHER_CONF};
 
 const ODOO: &str = "odoo";
 const MIRROR: &str = "mirror";
 const SUBSCRIPTION: &str = "odoo_sub";
 const WAIT: Duration = Duration::from_secs(120);
 
-const TABLES: &[&str] = &[
-    "account_move",
-    "account_move_line",
-    "res_partner",
-    "project_task",
-    "hr_expense_sheet",
-    "hr_expense",
-    "res_company",
-    "res_currency",
-    "res_users",
-    "hr_employee",
-    "project_project",
-    "project_task_type",
-    "project_task_user_rel",
-];
 
 const INVOICE_TYPES: &str = "('out_invoice', 'out_refund', 'in_invoice', 'in_refund')";
 
 struct Pipeline {
     odoo: Cluster,
     mirror: Cluster,
+    /// The 13 mirror tables.
+    tables: Vec<String>,
 }
 
 /// Both clusters, Odoo-side data, the publication from publication_sql(), landing tables and a
@@ -70,7 +57,9 @@ fn pipeline(name: &str, scale: u32, before_extension: &str) -> Pipeline {
     // become memory before their currency arrived; verify() says so, rebuild_memory() completes them.
     mirror.sql(MIRROR, "SELECT odoo_mirror.rebuild_memory()").unwrap();
     assert_eq!(mirror.sql(MIRROR, "SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'memory names'").unwrap(), "ok");
-    Pipeline { odoo, mirror }
+    let tables = mirror_tables(&mirror, MIRROR).unwrap();
+    assert_eq!(tables.len(), 13, "{tables:?}");
+    Pipeline { odoo, mirror, tables }
 }
 
 impl Pipeline {
@@ -113,7 +102,7 @@ fn odoo_changes_of_every_kind_arrive_in_the_mirror_and_become_memory() {
     let p = pipeline("repl-main", 60, "");
 
     // The initial copy: every table, row for row, through the landing tables into odoo_mirror.*.
-    for table in TABLES {
+    for table in &p.tables {
         let odoo_side = fingerprint(&p.odoo, ODOO, "public", table);
         assert!(!odoo_side.starts_with("0:"), "the generator filled {table}");
         assert_eq!(fingerprint(&p.mirror, MIRROR, "odoo_mirror", table), odoo_side, "initial copy of {table}");
@@ -169,7 +158,7 @@ fn odoo_changes_of_every_kind_arrive_in_the_mirror_and_become_memory() {
     p.sync();
 
     // Every table still matches after the changes.
-    for table in TABLES {
+    for table in &p.tables {
         assert_eq!(fingerprint(&p.mirror, MIRROR, "odoo_mirror", table), fingerprint(&p.odoo, ODOO, "public", table), "{table}");
     }
 
@@ -188,7 +177,7 @@ fn odoo_changes_of_every_kind_arrive_in_the_mirror_and_become_memory() {
     // invoice through the trigger; memory gets no duplicate and no error.
     let chunks_before = p.mirror("SELECT count(*) || ':' || md5(string_agg(id || content, '|' ORDER BY id)) FROM ipai_memory.chunks");
     p.mirror(&format!("DROP SUBSCRIPTION {SUBSCRIPTION}"));
-    p.mirror(&format!("TRUNCATE {}", TABLES.iter().map(|t| format!("odoo_mirror.{t}")).collect::<Vec<_>>().join(", ")));
+    p.mirror(&format!("TRUNCATE {}", p.tables.iter().map(|t| format!("odoo_mirror.{t}")).collect::<Vec<_>>().join(", ")));
     assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.account_move"), "0");
     p.mirror(&format!("CREATE SUBSCRIPTION {SUBSCRIPTION} CONNECTION '{}' PUBLICATION odoo_pub_scout", conninfo(&p.odoo, ODOO)));
     wait_until_streaming(&p.mirror, MIRROR, SUBSCRIPTION, WAIT).unwrap();
@@ -278,7 +267,7 @@ fn a_failing_memory_write_never_stops_replication_and_landing_tables_are_closed_
     p.mirror.create_database("restored").unwrap();
     let output = p.mirror.client("pg_restore").args(["--exit-on-error", "-d", "restored"]).arg(&dump).output().unwrap();
     assert!(output.status.success(), "pg_restore failed: {}", String::from_utf8_lossy(&output.stderr));
-    for table in TABLES {
+    for table in &p.tables {
         assert_eq!(fingerprint(&p.mirror, "restored", "odoo_mirror", table), fingerprint(&p.mirror, MIRROR, "odoo_mirror", table), "{table}");
     }
     let memory = "SELECT count(*) || ':' || md5(string_agg(id || content || metadata::text, '|' ORDER BY id)) FROM ipai_memory.chunks";

@@ -132,14 +132,15 @@ fn percentile(sorted: &[f64], fraction: f64) -> f64 {
     sorted[index.min(sorted.len() - 1)]
 }
 
-fn run_case(cluster: &Cluster, case: &Case, seconds: u32, variables: &[(String, String)]) -> Result<Measured> {
+/// pgbench on one client, stopping after `limit` (`-T seconds` or `-t transactions`), every latency logged.
+fn run_pgbench(cluster: &Cluster, case: &Case, limit: [&str; 2], variables: &[(String, String)]) -> Result<Measured> {
     let dir = cluster.dir.join("pgbench");
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).map_err(|e| ClusterError(e.to_string()))?;
     let script = dir.join("case.sql");
     fs::write(&script, case.script).map_err(|e| ClusterError(e.to_string()))?;
     let mut command = cluster.client("pgbench");
-    command.current_dir(&dir).args(["-n", "-c", "1", "-T", &seconds.to_string(), "-l", "--log-prefix=case", "-f"]);
+    command.current_dir(&dir).args(["-n", "-c", "1"]).args(limit).args(["-l", "--log-prefix=case", "-f"]);
     command.arg(&script);
     for (name, value) in variables {
         command.arg("-D").arg(format!("{name}={value}"));
@@ -159,6 +160,10 @@ fn run_case(cluster: &Cluster, case: &Case, seconds: u32, variables: &[(String, 
     }
     latencies.sort_by(f64::total_cmp);
     Ok(Measured { p50_ms: percentile(&latencies, 0.5), p99_ms: percentile(&latencies, 0.99), transactions: latencies.len() })
+}
+
+fn run_case(cluster: &Cluster, case: &Case, seconds: u32, variables: &[(String, String)]) -> Result<Measured> {
+    run_pgbench(cluster, case, ["-T", &seconds.to_string()], variables)
 }
 
 struct IngestCost {
@@ -454,31 +459,7 @@ fn measure_memory_trigger_cost(cluster: &Cluster, invoices: i64) -> Result<Trigg
 
 /// pgbench running `case` exactly `count` times on one client.
 fn run_transactions(cluster: &Cluster, case: &Case, count: i64) -> Result<Measured> {
-    let dir = cluster.dir.join("pgbench");
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).map_err(|e| ClusterError(e.to_string()))?;
-    let script = dir.join("case.sql");
-    fs::write(&script, case.script).map_err(|e| ClusterError(e.to_string()))?;
-    let output = cluster
-        .client("pgbench")
-        .current_dir(&dir)
-        .args(["-n", "-c", "1", "-t", &count.to_string(), "-l", "--log-prefix=case", "-f"])
-        .arg(&script)
-        .arg(DATABASE)
-        .output()
-        .map_err(|e| ClusterError(format!("pgbench: {e}")))?;
-    if !output.status.success() {
-        return Err(ClusterError(format!("pgbench failed for {}: {}", case.name, String::from_utf8_lossy(&output.stderr))));
-    }
-    let mut latencies = Vec::new();
-    for entry in fs::read_dir(&dir).map_err(|e| ClusterError(e.to_string()))?.flatten() {
-        if entry.file_name().to_string_lossy().starts_with("case.") {
-            let log = fs::read_to_string(entry.path()).map_err(|e| ClusterError(e.to_string()))?;
-            latencies.extend(log.lines().filter_map(|line| line.split(' ').nth(2)?.parse::<f64>().ok()).map(|us| us / 1000.0));
-        }
-    }
-    latencies.sort_by(f64::total_cmp);
-    Ok(Measured { p50_ms: percentile(&latencies, 0.5), p99_ms: percentile(&latencies, 0.99), transactions: latencies.len() })
+    run_pgbench(cluster, case, ["-t", &count.to_string()], &[])
 }
 
 struct Throughput {

@@ -410,8 +410,11 @@ mod tests {
         early.amount_total = Some("1250000".into());
         let content_before = content(&early, InvoiceEvent::Posted);
         assert_eq!(content_before, "Customer invoice INV/2025/00042 to partner #7: 1,250,000.00 (currency #1), due 2025-03-01, posted");
-        let (filled, metadata) =
-            fill_missing_names(&content_before, &metadata(&early, InvoiceEvent::Posted), Some(("JPY", 0)), Some("Kyoto KK")).unwrap();
+        let Some((filled, metadata)) =
+            fill_missing_names(&content_before, &metadata(&early, InvoiceEvent::Posted), Some(("JPY", 0)), Some("Kyoto KK"))
+        else {
+            panic!("both names were missing and are now known: the chunk must change");
+        };
         assert_eq!(filled, "Customer invoice INV/2025/00042 to Kyoto KK: 1,250,000 JPY, due 2025-03-01, posted");
         assert_eq!(metadata["currency"], "JPY");
         assert_eq!(metadata["partner_name"], "Kyoto KK");

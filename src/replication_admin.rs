@@ -58,7 +58,8 @@ fn parent_of(table: &str) -> Result<Option<(String, String)>, OdooMirrorError> {
     Ok(parents.into_iter().next())
 }
 
-fn landing_facts(schema: &str, table: &str) -> Result<LandingFacts, OdooMirrorError> {
+/// The relation named <schema>.<table>, if any.
+fn existing_relation(schema: &str, table: &str) -> Result<Option<ExistingRelation>, OdooMirrorError> {
     let existing = select_rows(EXISTING_SQL, &[schema.into(), table.into()], |row| {
         Ok(ExistingRelation {
             relkind: row.get::<String>(1)?.unwrap_or_default(),
@@ -66,7 +67,11 @@ fn landing_facts(schema: &str, table: &str) -> Result<LandingFacts, OdooMirrorEr
             partitions: row.get::<i64>(3)?.unwrap_or(0),
         })
     })?;
-    Ok(LandingFacts { attached_to: parent_of(table)?, existing: existing.into_iter().next() })
+    Ok(existing.into_iter().next())
+}
+
+fn landing_facts(schema: &str, table: &str) -> Result<LandingFacts, OdooMirrorError> {
+    Ok(LandingFacts { attached_to: parent_of(table)?, existing: existing_relation(schema, table)? })
 }
 
 fn existing_closed_roles() -> Result<Vec<String>, OdooMirrorError> {
@@ -157,8 +162,7 @@ fn drop_landing() -> Result<Vec<(String, String, String)>, OdooMirrorError> {
     let mut report = Vec::new();
     for table in catalog::TABLES {
         let Some((schema, parent)) = parent_of(table)? else { continue };
-        let facts = landing_facts(&schema, &parent)?;
-        let only_partition = facts.existing.as_ref().is_some_and(|existing| existing.partitions == 1);
+        let only_partition = existing_relation(&schema, &parent)?.is_some_and(|existing| existing.partitions == 1);
         if !only_partition || parent != *table {
             return Err(OdooMirrorError::Conflict {
                 sqlstate: PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,

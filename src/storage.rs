@@ -195,24 +195,16 @@ const PARTNER_NAME_SQL: &str = "SELECT COALESCE(NULLIF(p.complete_name, ''), p.n
 
 /// A currency's ISO code and decimal places; None when it is not mirrored (yet).
 pub fn currency(currency_id: i32) -> Result<Option<(Option<String>, Option<i32>)>, OdooMirrorError> {
-    Spi::connect_mut(|client| {
-        with_prepared(client, CURRENCY_SQL, &[PgOid::from(pg_sys::INT4OID)], false, |client, statement| {
-            let rows = collect_rows(client.select(statement, Some(1), &[currency_id.into()])?, |row| {
-                Ok((row.get::<String>(1)?, row.get::<i32>(2)?))
-            })?;
-            Ok(rows.into_iter().next())
-        })
-    })
+    let rows = select_prepared(CURRENCY_SQL, &[PgOid::from(pg_sys::INT4OID)], &[currency_id.into()], |row| {
+        Ok((row.get::<String>(1)?, row.get::<i32>(2)?))
+    })?;
+    Ok(rows.into_iter().next())
 }
 
 /// A partner's display name; None when it is not mirrored (yet).
 pub fn partner_name(partner_id: i32) -> Result<Option<String>, OdooMirrorError> {
-    Spi::connect_mut(|client| {
-        with_prepared(client, PARTNER_NAME_SQL, &[PgOid::from(pg_sys::INT4OID)], false, |client, statement| {
-            let table = client.select(statement, Some(1), &[partner_id.into()])?;
-            Ok(if table.is_empty() { None } else { table.first().get_one::<String>()? })
-        })
-    })
+    let rows = select_prepared(PARTNER_NAME_SQL, &[PgOid::from(pg_sys::INT4OID)], &[partner_id.into()], |row| row.get::<String>(1))?;
+    Ok(rows.into_iter().next().flatten())
 }
 
 /// All of a row's chunks in one statement (one executor run per row, not per event).

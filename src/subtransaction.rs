@@ -30,7 +30,7 @@ impl From<OdooMirrorError> for Failure {
     }
 }
 
-fn failure_from_caught(caught: CaughtError) -> Failure {
+fn failure_from_caught(caught: &CaughtError) -> Failure {
     match caught {
         CaughtError::PostgresError(report) | CaughtError::ErrorReport(report) => Failure {
             sqlstate: sqlstate_text(report.sql_error_code()),
@@ -53,14 +53,6 @@ enum Caught {
     Cancel(CaughtError),
 }
 
-fn is_cancel(caught: &CaughtError) -> bool {
-    let code = match caught {
-        CaughtError::PostgresError(report) | CaughtError::ErrorReport(report) => report.sql_error_code(),
-        CaughtError::RustPanic { ereport, .. } => ereport.sql_error_code(),
-    };
-    code == PgSqlErrorCode::ERRCODE_QUERY_CANCELED
-}
-
 /// Runs `body` in a subtransaction: committed into the current transaction when it returns Ok, rolled
 /// back when it returns Err or raises. Always leaves the subtransaction, the memory context and the
 /// resource owner as it found them, and only then re-raises a cancel request.
@@ -76,10 +68,11 @@ pub fn run<R>(body: impl FnOnce() -> Result<R, OdooMirrorError>) -> Result<R, Fa
 
         let outcome: Result<R, Caught> = PgTryBuilder::new(AssertUnwindSafe(|| body().map_err(|e| Caught::Failure(e.into()))))
             .catch_others(|caught| {
-                if is_cancel(&caught) {
+                let failure = failure_from_caught(&caught);
+                if failure.sqlstate == sqlstate_text(PgSqlErrorCode::ERRCODE_QUERY_CANCELED) {
                     Err(Caught::Cancel(caught))
                 } else {
-                    Err(Caught::Failure(failure_from_caught(caught)))
+                    Err(Caught::Failure(failure))
                 }
             })
             .execute();

@@ -109,6 +109,17 @@ pub fn work_dir() -> PathBuf {
 }
 
 /// The workspace root (the extension crate).
+/// The extension's version: `[package] version` in the workspace's Cargo.toml (empty if unreadable).
+pub fn extension_version() -> String {
+    let manifest = fs::read_to_string(workspace_dir().join("Cargo.toml")).unwrap_or_default();
+    manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[package]")
+        .find_map(|line| line.strip_prefix("version = \"").and_then(|rest| rest.strip_suffix('"')))
+        .unwrap_or_default()
+        .to_string()
+}
+
 pub fn workspace_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }

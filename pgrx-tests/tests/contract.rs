@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use chrono::NaiveDate;
-use odoo_mirror_tests::cluster::{workspace_dir, Cluster, PgInstall, EXTENSION_OBJECTS_SQL};
+use odoo_mirror_tests::cluster::{extension_version, workspace_dir, Cluster, PgInstall, EXTENSION_OBJECTS_SQL};
 use odoo_mirror_tests::demo::{create_database_with_extension, load_demo_data};
 use odoo_mirror_tests::postgrest::{RpcCall, RpcOutcome};
 use serde_json::Value;
@@ -223,12 +223,8 @@ fn normalized(script: &str) -> Vec<String> {
 
 #[test]
 fn generated_install_script_equals_the_frozen_one_for_this_version() {
-    let manifest = fs::read_to_string(workspace_dir().join("Cargo.toml")).unwrap();
-    let version = manifest
-        .lines()
-        .skip_while(|line| line.trim() != "[package]")
-        .find_map(|line| line.strip_prefix("version = \"").and_then(|rest| rest.strip_suffix('"')))
-        .expect("package version in Cargo.toml");
+    let version = extension_version();
+    assert!(!version.is_empty(), "package version in Cargo.toml");
     let frozen_path = workspace_dir().join("sql").join(format!("odoo_mirror--{version}.sql"));
     let frozen = fs::read_to_string(&frozen_path).unwrap_or_else(|_| {
         panic!("{} is missing: every version's install script is frozen in sql/ when it is released", frozen_path.display())

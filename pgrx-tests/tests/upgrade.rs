@@ -5,18 +5,8 @@
 use std::collections::BTreeSet;
 use std::fs;
 
-use odoo_mirror_tests::cluster::{workspace_dir, Cluster, EXTENSION_OBJECTS_SQL};
+use odoo_mirror_tests::cluster::{extension_version, workspace_dir, Cluster, EXTENSION_OBJECTS_SQL};
 use odoo_mirror_tests::demo::load_demo_data;
-
-fn current_version() -> String {
-    let manifest = fs::read_to_string(workspace_dir().join("Cargo.toml")).unwrap();
-    manifest
-        .lines()
-        .skip_while(|line| line.trim() != "[package]")
-        .find_map(|line| line.strip_prefix("version = \"").and_then(|rest| rest.strip_suffix('"')))
-        .expect("package version in Cargo.toml")
-        .to_string()
-}
 
 /// Versions with a frozen install script in sql/, other than the current one.
 fn released_versions(current: &str) -> Vec<String> {
@@ -58,7 +48,8 @@ fn assert_same_objects(cluster: &Cluster, expected_db: &str, actual_db: &str, wh
 
 #[test]
 fn every_released_version_updates_to_the_objects_of_a_fresh_install_and_keeps_its_data() {
-    let current = current_version();
+    let current = extension_version();
+    assert!(!current.is_empty(), "package version in Cargo.toml");
     let released = released_versions(&current);
     assert!(!released.is_empty(), "0.1.0 is released: sql/odoo_mirror--0.1.0.sql must exist");
     let cluster = Cluster::start("upgrade", &[]).expect("cluster");

@@ -35,6 +35,7 @@ pub const VIEWS: &[&str] = &[
     "v_task_summary",
     "v_revenue_by_partner",
     "v_expense_by_employee",
+    "v_churn_risk",
 ];
 
 /// An RPC function n8n calls through PostgREST, and the call verify() makes to prove it works.
@@ -68,6 +69,18 @@ pub const RPCS: &[Rpc] = &[
         signature: "odoo_mirror.replication_status()",
         probe: "SELECT pg_catalog.count(*) FROM odoo_mirror.replication_status()",
     },
+    Rpc {
+        name: "get_churn_risks",
+        signature: "odoo_mirror.get_churn_risks(integer,double precision)",
+        // Runs only with a model: without one the RPC answers 42704, which is its contract, not a fault.
+        probe: "SELECT pg_catalog.count(*) FROM odoo_mirror.get_churn_risks(1, 1.0) \
+                WHERE EXISTS (SELECT FROM odoo_mirror.ml_models AS m WHERE m.kind = 'churn' AND m.active)",
+    },
+    Rpc {
+        name: "explain_churn",
+        signature: "odoo_mirror.explain_churn(integer)",
+        probe: "SELECT pg_catalog.count(odoo_mirror.explain_churn(NULL))",
+    },
 ];
 
 /// The trigger that turns invoices into AI memory: ENABLE ALWAYS, like the rollup triggers.
@@ -99,10 +112,16 @@ pub const INDEXES: &[&str] = &[
     "hr_expense_sheet_employee_idx",
     "revenue_daily_stale_date_idx",
     "memory_errors_occurred_at_idx",
+    "ml_models_active_idx",
+    "churn_predictions_score_idx",
+    "account_move_churn_facts_idx",
 ];
 
 /// The memory trigger's error log (src/sql/memory.sql).
 pub const MEMORY_TABLES: &[&str] = &["memory_errors"];
+
+/// The model store and the churn predictions (src/sql/ml.sql).
+pub const ML_TABLES: &[&str] = &["ml_models", "churn_predictions"];
 
 /// Superset's role: reads every table and view, executes nothing but the helpers views call.
 pub const READONLY_ROLE: &str = "superset_readonly";
@@ -137,6 +156,7 @@ mod tests {
     fn tables_match_the_ddl() {
         assert_eq!(created(include_str!("sql/tables.sql"), "CREATE TABLE"), set(TABLES));
         assert_eq!(created(include_str!("sql/rollups.sql"), "CREATE TABLE"), set(DERIVED_TABLES));
+        assert_eq!(created(include_str!("sql/ml.sql"), "CREATE TABLE"), set(ML_TABLES));
     }
 
     #[test]
@@ -159,7 +179,9 @@ mod tests {
 
     #[test]
     fn views_match_the_ddl() {
-        assert_eq!(created(include_str!("sql/views.sql"), "CREATE VIEW"), set(VIEWS));
+        let mut views = created(include_str!("sql/views.sql"), "CREATE VIEW");
+        views.extend(created(include_str!("sql/ml.sql"), "CREATE VIEW"));
+        assert_eq!(views, set(VIEWS));
     }
 
     #[test]
@@ -170,6 +192,8 @@ mod tests {
         let memory_ddl: String =
             include_str!("sql/memory.sql").lines().filter(|line| line.contains(" ON odoo_mirror.")).collect::<Vec<_>>().join("\n");
         indexes.extend(created(&memory_ddl, "CREATE INDEX"));
+        indexes.extend(created(include_str!("sql/ml.sql"), "CREATE INDEX"));
+        indexes.extend(created(include_str!("sql/ml.sql"), "CREATE UNIQUE INDEX"));
         assert_eq!(indexes, set(INDEXES));
         assert!(INDEXES.len() >= 15);
     }

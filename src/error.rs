@@ -19,6 +19,15 @@ pub enum OdooMirrorError {
     #[error("{message}")]
     Conflict { sqlstate: PgSqlErrorCode, message: String, hint: String },
 
+    /// A model is needed and none of its kind is active.
+    #[error("no active {kind} model in odoo_mirror.ml_models")]
+    NoModel { kind: &'static str, train_function: &'static str },
+
+    /// Training refused the data: too few labelled customers (22023, the dates chose them), or
+    /// degenerate data (22000).
+    #[error(transparent)]
+    Training(#[from] crate::churn_model::TrainError),
+
     /// A trigger could not read the row it fired for.
     #[error("odoo_mirror trigger could not read the row: {0}")]
     Trigger(String),
@@ -37,6 +46,12 @@ impl OdooMirrorError {
         match self {
             Self::InvalidParameter(_) => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
             Self::Conflict { sqlstate, .. } => *sqlstate,
+            // 42704 undefined_object: PostgREST answers 400, and it says what is missing.
+            Self::NoModel { .. } => PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
+            Self::Training(crate::churn_model::TrainError::TooFewRows { .. }) => {
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE
+            }
+            Self::Training(_) => PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
             Self::Spi(_) | Self::NoRows(_) | Self::Trigger(_) => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
         }
     }
@@ -45,6 +60,13 @@ impl OdooMirrorError {
         match self {
             Self::InvalidParameter(error) => Some(error.hint()),
             Self::Conflict { hint, .. } => Some(hint.clone()),
+            Self::NoModel { train_function, .. } => Some(format!(
+                "train one first: SELECT odoo_mirror.{train_function}(); (as the extension owner), or activate or import one with odoo_mirror.activate_model() / odoo_mirror.import_model()"
+            )),
+            Self::Training(crate::churn_model::TrainError::TooFewRows { .. }) => Some(
+                "choose a p_as_of with more invoice history before it (p_as_of + p_horizon_days must stay within the data), a shorter p_horizon_days, or a lower p_params.min_customers".into(),
+            ),
+            Self::Training(_) => Some("check the mirrored invoices: SELECT * FROM odoo_mirror.v_invoice_summary".into()),
             Self::Spi(_) | Self::NoRows(_) | Self::Trigger(_) => {
                 Some("run SELECT * FROM odoo_mirror.verify() to find what is missing".into())
             }

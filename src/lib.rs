@@ -5,19 +5,27 @@
 //!   replication status, grants), pulled in
 //!   below; `src/queries/*.sql`: the RPCs' queries;
 //! - `params`, `catalog`, `verify`, `trends`, `rollup_marks`, `translations`, `memory_content`,
-//!   `replication`: pure Rust, unit-tested without a server;
-//! - `storage`: the SPI layer, the only place that runs SQL; `subtransaction`: catching errors;
-//! - `rpc`, `verify_checks`, `rollup_trigger`, `memory_trigger`, `memory`, `replication_admin`: thin
+//!   `replication`, `churn_features`, `churn_model`, `ml_metrics`: pure Rust, unit-tested without a
+//!   server;
+//! - `storage`, `ml_storage`: the SPI layer, the only place that runs SQL; `subtransaction`: catching errors;
+//! - `rpc`, `verify_checks`, `rollup_trigger`, `memory_trigger`, `memory`, `replication_admin`,
+//!   `churn`, `ml_admin`: thin
 //!   `#[pg_extern]`/`#[pg_trigger]` wrappers;
 //! - `error`: every error, with its SQLSTATE.
 
 use pgrx::prelude::*;
 
 pub mod catalog;
+mod churn;
+pub mod churn_features;
+pub mod churn_model;
 pub mod error;
 mod memory;
 pub mod memory_content;
+pub mod ml_metrics;
 mod memory_trigger;
+mod ml_admin;
+mod ml_storage;
 pub mod params;
 pub mod replication;
 mod replication_admin;
@@ -54,6 +62,7 @@ extension_sql_file!("sql/views.sql", name = "views", requires = ["indexes", tran
 extension_sql_file!("sql/rollups.sql", name = "rollups", requires = ["views"]);
 extension_sql_file!("sql/memory.sql", name = "memory", requires = ["rollups"]);
 extension_sql_file!("sql/replication.sql", name = "replication", requires = ["memory"]);
+extension_sql_file!("sql/ml.sql", name = "ml", requires = ["replication"]);
 extension_sql_file!("sql/grants.sql", name = "grants", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]

@@ -45,6 +45,37 @@ pub const P_PUBLICATION: TextParam =
 /// A schema name: where Odoo's tables live, and where the landing tables go.
 pub const P_SCHEMA: TextParam = TextParam { name: "p_schema", identifier: true, max_len: 63, accepts: "a schema name of 1 to 63 bytes (for landing tables: an existing schema other than odoo_mirror, ipai_memory, information_schema and pg_*)" };
 
+/// Churn label horizon: days after the as-of date in which a customer must buy again.
+pub const P_HORIZON_DAYS: IntParam = IntParam { name: "p_horizon_days", min: 7, max: 730 };
+/// An as-of date (checked against the mirror's dates by the caller).
+pub const P_AS_OF: TextParam =
+    TextParam { name: "p_as_of", identifier: false, max_len: 0, accepts: "a finite date, or NULL for the default" };
+/// Training settings: a JSON object (see the README for its keys).
+pub const P_PARAMS: TextParam =
+    TextParam { name: "p_params", identifier: false, max_len: 0, accepts: "a JSON object of training settings, like {\"l2\": 0.5, \"activate\": \"always\"}" };
+/// Minimum churn score get_churn_risks lists.
+pub const P_MIN_SCORE: TextParam =
+    TextParam { name: "p_min_score", identifier: false, max_len: 0, accepts: "a number from 0 to 1" };
+/// A model kind.
+pub const P_KIND: TextParam = TextParam { name: "p_kind", identifier: false, max_len: 63, accepts: "'churn'" };
+/// A model version number.
+pub const P_VERSION: IntParam = IntParam { name: "p_version", min: 1, max: i32::MAX };
+/// A model as export_model() returns it.
+pub const P_MODEL: TextParam =
+    TextParam { name: "p_model", identifier: false, max_len: 0, accepts: "a model as odoo_mirror.export_model() returns it" };
+/// import_model's switch.
+pub const P_ACTIVATE: TextParam =
+    TextParam { name: "p_activate", identifier: false, max_len: 0, accepts: "true or false" };
+
+/// A score threshold: a number in [0, 1]; NULL and NaN are refused.
+pub fn score_threshold(value: Option<f64>) -> Result<f64, ParamError> {
+    match value {
+        None => Err(P_MIN_SCORE.invalid("NULL")),
+        Some(number) if (0.0..=1.0).contains(&number) => Ok(number),
+        Some(number) => Err(P_MIN_SCORE.invalid(format!("{number} is outside 0..1"))),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParamError {
     Null(IntParam),
@@ -179,6 +210,17 @@ mod tests {
         assert!(P_PUBLICATION.require(Some(&"é".repeat(32))).is_err());
         assert_eq!(P_PUBLICATION.require(Some(" odoo pub")), Ok(" odoo pub"));
         assert!(P_SCHEMA.require(Some("")).unwrap_err().hint().starts_with("p_schema accepts"));
+    }
+
+    #[test]
+    fn score_thresholds_are_numbers_from_zero_to_one() {
+        assert_eq!(score_threshold(Some(0.5)), Ok(0.5));
+        assert_eq!(score_threshold(Some(0.0)), Ok(0.0));
+        assert_eq!(score_threshold(Some(1.0)), Ok(1.0));
+        for bad in [-0.1, 1.5, f64::NAN, f64::INFINITY] {
+            assert!(score_threshold(Some(bad)).is_err(), "{bad}");
+        }
+        assert_eq!(score_threshold(None).unwrap_err().to_string(), "invalid p_min_score: NULL");
     }
 
     #[test]

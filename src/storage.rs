@@ -87,6 +87,32 @@ pub fn select_prepared<T>(
     })
 }
 
+/// Runs one of the extension's own read-only queries through its kept statement and hands every row
+/// to `each_row`, fetched `batch` at a time through a cursor: a million-row scan never sits in memory
+/// as one result.
+pub fn stream_prepared(
+    query: &'static str,
+    arg_types: &[PgOid],
+    args: &[DatumWithOid<'_>],
+    batch: i64,
+    mut each_row: impl FnMut(&SpiHeapTupleData<'_>) -> Result<(), OdooMirrorError>,
+) -> Result<(), OdooMirrorError> {
+    Spi::connect_mut(|client| {
+        with_prepared(client, query, arg_types, false, |client, statement| {
+            let mut cursor = client.try_open_cursor(statement, args)?;
+            loop {
+                let table = cursor.fetch(batch)?;
+                if table.is_empty() {
+                    return Ok(());
+                }
+                for row in table {
+                    each_row(&row)?;
+                }
+            }
+        })
+    })
+}
+
 /// Runs a query returning one value (NULL and "no row" both give None).
 pub fn select_value<T: FromDatum + IntoDatum>(
     query: &str,

@@ -105,6 +105,7 @@ fn run_checks() -> Result<Vec<Check>, OdooMirrorError> {
     checks.extend(rollup_checks()?);
     checks.extend(memory_checks()?);
     checks.extend(replication_checks()?);
+    checks.extend(model_checks()?);
     checks.extend(grant_checks()?);
     Ok(checks)
 }
@@ -208,6 +209,53 @@ fn memory_checks() -> Result<Vec<Check>, OdooMirrorError> {
         )
     });
     Ok(checks)
+}
+
+/// The active churn model and whether the predictions table was scored with it.
+fn model_checks() -> Result<Vec<Check>, OdooMirrorError> {
+    let active = select_rows(
+        "SELECT m.version, COALESCE(m.metrics #>> '{model,roc_auc}', '?'), \
+                COALESCE(m.metrics #>> '{recency_baseline,roc_auc}', '?'), COALESCE(m.metrics ->> 'as_of', '?'), \
+                (SELECT pg_catalog.count(*) FROM odoo_mirror.churn_predictions), \
+                (SELECT pg_catalog.count(*) FROM odoo_mirror.churn_predictions AS p WHERE p.model_version <> m.version) \
+         FROM odoo_mirror.ml_models AS m WHERE m.kind = 'churn' AND m.active",
+        &[],
+        |row| {
+            Ok((
+                row.get::<i32>(1)?.unwrap_or(0),
+                row.get::<String>(2)?.unwrap_or_default(),
+                row.get::<String>(3)?.unwrap_or_default(),
+                row.get::<String>(4)?.unwrap_or_default(),
+                row.get::<i64>(5)?.unwrap_or(0),
+                row.get::<i64>(6)?.unwrap_or(0),
+            ))
+        },
+    )?;
+    let Some((version, auc, baseline_auc, as_of, predictions, stale)) = active.into_iter().next() else {
+        return Ok(vec![Check::new(
+            "churn model",
+            Status::Warn,
+            "none active: churn scoring and get_churn_risks answer 42704 until one is trained (SELECT odoo_mirror.train_churn_model();)",
+        )]);
+    };
+    let short = |value: &str| value.parse::<f64>().map(|number| format!("{number:.3}")).unwrap_or_else(|_| value.to_string());
+    let model = Check::new(
+        "churn model",
+        Status::Ok,
+        format!("version {version} active; holdout ROC AUC {} (recency alone {}), as of {as_of}", short(&auc), short(&baseline_auc)),
+    );
+    let predictions = if predictions == 0 {
+        Check::new("churn predictions", Status::Warn, "empty: run SELECT odoo_mirror.refresh_churn_predictions(); (v_churn_risk reads it)")
+    } else if stale > 0 {
+        Check::new(
+            "churn predictions",
+            Status::Warn,
+            format!("{stale} of {predictions} rows scored by another model version: run SELECT odoo_mirror.refresh_churn_predictions();"),
+        )
+    } else {
+        Check::new("churn predictions", Status::Ok, format!("{predictions} customers scored by version {version}"))
+    };
+    Ok(vec![model, predictions])
 }
 
 fn replication_checks() -> Result<Vec<Check>, OdooMirrorError> {

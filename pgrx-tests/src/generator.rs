@@ -13,6 +13,8 @@
 //!   leave invoices partly or wholly unpaid;
 //! - churn: about 30% of customers stop buying at some date. In the 120 days before they stop, the
 //!   gaps between their invoices double and they pay later; after it they never buy again;
+//! - `write_date` of a paid, partly paid or reversed invoice is the day its payment state last changed
+//!   (the payment or refund), as Odoo stamps it: the churn features read payments as of a date by it;
 //! - employees with expense reports (sheets) in every state, recent ones mostly pending;
 //! - projects with tasks in every state, some open tasks past their deadline.
 //!
@@ -439,6 +441,7 @@ impl<W: Write> Generator<W> {
                         if share >= 1.0 {
                             invoice.payment_state = "reversed";
                             invoice.residual_ratio = 0.0;
+                            invoice.settled_on = Some(refund_date);
                         }
                         let refund = Move::customer_refund(next_id, &invoice, customer, refund_date, share);
                         next_id += 1;
@@ -693,6 +696,8 @@ struct Move {
     reversed_entry_id: Option<i64>,
     sequence_number: Option<i64>,
     origin: Option<String>,
+    /// When the payment state last changed (Odoo stamps write_date then): the payment or refund date.
+    settled_on: Option<NaiveDate>,
 }
 
 impl Move {
@@ -714,6 +719,7 @@ impl Move {
             "posted"
         };
         let due = date + Duration::days(customer.payment_term_days);
+        let mut settled_on = None;
         let (payment_state, residual_ratio) = if state != "posted" {
             ("not_paid", 1.0)
         } else {
@@ -734,8 +740,10 @@ impl Move {
                     ("not_paid", 1.0)
                 }
             } else if rng.chance(0.02) {
+                settled_on = Some(paid_on.max(date));
                 ("partial", rng.range(10, 50) as f64 / 100.0)
             } else {
+                settled_on = Some(paid_on.max(date));
                 ("paid", 0.0)
             }
         };
@@ -758,6 +766,7 @@ impl Move {
             reversed_entry_id: None,
             sequence_number: None,
             origin: Some(format!("S{:05}", id % 100_000)),
+            settled_on,
         }
     }
 
@@ -781,15 +790,16 @@ impl Move {
             reversed_entry_id: Some(invoice.id),
             sequence_number: None,
             origin: None,
+            settled_on: Some(date),
         }
     }
 
     fn vendor_bill(id: i64, vendor: i64, date: NaiveDate, untaxed_eur: f64, today: NaiveDate, rng: &mut Prng) -> Self {
         let due = date + Duration::days(30);
-        let (payment_state, residual_ratio) = if due + Duration::days(5) < today && rng.chance(0.95) {
-            ("paid", 0.0)
+        let (payment_state, residual_ratio, settled_on) = if due + Duration::days(5) < today && rng.chance(0.95) {
+            ("paid", 0.0, Some(due + Duration::days(5)))
         } else {
-            ("not_paid", 1.0)
+            ("not_paid", 1.0, None)
         };
         Self {
             id,
@@ -810,6 +820,7 @@ impl Move {
             reversed_entry_id: None,
             sequence_number: None,
             origin: None,
+            settled_on,
         }
     }
 
@@ -858,7 +869,8 @@ impl Move {
         } else {
             w.null()?;
         }
-        w.opt_int(self.sequence_number)?.timestamp(created)?.timestamp(created)?;
+        let written = self.settled_on.map_or(created, |day| at(day.max(self.date), 15, (self.id % 60) as u32));
+        w.opt_int(self.sequence_number)?.timestamp(created)?.timestamp(written)?;
         w.opt_text(self.sequence_number.map(|_| name.as_str()))?.opt_text(self.origin.as_deref())?;
         w.end_row()
     }

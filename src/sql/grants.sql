@@ -32,8 +32,18 @@ GRANT EXECUTE ON FUNCTION
     odoo_mirror.get_pending_expenses(integer),
     odoo_mirror.get_overdue_tasks(integer),
     odoo_mirror.get_revenue_trends(integer, integer),
-    odoo_mirror.replication_status()
+    odoo_mirror.replication_status(),
+    odoo_mirror.get_churn_risks(integer, double precision),
+    odoo_mirror.explain_churn(integer)
 TO n8n_service;
+
+-- Analysts score and explain customers in SQL Lab (SECURITY DEFINER readers, like the RPCs).
+-- Training, activation, import, export and the predictions refresh stay with the owner.
+GRANT EXECUTE ON FUNCTION
+    odoo_mirror.churn_score(integer),
+    odoo_mirror.churn_scores(date),
+    odoo_mirror.explain_churn(integer)
+TO superset_readonly;
 
 -- AI memory: agents search it through n8n. ipai_memory is not the extension's (other agents share it),
 -- but the search function is, and it is SECURITY DEFINER: no table privilege needed.
@@ -57,7 +67,9 @@ BEGIN
             odoo_mirror.get_pending_expenses(integer),
             odoo_mirror.get_overdue_tasks(integer),
             odoo_mirror.get_revenue_trends(integer, integer),
-            odoo_mirror.replication_status()
+            odoo_mirror.replication_status(),
+            odoo_mirror.get_churn_risks(integer, double precision),
+            odoo_mirror.explain_churn(integer)
         TO service_role;
         REVOKE ALL ON FUNCTION ipai_memory.search_chunks(text, integer) FROM service_role;
         GRANT USAGE ON SCHEMA ipai_memory TO service_role;
@@ -96,6 +108,24 @@ COMMENT ON FUNCTION odoo_mirror.rebuild_memory(boolean) IS
     'Writes the invoice chunks missing from ipai_memory.chunks (p_replace: rewrites them all); returns how many were written';
 COMMENT ON FUNCTION ipai_memory.search_chunks(text, integer) IS
     'Ranked full-text search over AI memory. p_query: web-search syntax (words, "phrases", or, -word), English stemming; p_limit: 1..1000 (default 10). SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.train_churn_model(date, integer, jsonb) IS
+    'Trains a churn model (logistic regression) on the mirror''s invoices; stores it in odoo_mirror.ml_models, activates it if it beats the active one on the time-based holdout; returns the metrics beside a recency-only baseline. Owner only.';
+COMMENT ON FUNCTION odoo_mirror.churn_score(integer) IS
+    'Probability (0..1) that a customer (commercial partner) buys nothing within the active model''s horizon; NULL without a posted customer invoice. 42704 when no churn model is active.';
+COMMENT ON FUNCTION odoo_mirror.churn_scores(date) IS
+    'Every customer''s churn score in one pass (as of p_as_of, default the mirror''s latest invoice date or today if earlier).';
+COMMENT ON FUNCTION odoo_mirror.explain_churn(integer) IS
+    'A customer''s churn score explained: each feature''s value and contribution to the logit, top reasons in words. SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.get_churn_risks(integer, double precision) IS
+    'Active customers most likely to stop buying: score, risk band, top reasons, revenue at risk. p_limit: 1..1000 (default 20); p_min_score: 0..1 (default 0.5). 42704 (HTTP 400) until a churn model is trained. SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.refresh_churn_predictions() IS
+    'Rescores every active customer into odoo_mirror.churn_predictions (read by v_churn_risk). Owner only.';
+COMMENT ON FUNCTION odoo_mirror.activate_model(text, integer) IS
+    'Makes a stored model version the active one of its kind (roll back or forward); used from the next statement in every session. Owner only.';
+COMMENT ON FUNCTION odoo_mirror.export_model(text, integer) IS
+    'A stored model (default: the active one) as one jsonb document for import_model(). Owner only.';
+COMMENT ON FUNCTION odoo_mirror.import_model(jsonb, boolean) IS
+    'Stores an exported model as the next version of its kind; active only if p_activate. Owner only.';
 COMMENT ON FUNCTION odoo_mirror.verify() IS
     'Installation and replication health report: one row per check, status ok, warn or fail.';
 

@@ -10,12 +10,15 @@ mod tests {
     fn extension_installs_every_table_view_and_index() {
         let tables = Spi::get_one::<i64>("SELECT count(*) FROM pg_tables WHERE schemaname = 'odoo_mirror'");
         let expected =
-            crate::catalog::TABLES.len() + crate::catalog::DERIVED_TABLES.len() + crate::catalog::MEMORY_TABLES.len();
+            crate::catalog::TABLES.len()
+                + crate::catalog::DERIVED_TABLES.len()
+                + crate::catalog::MEMORY_TABLES.len()
+                + crate::catalog::ML_TABLES.len();
         assert_eq!(tables, Ok(Some(expected as i64)));
         let views = Spi::get_one::<i64>("SELECT count(*) FROM pg_views WHERE schemaname = 'odoo_mirror'");
         assert_eq!(views, Ok(Some(crate::catalog::VIEWS.len() as i64)));
         let indexes = Spi::get_one::<i64>(
-            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'odoo_mirror' AND indexname NOT LIKE '%_pkey'",
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'odoo_mirror' AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'",
         );
         assert_eq!(indexes, Ok(Some(crate::catalog::INDEXES.len() as i64)));
     }
@@ -23,8 +26,8 @@ mod tests {
     #[pg_test]
     fn verify_warns_about_every_empty_table_and_missing_replication_and_fails_nothing() {
         let warned = Spi::get_one::<i64>("SELECT count(*) FROM odoo_mirror.verify() WHERE status = 'warn'");
-        // Every empty mirror table, no landing tables, no subscription.
-        assert_eq!(warned, Ok(Some(crate::catalog::TABLES.len() as i64 + 2)));
+        // Every empty mirror table, no landing tables, no subscription, no churn model.
+        assert_eq!(warned, Ok(Some(crate::catalog::TABLES.len() as i64 + 3)));
         let failed = Spi::get_one::<i64>("SELECT count(*) FROM odoo_mirror.verify() WHERE status = 'fail'");
         assert_eq!(failed, Ok(Some(0)));
     }
@@ -107,5 +110,53 @@ mod tests {
         .catch_when(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, |_| Some("22023"))
         .execute();
         assert_eq!(caught, Some("22023"));
+    }
+
+    /// 120 customers invoiced every 20..50 days from 2023-01-01; every third stops at some point.
+    const CHURN_DATA: &str = "\
+        SET LOCAL odoo_mirror.memory_enabled = off; \
+        INSERT INTO odoo_mirror.account_move (id, move_type, state, partner_id, commercial_partner_id, invoice_date, \
+            invoice_date_due, amount_untaxed_signed, amount_total_signed, amount_residual_signed, payment_state, write_date) \
+        SELECT 700000 + i * 1000 + k, 'out_invoice', 'posted', 9600 + i, 9600 + i, DATE '2023-01-01' + k * (20 + i % 4 * 10), \
+               DATE '2023-01-31' + k * (20 + i % 4 * 10), 100 + i, 121 + i, 0, 'paid', DATE '2023-02-05' + k * (20 + i % 4 * 10) \
+        FROM generate_series(1, 120) AS i, generate_series(0, 40) AS k \
+        WHERE k * (20 + i % 4 * 10) < CASE WHEN i % 3 = 0 THEN 200 + i * 5 ELSE 900 END";
+
+    #[pg_test]
+    fn a_model_activated_mid_transaction_scores_the_next_statement() {
+        Spi::run(CHURN_DATA).expect("data");
+        let trained = Spi::get_one::<pgrx::JsonB>("SELECT odoo_mirror.train_churn_model(NULL, 90, '{\"min_customers\": 20}')")
+            .expect("trained")
+            .expect("a report");
+        assert_eq!(trained.0["version"], 1);
+        // Version 2: the same model, imported; scoring follows each activation from the next statement on,
+        // inside one transaction and one top-level statement (the cache key includes the command id).
+        Spi::run("SELECT odoo_mirror.import_model(odoo_mirror.export_model(), false)").expect("import");
+        let version = || Spi::get_one::<String>("SELECT odoo_mirror.explain_churn(9601)->>'model_version'");
+        assert_eq!(version(), Ok(Some("1".to_string())));
+        Spi::run("SELECT odoo_mirror.activate_model('churn', 2)").expect("activate");
+        assert_eq!(version(), Ok(Some("2".to_string())));
+        Spi::run("SELECT odoo_mirror.activate_model('churn', 1)").expect("activate");
+        assert_eq!(version(), Ok(Some("1".to_string())));
+        // Same model, same scores, whichever version serves it.
+        let same = Spi::get_one::<bool>(
+            "WITH a AS (SELECT odoo_mirror.churn_score(9601) AS s) \
+             SELECT a.s = (odoo_mirror.explain_churn(9601)->>'score')::float8 AND a.s BETWEEN 0 AND 1 FROM a",
+        );
+        assert_eq!(same, Ok(Some(true)));
+    }
+
+    #[pg_test]
+    fn scoring_without_a_model_is_42704_naming_the_training_function() {
+        let caught = PgTryBuilder::new(|| {
+            let _ = Spi::run("SELECT odoo_mirror.churn_score(1)");
+            None
+        })
+        .catch_when(PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT, |error| match error {
+            pg_sys::panic::CaughtError::PostgresError(report) => report.hint().map(str::to_string),
+            _ => None,
+        })
+        .execute();
+        assert!(caught.is_some_and(|hint| hint.contains("odoo_mirror.train_churn_model()")));
     }
 }

@@ -272,7 +272,8 @@ impl Drop for Cluster {
 }
 
 /// A sorted, one-line-per-fact description of everything the odoo_mirror extension owns: members,
-/// columns, function settings, index and view definitions, trigger definitions and modes, privileges,
+/// columns, constraints, defaults and identities, function settings, index and view definitions,
+/// trigger definitions and modes, privileges, the tables pg_dump dumps,
 /// and the ipai_memory tables it creates (not members: DROP EXTENSION must keep memory). Two databases
 /// with the same description have the same extension objects (an upgrade against a fresh install, a
 /// restore against its source).
@@ -307,6 +308,22 @@ pub const EXTENSION_OBJECTS_SQL: &str = "\
                || ' ' || pg_catalog.pg_get_triggerdef(t.oid) \
         FROM pg_catalog.pg_trigger AS t JOIN pg_catalog.pg_class AS c ON c.oid = t.tgrelid \
         WHERE c.relnamespace = 'odoo_mirror'::regnamespace AND NOT t.tgisinternal \
+        UNION ALL \
+        SELECT 'constraint ' || co.conrelid::regclass::text || ' ' || co.conname || ' ' || pg_catalog.pg_get_constraintdef(co.oid) \
+        FROM pg_catalog.pg_constraint AS co WHERE co.connamespace = 'odoo_mirror'::regnamespace \
+        UNION ALL \
+        SELECT 'default ' || c.oid::regclass::text || '.' || a.attname || ' ' || pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) \
+        FROM pg_catalog.pg_attrdef AS ad JOIN pg_catalog.pg_class AS c ON c.oid = ad.adrelid \
+        JOIN pg_catalog.pg_attribute AS a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum \
+        WHERE c.relnamespace = 'odoo_mirror'::regnamespace \
+        UNION ALL \
+        SELECT 'identity ' || c.oid::regclass::text || '.' || a.attname || ' ' || a.attidentity::text \
+        FROM pg_catalog.pg_attribute AS a JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid \
+        WHERE c.relnamespace = 'odoo_mirror'::regnamespace AND a.attidentity <> '' \
+        UNION ALL \
+        SELECT 'dumped with pg_dump ' || x.config::regclass::text || ' ' || COALESCE(x.condition, '') \
+        FROM pg_catalog.pg_extension AS e, ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition)) AS x (config, condition) \
+        WHERE e.extname = 'odoo_mirror' \
         UNION ALL \
         SELECT 'schema acl ' || n.nspname || ' ' || COALESCE(n.nspacl::text, 'default') \
         FROM pg_catalog.pg_namespace AS n WHERE n.nspname IN ('odoo_mirror', 'ipai_memory') \

@@ -1,6 +1,7 @@
 //! odoo_mirror's client-side tooling: throwaway clusters, the demo data generator, the demo and the
 //! contract tests (in tests/), and the benchmarks.
 
+pub mod churn_bench;
 pub mod cluster;
 pub mod copy;
 pub mod generator;

@@ -97,6 +97,15 @@ fn every_released_version_updates_to_the_objects_of_a_fresh_install_and_keeps_it
             cluster.sql(&database, "SELECT string_agg(event, ',' ORDER BY event) FROM ipai_memory.chunks WHERE source_id = '990000001'").unwrap(),
             "posted"
         );
+        // The churn model trains on the old data and scores it.
+        let trained = cluster
+            .sql(&database, "SELECT odoo_mirror.train_churn_model(NULL, 90, '{\"min_customers\": 10}')->>'version'")
+            .unwrap();
+        assert_eq!(trained, "1");
+        let scored = cluster
+            .sql(&database, "SELECT count(*) > 0 AND bool_and(score BETWEEN 0 AND 1) FROM odoo_mirror.churn_scores()")
+            .unwrap();
+        assert_eq!(scored, "t");
         let not_ok = cluster
             .sql(&database, "SELECT count(*) FROM odoo_mirror.verify() WHERE status = 'fail'")
             .unwrap();

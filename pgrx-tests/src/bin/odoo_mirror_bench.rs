@@ -2,12 +2,14 @@
 //! ratio to a baseline measured in the same session on the same cluster, written to BENCHMARKS.md.
 //!
 //! Options: --scale N (customers; 100000 gives about 1M invoices, 100k expenses, 100k tasks),
-//! --seconds N (per query, default 10), --out FILE (default BENCHMARKS.md).
+//! --seconds N (per query, default 10), --out FILE (default BENCHMARKS.md), --only churn (load the
+//! data and run only the churn benchmark, replacing that section of FILE).
 
 use std::fs;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use odoo_mirror_tests::churn_bench;
 use odoo_mirror_tests::cluster::{Cluster, ClusterError, Result};
 use odoo_mirror_tests::demo::{create_database_with_extension, load_demo_data, load_generated};
 use odoo_mirror_tests::generator::Config;
@@ -583,6 +585,7 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
     }
 
     results.push((&UNREFRESHED, unrefreshed));
+    let churn = churn_bench::measure(&cluster, DATABASE, 3)?;
     // Last, because its rolled-back inserts leave dead rows behind in account_move.
     let ingest = measure_stale_marking_cost(&cluster)?;
     let memory = measure_memory_trigger_cost(&cluster, 100_000)?;
@@ -653,6 +656,7 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
     report.push_str("plan column checks (no full scan of a table over 10,000 rows); charts that aggregate a whole view (overdue\n");
     report.push_str("totals, revenue by customer, expenses by employee) read every row by nature and are shown against a full count.\n");
     report.push_str(&memory_report(&memory, &throughput));
+    report.push_str(&churn_bench::report(&churn));
     fs::write(out, report).map_err(|e| ClusterError(format!("cannot write {out}: {e}")))?;
     eprintln!("wrote {out}");
     Ok(())
@@ -751,10 +755,33 @@ Both rates are far above what an Odoo server commits at steady state (a busy com
 per second); the difference shows in how long an initial copy, or a catch-up after an outage, takes.
 ";
 
+/// Loads the data and runs only the churn benchmark; its section replaces the one in `out`.
+fn run_churn_only(scale: u32, out: &str) -> Result<()> {
+    let cluster = Cluster::start("bench", &["max_parallel_workers_per_gather = 2", "work_mem = '64MB'"])?;
+    create_database_with_extension(&cluster, DATABASE)?;
+    load_demo_data(&cluster, DATABASE, scale, chrono::Utc::now().date_naive())?;
+    cluster.sql(DATABASE, "VACUUM ANALYZE")?;
+    let section = churn_bench::report(&churn_bench::measure(&cluster, DATABASE, 3)?);
+    let existing = fs::read_to_string(out).unwrap_or_default();
+    let heading = "\n## The churn model";
+    let updated = match existing.find(heading) {
+        Some(start) => {
+            let rest = &existing[start + heading.len()..];
+            let end = rest.find("\n## ").map_or(existing.len(), |offset| start + heading.len() + offset);
+            format!("{}{}{}", &existing[..start], section.trim_end_matches('\n'), &existing[end..])
+        }
+        None => format!("{existing}{section}"),
+    };
+    fs::write(out, updated).map_err(|e| ClusterError(format!("cannot write {out}: {e}")))?;
+    eprintln!("wrote the churn section of {out}");
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let mut scale = 100_000;
     let mut seconds = 10;
     let mut out = "BENCHMARKS.md".to_string();
+    let mut churn_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next();
@@ -762,13 +789,15 @@ fn main() -> ExitCode {
             ("--scale", Some(v)) if v.parse::<u32>().is_ok_and(|n| (10..=1_000_000).contains(&n)) => scale = v.parse().unwrap_or(scale),
             ("--seconds", Some(v)) if v.parse::<u32>().is_ok_and(|n| (1..=600).contains(&n)) => seconds = v.parse().unwrap_or(seconds),
             ("--out", Some(v)) => out = v,
+            ("--only", Some(v)) if v == "churn" => churn_only = true,
             (other, _) => {
-                eprintln!("odoo_mirror_bench: bad option {other} (--scale 10..1000000, --seconds 1..600, --out FILE)");
+                eprintln!("odoo_mirror_bench: bad option {other} (--scale 10..1000000, --seconds 1..600, --out FILE, --only churn)");
                 return ExitCode::from(2);
             }
         }
     }
-    match run(scale, seconds, &out) {
+    let outcome = if churn_only { run_churn_only(scale, &out) } else { run(scale, seconds, &out) };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("odoo_mirror_bench: {error}");

@@ -357,9 +357,12 @@ fn train_churn_model(
 
     // One pass over the invoices builds every snapshot.
     let training_dates = config.training_dates(as_of);
+    let earliest_training_date = training_dates.iter().copied().min().unwrap_or(as_of);
     let mut training = Snapshot::default();
     let mut holdout = Snapshot::default();
+    let mut payment_dating = churn_model::PaymentDating::default();
     ml_storage::for_each_customer(as_of + horizon, |_, facts| {
+        payment_dating.observe(facts, earliest_training_date, as_of);
         for &date in &training_dates {
             let rows = churn_model::snapshot(std::iter::once(facts), date, &config);
             training.features.extend(rows.features);
@@ -370,7 +373,9 @@ fn train_churn_model(
         holdout.labels.extend(rows.labels);
         Ok(())
     })?;
-    let trained = churn_model::train(training, holdout, iso(as_of), &config).map_err(OdooMirrorError::from)?;
+    let payment_features = payment_dating.usable();
+    let trained =
+        churn_model::train(training, holdout, iso(as_of), &config, payment_features).map_err(OdooMirrorError::from)?;
     let training_seconds = started.elapsed().as_secs_f64();
 
     // Store and maybe activate, one writer at a time; scoring sessions are not blocked.
@@ -397,6 +402,12 @@ fn train_churn_model(
         "holdout": class_balance(trained.holdout_rows, trained.holdout_churned),
         "model": trained.metrics,
         "recency_baseline": trained.baseline_metrics,
+        "payment_features": {
+            "used": payment_features,
+            "settled_invoices_checked": payment_dating.settled,
+            "last_written_after_holdout_date": payment_dating.written_after,
+            "rule": "used unless most invoices settled before the earliest training date were last written (write_date) after the holdout date: then write_date does not date payments",
+        },
     });
     let model_json = serde_json::to_value(&trained.model).map_err(|error| OdooMirrorError::Conflict {
         sqlstate: PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,

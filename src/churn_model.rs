@@ -332,6 +332,40 @@ pub enum TrainError {
     Fit(String),
 }
 
+/// The payment features (days late, late share, open and overdue amounts): they read payments as of a
+/// date through `write_date`.
+pub const PAYMENT_FEATURES: std::ops::Range<usize> = 12..16;
+
+/// Whether `write_date` dates payments in this data. In Odoo it does: reconciling a payment rewrites
+/// the invoice. A data set loaded by hand often stamps every row with the load time instead; then every
+/// past invoice would look unpaid at every past date, and a model trained on that would meet paid
+/// invoices only when scoring. Such data trains without the payment features.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PaymentDating {
+    /// Settled (paid or reversed) invoices dated before the earliest training date.
+    pub settled: usize,
+    /// Of those, how many were last written after the holdout date.
+    pub written_after: usize,
+}
+
+impl PaymentDating {
+    pub fn observe(&mut self, facts: &[InvoiceFact], dated_before: i32, written_after: i32) {
+        for fact in facts {
+            if !fact.is_refund && fact.settlement != churn_features::Settlement::Open && fact.date < dated_before {
+                self.settled += 1;
+                if fact.changed > written_after {
+                    self.written_after += 1;
+                }
+            }
+        }
+    }
+
+    /// Usable unless most old settled invoices were written after the holdout date.
+    pub fn usable(&self) -> bool {
+        self.written_after * 2 <= self.settled
+    }
+}
+
 /// Labelled rows of one snapshot date.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
@@ -440,7 +474,13 @@ pub fn scores(model: &ChurnModel, rows: &Snapshot) -> Vec<f64> {
 }
 
 /// Trains on the training snapshots, judges on the holdout, beside a recency-only baseline.
-pub fn train(training: Snapshot, holdout: Snapshot, holdout_date: String, config: &TrainConfig) -> Result<Trained, TrainError> {
+pub fn train(
+    training: Snapshot,
+    holdout: Snapshot,
+    holdout_date: String,
+    config: &TrainConfig,
+    payment_features: bool,
+) -> Result<Trained, TrainError> {
     let (training_rows, training_churned) = (training.labels.len(), training.churned());
     let (holdout_rows, holdout_churned) = (holdout.labels.len(), holdout.churned());
     let too_few = |rows: usize, churned: usize| {
@@ -468,8 +508,9 @@ pub fn train(training: Snapshot, holdout: Snapshot, holdout_date: String, config
     }
     let mut gaps: Vec<f64> = training.features.iter().filter_map(|features| features.typical_gap_days).collect();
     let typical_gap_fill = median(&mut gaps).unwrap_or(f64::from(config.horizon_days));
-    let all: Vec<usize> = (0..FEATURE_COUNT).collect();
-    let model = fit(&training, typical_gap_fill, &all, config)?;
+    let used: Vec<usize> =
+        (0..FEATURE_COUNT).filter(|index| payment_features || !PAYMENT_FEATURES.contains(index)).collect();
+    let model = fit(&training, typical_gap_fill, &used, config)?;
     // Baseline: recency alone, also a logistic regression, so its probabilities are calibrated too.
     let baseline = match fit(&training, typical_gap_fill, &[0], config) {
         Ok(baseline) => baseline,
@@ -557,7 +598,7 @@ mod tests {
         let customers = population(900);
         let config = TrainConfig::new(90);
         let (training, holdout) = split(&customers, 800, &config);
-        let trained = train(training, holdout, "day 800".into(), &config).expect("trains");
+        let trained = train(training, holdout, "day 800".into(), &config, true).expect("trains");
         assert!(trained.metrics.roc_auc > 0.8, "{:?}", trained.metrics);
         assert!(trained.metrics.log_loss.is_finite() && trained.metrics.brier < 0.25);
         // Leavers' gaps widen and they pay late before they stop: more than recency alone can see.
@@ -578,7 +619,7 @@ mod tests {
         let customers = population(600);
         let config = TrainConfig::new(90);
         let (training, holdout) = split(&customers, 800, &config);
-        let trained = train(training, holdout, "day 800".into(), &config).expect("trains");
+        let trained = train(training, holdout, "day 800".into(), &config, true).expect("trains");
         let features = churn_features::features_as_of(&customers[0], 800).expect("history");
         let contributions = trained.model.contributions(&features);
         let logit = trained.model.intercept + contributions.iter().sum::<f64>();
@@ -601,10 +642,10 @@ mod tests {
         .expect("history");
         let stayed = Snapshot { features: vec![same; 20], labels: vec![false; 20] };
         let also_stayed = Snapshot { features: vec![same; 20], labels: vec![false; 20] };
-        assert!(matches!(train(stayed, also_stayed, "d".into(), &config), Err(TrainError::OneClass(_))));
+        assert!(matches!(train(stayed, also_stayed, "d".into(), &config, true), Err(TrainError::OneClass(_))));
         let mixed = Snapshot { features: vec![same; 20], labels: (0..20).map(|i| i % 2 == 0).collect() };
         let holdout = Snapshot { features: vec![same; 20], labels: (0..20).map(|i| i % 2 == 0).collect() };
-        assert_eq!(train(mixed, holdout, "d".into(), &config).unwrap_err(), TrainError::ConstantFeatures(20));
+        assert_eq!(train(mixed, holdout, "d".into(), &config, true).unwrap_err(), TrainError::ConstantFeatures(20));
     }
 
     #[test]
@@ -612,7 +653,7 @@ mod tests {
         let customers = population(30);
         let config = TrainConfig::new(90);
         let (training, holdout) = split(&customers, 800, &config);
-        let error = train(training, holdout, "2024-01-01".into(), &config).unwrap_err();
+        let error = train(training, holdout, "2024-01-01".into(), &config, true).unwrap_err();
         let message = error.to_string();
         assert!(matches!(error, TrainError::TooFewRows { .. }), "{message}");
         assert!(message.contains("holdout at 2024-01-01 has"), "{message}");
@@ -637,7 +678,7 @@ mod tests {
         let customers = population(300);
         let config = TrainConfig { min_customers: 20, ..TrainConfig::new(90) };
         let (training, holdout) = split(&customers, 800, &config);
-        let model = train(training, holdout, "d".into(), &config).expect("trains").model;
+        let model = train(training, holdout, "d".into(), &config, true).expect("trains").model;
         let mut broken = model.clone();
         broken.weights.pop();
         assert!(broken.validate().is_err());
@@ -660,6 +701,30 @@ mod tests {
         assert!(!sigmoid(f64::MAX).is_nan());
         assert_eq!(change(0.5f64.ln()), "down 50%");
         assert_eq!(change(2f64.ln()), "up 100%");
+    }
+
+    #[test]
+    fn payment_features_are_dropped_when_write_date_is_the_load_time() {
+        let customers = population(300);
+        let config = TrainConfig { min_customers: 20, ..TrainConfig::new(90) };
+        // As Odoo writes it: payments dated.
+        let mut dating = PaymentDating::default();
+        for facts in &customers {
+            dating.observe(facts, 800 - 90 - 90, 800);
+        }
+        assert!(dating.settled > 0 && dating.usable(), "{dating:?}");
+        // As a hand-made load writes it: every row written on day 5000.
+        let loaded: Vec<Vec<InvoiceFact>> =
+            customers.iter().map(|facts| facts.iter().map(|fact| InvoiceFact { changed: 5000, ..*fact }).collect()).collect();
+        let mut dating = PaymentDating::default();
+        for facts in &loaded {
+            dating.observe(facts, 800 - 90 - 90, 800);
+        }
+        assert!(!dating.usable(), "{dating:?}");
+        let (training, holdout) = split(&loaded, 800, &config);
+        let model = train(training, holdout, "d".into(), &config, false).expect("trains").model;
+        assert!(PAYMENT_FEATURES.all(|index| model.weights[index] == 0.0), "{:?}", model.weights);
+        assert!(model.weights[..12].iter().any(|&weight| weight != 0.0));
     }
 
     #[test]

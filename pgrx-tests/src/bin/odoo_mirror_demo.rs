@@ -155,6 +155,7 @@ fn run(scale: u32, keep: bool) -> Result<()> {
         }
     }
 
+    churn(&cluster)?;
     live_invoices(&odoo, &cluster)?;
 
     if keep {
@@ -237,6 +238,59 @@ fn live_invoices(odoo: &Cluster, cluster: &Cluster) -> Result<()> {
         RpcOutcome::Error { sqlstate, message } => println!("SQLSTATE {sqlstate}: {message}"),
     }
     show(cluster, "DBA: replication status after the live changes", "SELECT subscription, state, received_lsn, applied_lsn, lag_bytes, round(lag_seconds::numeric, 1) AS lag_seconds, last_message_at, apply_error_count FROM odoo_mirror.replication_status()")?;
+    Ok(())
+}
+
+/// The churn model on the replicated invoices: trained, served to n8n, explained, and refreshed for Superset.
+fn churn(cluster: &Cluster) -> Result<()> {
+    let risks = |body: &str| RpcCall::post("get_churn_risks", &[("p_limit", "integer"), ("p_min_score", "double precision")], body, "n8n_service");
+    section("n8n: POST /rpc/get_churn_risks before any model exists (HTTP 400, the hint names train_churn_model)");
+    match risks(r#"{"p_limit": 3}"#).run(cluster, DATABASE)? {
+        RpcOutcome::Body(body) => println!("{}", pretty_json(&body)),
+        RpcOutcome::Error { sqlstate, message } => println!("SQLSTATE {sqlstate}: {message}"),
+    }
+    let trained_at = Instant::now();
+    show(
+        cluster,
+        "DBA: train the churn model on the mirror's invoices (time-based holdout, against a recency-only baseline)",
+        "SELECT r->>'version' AS version, r->>'activated' AS active, r->>'as_of' AS holdout_as_of,
+         r->'training'->>'rows' AS training_rows, r->'holdout'->>'rows' AS holdout_rows,
+         round((r->'holdout'->>'churn_rate')::numeric, 3) AS churn_rate,
+         round((r#>>'{model,roc_auc}')::numeric, 3) AS roc_auc, round((r#>>'{recency_baseline,roc_auc}')::numeric, 3) AS recency_roc_auc,
+         round((r#>>'{model,pr_auc}')::numeric, 3) AS pr_auc, round((r#>>'{model,brier}')::numeric, 3) AS brier,
+         round((r->>'training_seconds')::numeric, 2) AS seconds
+         FROM (SELECT odoo_mirror.train_churn_model() AS r) AS t",
+    )?;
+    println!("(trained and stored in {:.1}s)", trained_at.elapsed().as_secs_f64());
+    section("n8n: POST /rpc/get_churn_risks {\"p_limit\": 3, \"p_min_score\": 0.6}");
+    let top = match risks(r#"{"p_limit": 3, "p_min_score": 0.6}"#).run(cluster, DATABASE)? {
+        RpcOutcome::Body(body) => {
+            println!("{}", pretty_json(&body));
+            serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|rows| rows[0]["partner_id"].as_i64())
+        }
+        RpcOutcome::Error { sqlstate, message } => {
+            println!("SQLSTATE {sqlstate}: {message}");
+            None
+        }
+    };
+    if let Some(partner) = top {
+        show(
+            cluster,
+            &format!("Analyst: why customer {partner} scores high: SELECT odoo_mirror.explain_churn({partner})"),
+            &format!(
+                "SELECT f->>'feature' AS feature, round((f->>'value')::numeric, 2) AS value,
+                 round((f->>'contribution')::numeric, 3) AS contribution_to_logit, f->>'reading' AS reading
+                 FROM jsonb_array_elements(odoo_mirror.explain_churn({partner})->'features') AS f LIMIT 6"
+            ),
+        )?;
+    }
+    cluster.sql(DATABASE, "SELECT odoo_mirror.refresh_churn_predictions()")?;
+    show(
+        cluster,
+        "Analyst (Superset): churn risk by band, after SELECT odoo_mirror.refresh_churn_predictions()",
+        "SELECT risk_band, count(*) AS customers, round(avg(score)::numeric, 3) AS avg_score, sum(revenue_at_risk) AS revenue_at_risk
+         FROM odoo_mirror.v_churn_risk GROUP BY risk_band ORDER BY min(score) DESC",
+    )?;
     Ok(())
 }
 

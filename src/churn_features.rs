@@ -30,14 +30,6 @@ impl Settlement {
         }
     }
 
-    /// The code the SQL side sends (see `storage::CHURN_FACTS_COLUMNS`): 1 paid, 2 reversed, else open.
-    pub fn from_code(code: i32) -> Self {
-        match code {
-            1 => Self::Paid,
-            2 => Self::Reversed,
-            _ => Self::Open,
-        }
-    }
 }
 
 /// One posted customer invoice (`out_invoice`) or refund (`out_refund`).

@@ -5,7 +5,7 @@
 //!   replication status, grants), pulled in
 //!   below; `src/queries/*.sql`: the RPCs' queries;
 //! - `params`, `catalog`, `verify`, `trends`, `rollup_marks`, `translations`, `memory_content`,
-//!   `replication`, `churn_features`, `churn_model`, `ml_metrics`: pure Rust, unit-tested without a
+//!   `replication`, `churn_features`, `churn_model`, `ml_metrics`, `pg_numeric`: pure Rust, unit-tested without a
 //!   server;
 //! - `storage`, `ml_storage`: the SPI layer, the only place that runs SQL; `subtransaction`: catching errors;
 //! - `rpc`, `verify_checks`, `rollup_trigger`, `memory_trigger`, `memory`, `replication_admin`,
@@ -27,6 +27,7 @@ mod memory_trigger;
 mod ml_admin;
 mod ml_storage;
 pub mod params;
+pub mod pg_numeric;
 pub mod replication;
 mod replication_admin;
 pub mod rollup_marks;

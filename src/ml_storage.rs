@@ -7,6 +7,7 @@ use pgrx::{JsonB, PgOid};
 
 use crate::churn_features::{InvoiceFact, Settlement};
 use crate::error::OdooMirrorError;
+use crate::pg_numeric;
 use crate::storage;
 
 const INT4: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT4OID);
@@ -14,32 +15,72 @@ const TEXT: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTOID);
 
 const FACTS_SQL: &str = include_str!("queries/churn_facts.sql");
 const PARTNER_FACTS_SQL: &str = include_str!("queries/churn_partner_facts.sql");
-/// Rows fetched per cursor round trip.
-const FACTS_BATCH: i64 = 20_000;
 
-fn fact(row: &pgrx::spi::SpiHeapTupleData<'_>) -> Result<Option<(i32, InvoiceFact)>, OdooMirrorError> {
-    let partner: Option<i32> = row.get(1)?;
-    let date: Option<i32> = row.get(2)?;
-    let (Some(partner), Some(date)) = (partner, date) else { return Ok(None) };
-    let due = row.get::<i32>(6)?.unwrap_or(date);
-    Ok(Some((
+const DATE: PgOid = PgOid::BuiltIn(PgBuiltInOids::DATEOID);
+const TIMESTAMP: PgOid = PgOid::BuiltIn(PgBuiltInOids::TIMESTAMPOID);
+const VARCHAR: PgOid = PgOid::BuiltIn(PgBuiltInOids::VARCHAROID);
+const NUMERIC: PgOid = PgOid::BuiltIn(PgBuiltInOids::NUMERICOID);
+
+/// The column types of churn_facts.sql and churn_partner_facts.sql, in order (the mirror's own).
+const FACT_TYPES: [PgOid; 9] = [INT4, DATE, VARCHAR, NUMERIC, NUMERIC, DATE, TIMESTAMP, VARCHAR, NUMERIC];
+
+/// Dates outside ±1,000,000 days of 2000 (infinity included) are not invoice dates; keeping days in
+/// this range keeps every difference of two days far from i32 overflow.
+const DAY_LIMIT: i32 = 1_000_000;
+const MICROSECONDS_PER_DAY: i64 = 86_400_000_000;
+
+fn finite_day(days: i32) -> Option<i32> {
+    (-DAY_LIMIT..=DAY_LIMIT).contains(&days).then_some(days)
+}
+
+/// The bytes of a varlena datum (text, varchar, numeric), detoasted if it is compressed or external.
+///
+/// # Safety
+/// `datum` must be a non-null varlena datum valid for the current memory context's lifetime.
+unsafe fn varlena_bytes<'a>(datum: pg_sys::Datum) -> &'a [u8] {
+    let mut pointer = datum.cast_mut_ptr::<pg_sys::varlena>();
+    if pgrx::varlena::varatt_is_4b_c(pointer) || pgrx::varlena::varatt_is_1b_e(pointer) {
+        pointer = pg_sys::pg_detoast_datum_packed(pointer);
+    }
+    pgrx::varlena::varlena_to_byte_slice(pointer)
+}
+
+/// An amount that is not a finite number (NaN or ±Infinity numerics, or one beyond f64) counts as 0.
+fn finite(value: Option<f64>) -> f64 {
+    value.filter(|number| number.is_finite()).unwrap_or(0.0)
+}
+
+/// One row of the facts queries, decoded from the stored forms (types checked against FACT_TYPES by
+/// the storage layer). None for a row without a usable partner or invoice date.
+fn fact(row: storage::DatumRow<'_>) -> Option<(i32, InvoiceFact)> {
+    let column = |index: usize| row.get(index).copied().flatten();
+    // SAFETY: every datum is of the type FACT_TYPES names at its position (checked once per result):
+    // int4 and date by value, timestamp by value (64-bit), the others varlena.
+    let day = |index: usize| column(index).and_then(|datum| finite_day(datum.value() as i32));
+    let amount = |index: usize| {
+        column(index).and_then(|datum| pg_numeric::payload_to_f64(unsafe { varlena_bytes(datum) })).map(f64::abs)
+    };
+    let text = |index: usize| column(index).map(|datum| unsafe { varlena_bytes(datum) });
+    let partner = column(0)?.value() as i32;
+    let date = day(1)?;
+    let changed = column(6)
+        .map(|datum| (datum.value() as i64).div_euclid(MICROSECONDS_PER_DAY))
+        .and_then(|days| i32::try_from(days).ok())
+        .and_then(finite_day);
+    let payment_state = text(7).and_then(|bytes| std::str::from_utf8(bytes).ok());
+    Some((
         partner,
         InvoiceFact {
             date,
-            is_refund: row.get::<bool>(3)?.unwrap_or(false),
-            untaxed: finite(row.get::<f64>(4)?),
-            total: finite(row.get::<f64>(5)?),
-            due,
-            changed: row.get::<i32>(7)?.unwrap_or(date),
-            settlement: Settlement::from_code(row.get::<i32>(8)?.unwrap_or(0)),
-            residual: finite(row.get::<f64>(9)?),
+            is_refund: text(2) == Some(b"out_refund".as_slice()),
+            untaxed: finite(amount(3)),
+            total: finite(amount(4)),
+            due: day(5).unwrap_or(date),
+            changed: changed.unwrap_or(date),
+            settlement: Settlement::from_payment_state(payment_state),
+            residual: finite(amount(8)),
         },
-    )))
-}
-
-/// numeric to float8 can give ±Infinity only for absurd amounts; they count as 0, never as NaN.
-fn finite(value: Option<f64>) -> f64 {
-    value.filter(|number| number.is_finite()).unwrap_or(0.0)
+    ))
 }
 
 /// Streams every customer's facts dated on or before `until`, one customer at a time, in partner order.
@@ -49,8 +90,8 @@ pub fn for_each_customer(
 ) -> Result<(), OdooMirrorError> {
     let mut current: Option<i32> = None;
     let mut facts: Vec<InvoiceFact> = Vec::with_capacity(64);
-    storage::stream_prepared(FACTS_SQL, &[INT4], &[until.into()], FACTS_BATCH, |row| {
-        let Some((partner, fact)) = self::fact(row)? else { return Ok(()) };
+    storage::stream_rows(FACTS_SQL, &[until], &FACT_TYPES, |row| {
+        let Some((partner, fact)) = self::fact(row) else { return Ok(()) };
         if current != Some(partner) {
             if let Some(previous) = current {
                 each_customer(previous, &facts)?;
@@ -69,15 +110,13 @@ pub fn for_each_customer(
 
 /// One customer's facts dated on or before `until`.
 pub fn customer_facts(partner_id: i32, until: i32) -> Result<Vec<InvoiceFact>, OdooMirrorError> {
-    let rows = storage::select_prepared(PARTNER_FACTS_SQL, &[INT4, INT4], &[partner_id.into(), until.into()], |row| {
-        Ok(fact(row))
-    })?;
-    let mut facts = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some((_, fact)) = row? {
+    let mut facts = Vec::with_capacity(32);
+    storage::stream_rows(PARTNER_FACTS_SQL, &[partner_id, until], &FACT_TYPES, |row| {
+        if let Some((_, fact)) = fact(row) {
             facts.push(fact);
         }
-    }
+        Ok(())
+    })?;
     Ok(facts)
 }
 

@@ -44,7 +44,7 @@ thread_local! {
     /// statement by itself when a table it reads changes.
     // ManuallyDrop: a kept plan must not be freed by a thread-local destructor at process exit, after
     // PostgreSQL has torn its memory down; it lives as long as the backend anyway.
-    static PREPARED: std::cell::RefCell<std::collections::HashMap<&'static str, std::mem::ManuallyDrop<OwnedPreparedStatement>>> =
+    static PREPARED: std::cell::RefCell<std::collections::HashMap<(usize, usize), std::mem::ManuallyDrop<OwnedPreparedStatement>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
@@ -56,17 +56,19 @@ fn with_prepared<'conn, R>(
     mutating: bool,
     run: impl FnOnce(&mut SpiClient<'conn>, &OwnedPreparedStatement) -> Result<R, OdooMirrorError>,
 ) -> Result<R, OdooMirrorError> {
+    // Keyed by the constant's address: hashing the text on every call costs more than some queries.
+    let key = (query.as_ptr() as usize, query.len());
     PREPARED.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if !cache.contains_key(query) {
+        if !cache.contains_key(&key) {
             let statement = if mutating {
                 client.prepare_mut(query, arg_types)?.keep()
             } else {
                 client.prepare(query, arg_types)?.keep()
             };
-            cache.insert(query, std::mem::ManuallyDrop::new(statement));
+            cache.insert(key, std::mem::ManuallyDrop::new(statement));
         }
-        match cache.get(query) {
+        match cache.get(&key) {
             Some(statement) => run(client, statement),
             None => Err(OdooMirrorError::NoRows("a statement just prepared")),
         }
@@ -87,29 +89,140 @@ pub fn select_prepared<T>(
     })
 }
 
-/// Runs one of the extension's own read-only queries through its kept statement and hands every row
-/// to `each_row`, fetched `batch` at a time through a cursor: a million-row scan never sits in memory
-/// as one result.
-pub fn stream_prepared(
-    query: &'static str,
-    arg_types: &[PgOid],
-    args: &[DatumWithOid<'_>],
-    batch: i64,
-    mut each_row: impl FnMut(&SpiHeapTupleData<'_>) -> Result<(), OdooMirrorError>,
-) -> Result<(), OdooMirrorError> {
-    Spi::connect_mut(|client| {
-        with_prepared(client, query, arg_types, false, |client, statement| {
-            let mut cursor = client.try_open_cursor(statement, args)?;
-            loop {
-                let table = cursor.fetch(batch)?;
-                if table.is_empty() {
-                    return Ok(());
-                }
-                for row in table {
-                    each_row(&row)?;
-                }
+/// A row as raw datums (None for NULL), in column order.
+pub type DatumRow<'a> = &'a [Option<pg_sys::Datum>];
+
+/// A DestReceiver that hands each row to a Rust closure straight from the executor's slot.
+#[repr(C)]
+struct RowReceiver {
+    /// Must stay first: PostgreSQL sees a `DestReceiver *`.
+    base: pg_sys::DestReceiver,
+    expected: Vec<PgOid>,
+    row: Vec<Option<pg_sys::Datum>>,
+    each_row: *mut (dyn FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError> + 'static),
+    error: Option<OdooMirrorError>,
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn row_receiver_startup(receiver: *mut pg_sys::DestReceiver, _operation: i32, typeinfo: pg_sys::TupleDesc) {
+    // SAFETY: `receiver` is the RowReceiver stream_rows passed to the executor.
+    let state = unsafe { &mut *(receiver as *mut RowReceiver) };
+    let natts = unsafe { (*typeinfo).natts } as usize;
+    let types: Vec<pg_sys::Oid> = unsafe { (*typeinfo).attrs.as_slice(natts) }.iter().map(|attribute| attribute.atttypid).collect();
+    let expected: Vec<pg_sys::Oid> = state.expected.iter().map(|oid| oid.value()).collect();
+    if types != expected {
+        state.error = Some(OdooMirrorError::NoRows("a result with the expected column types"));
+    }
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn row_receiver_receive(slot: *mut pg_sys::TupleTableSlot, receiver: *mut pg_sys::DestReceiver) -> bool {
+    // SAFETY: `receiver` is the RowReceiver stream_rows passed to the executor, `slot` the executor's
+    // current row with the descriptor row_receiver_startup checked.
+    let state = unsafe { &mut *(receiver as *mut RowReceiver) };
+    if state.error.is_some() {
+        return false;
+    }
+    unsafe {
+        let natts = (*(*slot).tts_tupleDescriptor).natts;
+        if i32::from((*slot).tts_nvalid) < natts {
+            pg_sys::slot_getsomeattrs_int(slot, natts);
+        }
+        let values = std::slice::from_raw_parts((*slot).tts_values, natts as usize);
+        let nulls = std::slice::from_raw_parts((*slot).tts_isnull, natts as usize);
+        state.row.clear();
+        state.row.extend(values.iter().zip(nulls).map(|(value, null)| if *null { None } else { Some(*value) }));
+        match (*state.each_row)(&state.row) {
+            Ok(()) => true,
+            Err(error) => {
+                state.error = Some(error);
+                false
             }
-        })
+        }
+    }
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn row_receiver_done(_receiver: *mut pg_sys::DestReceiver) {}
+
+thread_local! {
+    /// Plans of the streamed queries, kept for the backend's life (SPI_keepplan), by query address.
+    static STREAM_PLANS: std::cell::RefCell<std::collections::HashMap<(usize, usize), usize>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Runs one of the extension's read-only queries with int4 arguments and hands every row to
+/// `each_row` as raw datums of the `expected` types, straight from the executor (a DestReceiver):
+/// nothing is copied into an SPI result table, so a million-row scan costs little more than the scan.
+/// `each_row` returning an error stops the query and returns that error.
+pub fn stream_rows(
+    query: &'static str,
+    args: &[i32],
+    expected: &[PgOid],
+    mut each_row: impl FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError>,
+) -> Result<(), OdooMirrorError> {
+    let key = (query.as_ptr() as usize, query.len());
+    Spi::connect(|_client| {
+        let plan = match STREAM_PLANS.with(|plans| plans.borrow().get(&key).copied()) {
+            Some(plan) => plan as pg_sys::SPIPlanPtr,
+            None => {
+                let text = std::ffi::CString::new(query).map_err(|_| OdooMirrorError::NoRows("a query without NUL bytes"))?;
+                let mut types = vec![pg_sys::INT4OID; args.len()];
+                // SAFETY: inside an SPI connection; SPI_prepare raises (as a Rust panic) on bad SQL.
+                let plan = unsafe { pg_sys::SPI_prepare(text.as_ptr(), args.len() as i32, types.as_mut_ptr()) };
+                if plan.is_null() || unsafe { pg_sys::SPI_keepplan(plan) } != 0 {
+                    return Err(OdooMirrorError::NoRows("a prepared streaming query"));
+                }
+                STREAM_PLANS.with(|plans| plans.borrow_mut().insert(key, plan as usize));
+                plan
+            }
+        };
+        // SAFETY: makeParamList allocates in the current (SPI procedure) memory context, freed at
+        // SPI_finish; the receiver outlives the execution; the closure's lifetime is erased only for
+        // the duration of SPI_execute_plan_extended below.
+        unsafe {
+            let params = pg_sys::makeParamList(args.len() as i32);
+            for (index, value) in args.iter().enumerate() {
+                (*params).params.as_mut_slice(args.len())[index] = pg_sys::ParamExternData {
+                    value: pg_sys::Datum::from(*value),
+                    isnull: false,
+                    pflags: pg_sys::PARAM_FLAG_CONST as u16,
+                    ptype: pg_sys::INT4OID,
+                };
+            }
+            let each_row: &mut dyn FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError> = &mut each_row;
+            let each_row: *mut (dyn FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError> + 'static) = std::mem::transmute(each_row);
+            let mut receiver = Box::new(RowReceiver {
+                base: pg_sys::DestReceiver {
+                    receiveSlot: Some(row_receiver_receive),
+                    rStartup: Some(row_receiver_startup),
+                    rShutdown: Some(row_receiver_done),
+                    rDestroy: Some(row_receiver_done),
+                    mydest: pg_sys::CommandDest::DestNone,
+                },
+                expected: expected.to_vec(),
+                row: Vec::with_capacity(expected.len()),
+                each_row,
+                error: None,
+            });
+            let options = pg_sys::SPIExecuteOptions {
+                params,
+                read_only: true,
+                allow_nonatomic: false,
+                must_return_tuples: false,
+                tcount: 0,
+                dest: &mut receiver.base,
+                owner: std::ptr::null_mut(),
+            };
+            let status = pg_sys::SPI_execute_plan_extended(plan, &options);
+            if let Some(error) = receiver.error.take() {
+                return Err(error);
+            }
+            if status < 0 {
+                return Err(OdooMirrorError::NoRows("a streaming query (SPI error)"));
+            }
+        }
+        Ok(())
     })
 }
 

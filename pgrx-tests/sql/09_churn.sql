@@ -121,10 +121,27 @@ SELECT round(avg(odoo_mirror.churn_score(partner_id)) FILTER (WHERE leaver)::num
        round(avg(odoo_mirror.churn_score(partner_id)) FILTER (WHERE NOT leaver)::numeric, 1) < 0.4 AS loyal_low
 FROM churn_customers;
 -- The batch form scores every customer with history exactly as churn_score does.
+CREATE TEMP TABLE scores_now AS SELECT * FROM odoo_mirror.churn_scores();
 SELECT count(*) AS scored,
        count(*) FILTER (WHERE b.score IS DISTINCT FROM odoo_mirror.churn_score(b.partner_id)) AS different
 FROM odoo_mirror.churn_scores() AS b;
 SELECT count(*) AS scored_a_year_ago FROM odoo_mirror.churn_scores('2024-06-30');
+-- PARALLEL SAFE for real: the same scores when a parallel worker runs churn_score.
+CREATE FUNCTION pg_temp.plan_has_gather(p_query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE plan json;
+BEGIN
+    EXECUTE 'EXPLAIN (FORMAT JSON) ' || p_query INTO plan;
+    RETURN plan::text LIKE '%"Gather%';
+END $$;
+BEGIN;
+SELECT set_config(CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query'
+                       ELSE 'force_parallel_mode' END, 'on', true) AS parallel_query;
+SELECT pg_temp.plan_has_gather('SELECT odoo_mirror.churn_score(p.id) FROM odoo_mirror.res_partner AS p WHERE p.id BETWEEN 9201 AND 9500') AS runs_in_a_worker;
+SELECT count(*) AS scored_in_a_worker, count(*) FILTER (WHERE w.score IS DISTINCT FROM b.score) AS different
+FROM (SELECT p.id AS partner_id, odoo_mirror.churn_score(p.id) AS score FROM odoo_mirror.res_partner AS p
+      WHERE p.id BETWEEN 9201 AND 9500) AS w
+JOIN scores_now AS b USING (partner_id);
+COMMIT;
 
 -- No leak: changing anything after an as-of date (new invoices, payments, refunds) leaves the scores
 -- as of that date unchanged.

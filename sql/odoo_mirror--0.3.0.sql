@@ -7,7 +7,7 @@ The ordering of items is not stable, it is driven by a dependency graph.
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:59
+-- src/lib.rs:60
 -- bootstrap
 -- odoo_mirror: mirror tables.
 --
@@ -513,7 +513,7 @@ SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.project_task_user_rel', 
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:60
+-- src/lib.rs:61
 -- requires:
 --   tables
 
@@ -845,7 +845,7 @@ AS 'MODULE_PATHNAME', 'train_churn_model_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:53
+-- src/lib.rs:54
 -- odoo_mirror::translated_text
 CREATE  FUNCTION "translated_text"(
 	"p_value" jsonb, /* pgrx :: JsonB */
@@ -858,7 +858,7 @@ AS 'MODULE_PATHNAME', 'translated_text_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:61
+-- src/lib.rs:62
 -- requires:
 --   indexes
 --   translated_text
@@ -1123,7 +1123,7 @@ COMMENT ON VIEW odoo_mirror.v_expense_by_employee IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:62
+-- src/lib.rs:63
 -- requires:
 --   views
 
@@ -1274,7 +1274,7 @@ COMMENT ON FUNCTION odoo_mirror.refresh_revenue_rollup(boolean) IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:63
+-- src/lib.rs:64
 -- requires:
 --   rollups
 
@@ -1488,7 +1488,7 @@ AS 'MODULE_PATHNAME', 'search_chunks_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:64
+-- src/lib.rs:65
 -- requires:
 --   memory
 
@@ -1612,7 +1612,7 @@ COMMENT ON FUNCTION odoo_mirror.replication_status() IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:65
+-- src/lib.rs:66
 -- requires:
 --   replication
 
@@ -1718,7 +1718,7 @@ AS 'MODULE_PATHNAME', 'verify_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/lib.rs:66
+-- src/lib.rs:67
 -- finalize
 -- odoo_mirror: roles and privileges. Runs last, after every function exists.
 --

@@ -45,6 +45,14 @@ unsafe fn varlena_bytes<'a>(datum: pg_sys::Datum) -> &'a [u8] {
     pgrx::varlena::varlena_to_byte_slice(pointer)
 }
 
+/// A numeric datum as f64 (None for NaN and ±Infinity).
+///
+/// # Safety
+/// `datum` must be a numeric datum valid for the current memory context's lifetime.
+pub(crate) unsafe fn numeric_to_f64(datum: pg_sys::Datum) -> Option<f64> {
+    pg_numeric::payload_to_f64(unsafe { varlena_bytes(datum) })
+}
+
 /// An amount that is not a finite number (NaN or ±Infinity numerics, or one beyond f64) counts as 0.
 fn finite(value: Option<f64>) -> f64 {
     value.filter(|number| number.is_finite()).unwrap_or(0.0)
@@ -57,9 +65,7 @@ fn fact(row: storage::DatumRow<'_>) -> Option<(i32, InvoiceFact)> {
     // SAFETY: every datum is of the type FACT_TYPES names at its position (checked once per result):
     // int4 and date by value, timestamp by value (64-bit), the others varlena.
     let day = |index: usize| column(index).and_then(|datum| finite_day(datum.value() as i32));
-    let amount = |index: usize| {
-        column(index).and_then(|datum| pg_numeric::payload_to_f64(unsafe { varlena_bytes(datum) })).map(f64::abs)
-    };
+    let amount = |index: usize| column(index).and_then(|datum| unsafe { numeric_to_f64(datum) }).map(f64::abs);
     let text = |index: usize| column(index).map(|datum| unsafe { varlena_bytes(datum) });
     let partner = column(0)?.value() as i32;
     let date = day(1)?;

@@ -159,4 +159,33 @@ mod tests {
         .execute();
         assert!(caught.is_some_and(|hint| hint.contains("odoo_mirror.train_churn_model()")));
     }
+
+    /// Churn scoring decodes numerics itself: the same f64 as PostgreSQL's own cast, for amounts
+    /// (the fast path), long and tiny numbers (the text path), and nothing for NaN and infinities.
+    #[pg_test]
+    fn numerics_decode_to_the_same_f64_as_the_float8_cast() {
+        const VALUES: &str = "SELECT v, v::float8 FROM ( \
+            SELECT round((random() * 2e6 - 1e6)::numeric, 2) AS v FROM generate_series(1, 3000) \
+            UNION ALL SELECT (random() * 10 ^ (random() * 40 - 20))::numeric(60, 25) FROM generate_series(1, 3000) \
+            UNION ALL VALUES (0::numeric), (-0.5), (99999999999999999999.99), (0.000000001), (1e300::numeric), \
+                             (-1e-300::numeric), ('NaN'::numeric), (12345678901234567890123.456)) AS t (v)";
+        let numeric = pgrx::PgOid::BuiltIn(pg_sys::BuiltinOid::NUMERICOID);
+        let float8 = pgrx::PgOid::BuiltIn(pg_sys::BuiltinOid::FLOAT8OID);
+        let mut compared = 0;
+        crate::storage::stream_rows(VALUES, &[], &[numeric, float8], |row| {
+            let (Some(value), Some(cast)) = (row[0], row[1]) else { return Ok(()) };
+            let cast = f64::from_bits(cast.value() as u64);
+            // SAFETY: column 0 is numeric (checked by stream_rows).
+            let decoded = unsafe { crate::ml_storage::numeric_to_f64(value) };
+            if cast.is_nan() {
+                assert_eq!(decoded, None);
+            } else {
+                assert_eq!(decoded, Some(cast));
+            }
+            compared += 1;
+            Ok(())
+        })
+        .expect("streamed");
+        assert_eq!(compared, 6008);
+    }
 }

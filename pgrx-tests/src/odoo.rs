@@ -32,7 +32,7 @@ pub fn odoo_tables_sql(mirror: &Cluster, mirror_db: &str) -> Result<String> {
          FROM pg_extension AS e, unnest(e.extconfig) AS t(oid) \
          JOIN pg_class AS c ON c.oid = t.oid \
          JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
-         WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r' AND c.relname <> 'memory_errors' \
+         WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r' AND c.relname NOT IN ('memory_errors', 'ml_models') \
          ORDER BY c.relname, a.attnum",
     )?;
     let mut tables: Vec<(String, Vec<String>)> = Vec::new();
@@ -68,13 +68,14 @@ pub fn odoo_tables_sql(mirror: &Cluster, mirror_db: &str) -> Result<String> {
         .collect())
 }
 
-/// The mirror tables (what replication fills), as the installed extension registers them for pg_dump.
+/// The mirror tables (what replication fills): the tables the installed extension registers for
+/// pg_dump, apart from its own memory_errors and ml_models.
 pub fn mirror_tables(mirror: &Cluster, mirror_db: &str) -> Result<Vec<String>> {
     let tables = mirror.sql(
         mirror_db,
         "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_extension AS e, unnest(e.extconfig) AS t(oid) \
          JOIN pg_class AS c ON c.oid = t.oid \
-         WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r' AND c.relname <> 'memory_errors'",
+         WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r' AND c.relname NOT IN ('memory_errors', 'ml_models')",
     )?;
     Ok(tables.split(' ').map(str::to_string).collect())
 }

@@ -592,7 +592,7 @@ AS 'MODULE_PATHNAME', 'activate_model_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/churn.rs:121
+-- src/churn.rs:123
 -- odoo_mirror::churn::churn_score
 CREATE  FUNCTION "churn_score"(
 	"p_partner_id" INT /* i32 */
@@ -604,7 +604,7 @@ AS 'MODULE_PATHNAME', 'churn_score_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/churn.rs:146
+-- src/churn.rs:148
 -- odoo_mirror::churn::churn_scores
 CREATE  FUNCTION "churn_scores"(
 	"p_as_of" date DEFAULT NULL /* Option < Date > */
@@ -649,7 +649,7 @@ AS 'MODULE_PATHNAME', 'drop_landing_tables_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/churn.rs:194
+-- src/churn.rs:196
 -- odoo_mirror::churn::explain_churn
 CREATE  FUNCTION "explain_churn"(
 	"p_partner_id" INT /* i32 */
@@ -684,7 +684,7 @@ AS 'MODULE_PATHNAME', 'forget_revenue_marks_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/churn.rs:233
+-- src/churn.rs:235
 -- odoo_mirror::churn::get_churn_risks
 CREATE  FUNCTION "get_churn_risks"(
 	"p_limit" INT DEFAULT 20, /* Option < i32 > */
@@ -815,7 +815,7 @@ AS 'MODULE_PATHNAME', 'rebuild_memory_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/churn.rs:279
+-- src/churn.rs:281
 -- odoo_mirror::churn::refresh_churn_predictions
 CREATE  FUNCTION "refresh_churn_predictions"() RETURNS jsonb /* Result < JsonB, ErrorReport > */
 STRICT VOLATILE
@@ -831,7 +831,7 @@ AS 'MODULE_PATHNAME', 'refresh_churn_predictions_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/churn.rs:319
+-- src/churn.rs:321
 -- odoo_mirror::churn::train_churn_model
 CREATE  FUNCTION "train_churn_model"(
 	"p_as_of" date DEFAULT NULL, /* Option < Date > */
@@ -1645,13 +1645,14 @@ SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.ml_models', '');
 SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.ml_models_id_seq', '');
 
 -- Every customer's latest churn score, for dashboards: written by refresh_churn_predictions().
--- Derived data: not dumped; refresh after a restore.
+-- Derived data: not dumped; refresh after a restore. revenue_at_risk is unconstrained numeric, so one
+-- customer's amount can never make the whole refresh fail; the view shows it as numeric(16,2).
 CREATE TABLE odoo_mirror.churn_predictions (
     partner_id integer NOT NULL,
     score double precision NOT NULL,
     risk_band text NOT NULL,
     reasons text[] NOT NULL,
-    revenue_at_risk numeric(16,2) NOT NULL,
+    revenue_at_risk numeric NOT NULL,
     model_version integer NOT NULL,
     as_of date NOT NULL,
     scored_at timestamp with time zone NOT NULL,
@@ -1681,7 +1682,7 @@ SELECT
     p.risk_band,
     p.reasons[1] AS top_reason,
     pg_catalog.array_to_string(p.reasons, '; ') AS reasons,
-    p.revenue_at_risk,
+    p.revenue_at_risk::numeric(16,2) AS revenue_at_risk,
     p.model_version,
     p.as_of,
     p.scored_at

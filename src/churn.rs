@@ -4,7 +4,7 @@
 //!
 //! Per-backend cache: models are parsed once per backend and kept by (id, row version). Which model
 //! is active, and the scoring date, are read once per statement (keyed by transaction start,
-//! statement start and command id), so a model activated in another session is used from the next
+//! statement start, command id and subtransaction), so a model activated in another session is used from the next
 //! statement on, without a restart or shared_preload_libraries, and a statement never mixes models.
 
 use std::cell::RefCell;
@@ -27,7 +27,7 @@ use crate::params::{self, P_AS_OF, P_HORIZON_DAYS, P_LIMIT, P_PARAMS};
 /// How many reasons get_churn_risks and the predictions table give.
 const REASON_COUNT: usize = 3;
 
-type StatementKey = (i64, i64, u32);
+type StatementKey = (i64, i64, u32, u32);
 
 /// What every scoring call of one statement shares.
 struct ScoringContext {
@@ -45,12 +45,14 @@ thread_local! {
 
 fn statement_key() -> StatementKey {
     // SAFETY: plain reads of the current transaction's state; `used = false` never asserts, also in
-    // parallel workers.
+    // parallel workers. The subtransaction id: after a rollback to a savepoint the command id goes on,
+    // but what the rolled-back part activated must not be used.
     unsafe {
         (
             pg_sys::GetCurrentTransactionStartTimestamp(),
             pg_sys::GetCurrentStatementStartTimestamp(),
             pg_sys::GetCurrentCommandId(false),
+            pg_sys::GetCurrentSubTransactionId(),
         )
     }
 }
@@ -90,7 +92,7 @@ fn scoring_context() -> Result<Rc<ScoringContext>, OdooMirrorError> {
     let Some(model_ref) = ml_storage::active_model(churn_model::KIND)? else {
         return Err(OdooMirrorError::NoModel { kind: churn_model::KIND, train_function: "train_churn_model" });
     };
-    let model = load_model(model_ref)?;
+    let model = load_model(model_ref.clone())?;
     let (latest, current_date) = ml_storage::scoring_dates()?;
     let context = Rc::new(ScoringContext { model_ref, model, scoring_date: latest.unwrap_or(current_date), current_date });
     STATEMENT.with(|cell| *cell.borrow_mut() = Some((key, context.clone())));
@@ -382,7 +384,7 @@ fn train_churn_model(
     ml_storage::lock_model_store()?;
     let active = ml_storage::active_model(churn_model::KIND)?;
     let active_metrics = match active {
-        Some(model_ref) => match load_model(model_ref) {
+        Some(model_ref) => match load_model(model_ref.clone()) {
             Ok(model) => Some((model_ref, ml_metrics::evaluate(&churn_model::scores(&model, &trained.holdout), &trained.holdout.labels))),
             // An unusable active model is beaten by any usable one.
             Err(_) => None,

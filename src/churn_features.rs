@@ -1,7 +1,7 @@
 //! Churn features and labels, per customer (commercial partner) as of a date. Pure Rust, no pgrx
 //! types: unit-tested without a server.
 //!
-//! Input: the customer's posted customer invoices and refunds (`InvoiceFact`), in date order. Dates are
+//! Input: the customer's posted customer invoices and refunds (`InvoiceFact`), in any order. Dates are
 //! days since 2000-01-01, PostgreSQL's own date epoch, so no conversion is needed at the SPI boundary.
 //!
 //! No leak from the future: a feature as of day T reads only invoices dated on or before T, and an

@@ -52,8 +52,16 @@ impl ChurnModel {
                 return Err(format!("{name} holds a value that is not a finite number"));
             }
         }
-        if self.scales.iter().any(|&scale| scale < 0.0) {
-            return Err("scales must not be negative".into());
+        // Bounds that keep every logit finite: model inputs are logs, ratios and shares (|input| < 1e3),
+        // so |weight × (input - mean) / scale| stays below 1e6 × 2e9 / 1e-6 per feature.
+        if self.scales.iter().any(|&scale| scale != 0.0 && !(1e-6..=1e9).contains(&scale)) {
+            return Err("scales must be 0 (an unused feature) or between 1e-6 and 1e9".into());
+        }
+        if self.means.iter().any(|mean| mean.abs() > 1e9) || self.weights.iter().any(|weight| weight.abs() > 1e6) {
+            return Err("means must be within ±1e9 and weights within ±1e6".into());
+        }
+        if self.intercept.abs() > 1e6 {
+            return Err("the intercept must be within ±1e6".into());
         }
         if !self.intercept.is_finite() || !self.typical_gap_fill.is_finite() || self.typical_gap_fill < 0.0 {
             return Err("intercept and typical_gap_fill must be finite (and the fill not negative)".into());
@@ -429,7 +437,8 @@ fn fit(rows: &Snapshot, typical_gap_fill: f64, used: &[usize], config: &TrainCon
         let mean = inputs.iter().map(|row| row[index]).sum::<f64>() / n as f64;
         let variance = inputs.iter().map(|row| (row[index] - mean).powi(2)).sum::<f64>() / n as f64;
         means[index] = mean;
-        scales[index] = if variance.sqrt() > 1e-9 { variance.sqrt() } else { 0.0 };
+        // Below 1e-6 the feature is constant for all practical purposes (and validate() refuses it).
+        scales[index] = if variance.sqrt() >= 1e-6 { variance.sqrt() } else { 0.0 };
     }
     let columns: Vec<usize> = used.iter().copied().filter(|&index| scales[index] > 0.0).collect();
     if columns.is_empty() {

@@ -29,6 +29,9 @@ const FACT_TYPES: [PgOid; 9] = [INT4, DATE, VARCHAR, NUMERIC, NUMERIC, DATE, TIM
 const DAY_LIMIT: i32 = 1_000_000;
 const MICROSECONDS_PER_DAY: i64 = 86_400_000_000;
 
+/// The day of an unknown change: after every usable date.
+const UNKNOWN_DAY: i32 = DAY_LIMIT + 1;
+
 fn finite_day(days: i32) -> Option<i32> {
     (-DAY_LIMIT..=DAY_LIMIT).contains(&days).then_some(days)
 }
@@ -53,9 +56,14 @@ pub(crate) unsafe fn numeric_to_f64(datum: pg_sys::Datum) -> Option<f64> {
     pg_numeric::payload_to_f64(unsafe { varlena_bytes(datum) })
 }
 
-/// An amount that is not a finite number (NaN or ±Infinity numerics, or one beyond f64) counts as 0.
+/// The largest amount one invoice counts with: far above any real invoice, and low enough that sums
+/// over millions of invoices stay finite (never an infinite revenue, never a NaN trend).
+const AMOUNT_LIMIT: f64 = 1e15;
+
+/// An amount that is not a finite number (NaN or ±Infinity numerics, or one beyond f64) counts as 0;
+/// larger ones count as AMOUNT_LIMIT.
 fn finite(value: Option<f64>) -> f64 {
-    value.filter(|number| number.is_finite()).unwrap_or(0.0)
+    value.filter(|number| number.is_finite()).map_or(0.0, |number| number.clamp(-AMOUNT_LIMIT, AMOUNT_LIMIT))
 }
 
 /// One row of the facts queries, decoded from the stored forms (types checked against FACT_TYPES by
@@ -69,10 +77,13 @@ fn fact(row: storage::DatumRow<'_>) -> Option<(i32, InvoiceFact)> {
     let text = |index: usize| column(index).map(|datum| unsafe { varlena_bytes(datum) });
     let partner = column(0)?.value() as i32;
     let date = day(1)?;
+    // An unknown write_date (NULL, infinite, absurd) dates nothing: the payment state is "not known to
+    // hold" at any past date, and PaymentDating counts it, so such data trains without payment features.
     let changed = column(6)
         .map(|datum| (datum.value() as i64).div_euclid(MICROSECONDS_PER_DAY))
         .and_then(|days| i32::try_from(days).ok())
-        .and_then(finite_day);
+        .and_then(finite_day)
+        .unwrap_or(UNKNOWN_DAY);
     let payment_state = text(7).and_then(|bytes| std::str::from_utf8(bytes).ok());
     Some((
         partner,
@@ -82,7 +93,7 @@ fn fact(row: storage::DatumRow<'_>) -> Option<(i32, InvoiceFact)> {
             untaxed: finite(amount(3)),
             total: finite(amount(4)),
             due: day(5).unwrap_or(date),
-            changed: changed.unwrap_or(date),
+            changed,
             settlement: Settlement::from_payment_state(payment_state),
             residual: finite(amount(8)),
         },
@@ -145,23 +156,24 @@ pub fn scoring_dates() -> Result<(Option<i32>, i32), OdooMirrorError> {
 // The model store ----------------------------------------------------------------------------------
 
 /// A model row's identity: id, xmin (changes whenever the row is rewritten) and version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ModelRef {
     pub id: i32,
-    pub row_version: i64,
+    /// xmin and ctid: any rewrite of the row, even in the transaction that wrote it, changes one.
+    pub row_version: (i64, String),
     pub version: i32,
 }
 
-const ACTIVE_MODEL_SQL: &str = "SELECT m.id, m.xmin::text::bigint, m.version FROM odoo_mirror.ml_models AS m \
+const ACTIVE_MODEL_SQL: &str = "SELECT m.id, m.xmin::text::bigint, m.ctid::text, m.version FROM odoo_mirror.ml_models AS m \
      WHERE m.kind = $1 AND m.active";
 
 /// The active model of `kind`, if any.
 pub fn active_model(kind: &str) -> Result<Option<ModelRef>, OdooMirrorError> {
     let rows = storage::select_prepared(ACTIVE_MODEL_SQL, &[TEXT], &[kind.into()], |row| {
-        Ok((row.get::<i32>(1)?, row.get::<i64>(2)?, row.get::<i32>(3)?))
+        Ok((row.get::<i32>(1)?, row.get::<i64>(2)?, row.get::<String>(3)?, row.get::<i32>(4)?))
     })?;
     Ok(rows.into_iter().find_map(|row| match row {
-        (Some(id), Some(row_version), Some(version)) => Some(ModelRef { id, row_version, version }),
+        (Some(id), Some(xmin), Some(ctid), Some(version)) => Some(ModelRef { id, row_version: (xmin, ctid), version }),
         _ => None,
     }))
 }

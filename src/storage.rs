@@ -107,8 +107,9 @@ struct RowReceiver {
 unsafe extern "C-unwind" fn row_receiver_startup(receiver: *mut pg_sys::DestReceiver, _operation: i32, typeinfo: pg_sys::TupleDesc) {
     // SAFETY: `receiver` is the RowReceiver stream_rows passed to the executor.
     let state = unsafe { &mut *(receiver as *mut RowReceiver) };
-    let natts = unsafe { (*typeinfo).natts } as usize;
-    let types: Vec<pg_sys::Oid> = unsafe { (*typeinfo).attrs.as_slice(natts) }.iter().map(|attribute| attribute.atttypid).collect();
+    let natts = unsafe { (*typeinfo).natts };
+    // SPI_gettypeid: the same call on every PostgreSQL version (the descriptor's layout differs).
+    let types: Vec<pg_sys::Oid> = (1..=natts).map(|column| unsafe { pg_sys::SPI_gettypeid(typeinfo, column) }).collect();
     let expected: Vec<pg_sys::Oid> = state.expected.iter().map(|oid| oid.value()).collect();
     if types != expected {
         state.error = Some(OdooMirrorError::NoRows("a result with the expected column types"));
@@ -192,7 +193,7 @@ pub fn stream_rows(
             }
             let each_row: &mut dyn FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError> = &mut each_row;
             let each_row: *mut (dyn FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError> + 'static) = std::mem::transmute(each_row);
-            let mut receiver = Box::new(RowReceiver {
+            let mut receiver = RowReceiver {
                 base: pg_sys::DestReceiver {
                     receiveSlot: Some(row_receiver_receive),
                     rStartup: Some(row_receiver_startup),
@@ -204,18 +205,21 @@ pub fn stream_rows(
                 row: Vec::with_capacity(expected.len()),
                 each_row,
                 error: None,
-            });
+            };
+            // One raw pointer to the whole receiver, used by PostgreSQL and by us alike: the callbacks
+            // reach past `base`, so it must not be derived from a reference to that field alone.
+            let raw: *mut RowReceiver = &mut receiver;
             let options = pg_sys::SPIExecuteOptions {
                 params,
                 read_only: true,
                 allow_nonatomic: false,
                 must_return_tuples: false,
                 tcount: 0,
-                dest: &mut receiver.base,
+                dest: raw.cast::<pg_sys::DestReceiver>(),
                 owner: std::ptr::null_mut(),
             };
             let status = pg_sys::SPI_execute_plan_extended(plan, &options);
-            if let Some(error) = receiver.error.take() {
+            if let Some(error) = (*raw).error.take() {
                 return Err(error);
             }
             if status < 0 {

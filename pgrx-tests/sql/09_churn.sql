@@ -107,6 +107,15 @@ SELECT (report#>>'{model,roc_auc}')::float8 > 0.75 AS roc_auc_above_075,
        jsonb_array_length(report->'weights') AS weights,
        (report->>'training_seconds')::float8 < 30 AS fast
 FROM trained;
+-- Payments dated by write_date: used here. Data whose write_date dates nothing (NULL, or the load
+-- time) trains without the payment features rather than learn from payments made after each date.
+SELECT report->'payment_features'->>'used' AS payment_features_used FROM trained;
+BEGIN;
+UPDATE odoo_mirror.account_move SET write_date = NULL;
+SELECT r->'payment_features'->>'used' AS used, r->'payment_features'->>'last_written_after_holdout_date' AS undated,
+       (SELECT bool_and(w::text::float8 = 0) FROM jsonb_array_elements(r->'weights') WITH ORDINALITY AS x (w, n) WHERE n > 12) AS payment_weights_zero
+FROM (SELECT odoo_mirror.train_churn_model(NULL, 90, '{"activate": "never"}') AS r) AS t;
+ROLLBACK;
 SELECT kind, version, active, features = ARRAY(SELECT jsonb_array_elements_text(model->'features')) AS features_match,
        params->>'horizon_days' AS horizon_days
 FROM odoo_mirror.ml_models ORDER BY version;
@@ -223,6 +232,32 @@ SELECT odoo_mirror.explain_churn(9201)->>'model_version' AS scoring_with;
 SELECT odoo_mirror.activate_model('churn', 1) AS rolled_back;
 SELECT odoo_mirror.explain_churn(9201)->>'model_version' AS scoring_with;
 SELECT version FROM odoo_mirror.ml_models WHERE active;
+-- An activation rolled back with its savepoint is forgotten by the very next call, even inside one
+-- PL/pgSQL block (one statement).
+DO $$
+DECLARE
+    seen text;
+BEGIN
+    PERFORM odoo_mirror.explain_churn(9201);
+    BEGIN
+        PERFORM odoo_mirror.activate_model('churn', 2);
+        seen := odoo_mirror.explain_churn(9201)->>'model_version';
+        IF seen <> '2' THEN RAISE EXCEPTION 'expected version 2, scored with %', seen; END IF;
+        RAISE EXCEPTION USING ERRCODE = 'P0004';
+    EXCEPTION WHEN assert_failure THEN NULL;
+    END;
+    seen := odoo_mirror.explain_churn(9201)->>'model_version';
+    IF seen <> '1' THEN RAISE EXCEPTION 'the rolled-back activation is still used: version %', seen; END IF;
+END $$;
+-- Absurd amounts never make a NaN: one invoice counts at most 1e15.
+BEGIN;
+INSERT INTO odoo_mirror.account_move (id, name, move_type, state, partner_id, commercial_partner_id, invoice_date,
+    amount_untaxed_signed, amount_total_signed, amount_residual_signed, payment_state)
+VALUES (596001, 'INV/HUGE/1', 'out_invoice', 'posted', 9202, 9202, '2025-06-01', 1e300, 1e300, 'NaN', 'not_paid'),
+       (596002, 'INV/HUGE/2', 'out_invoice', 'posted', 9202, 9202, '2025-06-02', 'Infinity', -1e300, 1e300, 'not_paid');
+SELECT odoo_mirror.churn_score(9202) BETWEEN 0 AND 1 AS finite_score,
+       (SELECT bool_and(f->>'value' NOT IN ('NaN', 'Infinity', '-Infinity')) FROM jsonb_array_elements(odoo_mirror.explain_churn(9202)->'features') AS f) AS finite_features;
+ROLLBACK;
 \set ON_ERROR_STOP 0
 SELECT odoo_mirror.activate_model('churn', 99);
 \echo :LAST_ERROR_SQLSTATE
@@ -257,6 +292,8 @@ SELECT odoo_mirror.import_model('{"kind": "fraud", "model": {}}');
 SELECT odoo_mirror.import_model('{"kind": "churn"}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT odoo_mirror.import_model(jsonb_set(document, '{model,weights}', '[1, 2]')) FROM exported;
+\echo :LAST_ERROR_SQLSTATE
+SELECT odoo_mirror.import_model(jsonb_set(document, '{model,weights,0}', '1e7')) FROM exported;
 \echo :LAST_ERROR_SQLSTATE
 SELECT odoo_mirror.import_model(jsonb_set(document, '{model,format}', '9')) FROM exported;
 \echo :LAST_ERROR_SQLSTATE

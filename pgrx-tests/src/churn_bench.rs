@@ -21,7 +21,7 @@ const FACTS: &str = "\
            m.invoice_date AS d, :T - m.invoice_date AS age, \
            :T - COALESCE(m.invoice_date_due, m.invoice_date) AS due_age, \
            COALESCE(m.write_date::date, m.invoice_date) - COALESCE(m.invoice_date_due, m.invoice_date) AS paid_after_due, \
-           COALESCE(m.write_date::date, m.invoice_date) <= :T AS known, \
+           COALESCE(m.write_date::date BETWEEN DATE '2000-01-01' - 1000000 AND :T, false) AS known, \
            CASE WHEN m.payment_state IN ('paid', 'in_payment', 'invoicing_legacy') THEN 1 \
                 WHEN m.payment_state = 'reversed' THEN 2 ELSE 0 END AS settlement \
     FROM odoo_mirror.account_move AS m \

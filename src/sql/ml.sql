@@ -27,13 +27,14 @@ SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.ml_models', '');
 SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.ml_models_id_seq', '');
 
 -- Every customer's latest churn score, for dashboards: written by refresh_churn_predictions().
--- Derived data: not dumped; refresh after a restore.
+-- Derived data: not dumped; refresh after a restore. revenue_at_risk is unconstrained numeric, so one
+-- customer's amount can never make the whole refresh fail; the view shows it as numeric(16,2).
 CREATE TABLE odoo_mirror.churn_predictions (
     partner_id integer NOT NULL,
     score double precision NOT NULL,
     risk_band text NOT NULL,
     reasons text[] NOT NULL,
-    revenue_at_risk numeric(16,2) NOT NULL,
+    revenue_at_risk numeric NOT NULL,
     model_version integer NOT NULL,
     as_of date NOT NULL,
     scored_at timestamp with time zone NOT NULL,
@@ -63,7 +64,7 @@ SELECT
     p.risk_band,
     p.reasons[1] AS top_reason,
     pg_catalog.array_to_string(p.reasons, '; ') AS reasons,
-    p.revenue_at_risk,
+    p.revenue_at_risk::numeric(16,2) AS revenue_at_risk,
     p.model_version,
     p.as_of,
     p.scored_at

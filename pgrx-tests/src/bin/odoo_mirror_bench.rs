@@ -547,7 +547,7 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
     let stats = load_demo_data(&cluster, DATABASE, scale, chrono::Utc::now().date_naive())?;
     let load_seconds = started.elapsed().as_secs_f64();
     eprintln!("loaded scale {scale} in {load_seconds:.0}s");
-    cluster.sql(DATABASE, "VACUUM ANALYZE")?;
+    settle_after_load(&cluster)?;
 
     let value = |sql: &str| cluster.sql(DATABASE, sql);
     let variables = vec![
@@ -602,7 +602,9 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
     report.push_str("## How to run\n\n```\nmake bench                      # BENCH_SCALE=100000 by default\n");
     report.push_str(&format!(
         "# which runs:\ncargo pgrx install --release --pg-config /usr/lib/postgresql/15/bin/pg_config\n\
-         cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --seconds {seconds} --out {out}\n```\n\n"
+         cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --seconds {seconds} --out {out}\n\
+         # the churn section alone (loads the data, replaces that section):\n\
+         cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --only churn --out {out}\n```\n\n"
     ));
     report.push_str(&format!("## Data (generator scale {scale}, seed 42, loaded in {load_seconds:.0} s)\n\n| table | rows |\n|---|---:|\n"));
     for (table, rows) in &stats.tables {
@@ -755,12 +757,22 @@ Both rates are far above what an Odoo server commits at steady state (a busy com
 per second); the difference shows in how long an initial copy, or a catch-up after an outage, takes.
 ";
 
+/// After a load: statistics and visibility map (index-only scans), then a checkpoint and the kernel's
+/// writeback of the loaded gigabytes, which otherwise slow the first minutes of measurements (seen:
+/// churn training 3x slower right after a load).
+fn settle_after_load(cluster: &Cluster) -> Result<()> {
+    cluster.sql(DATABASE, "VACUUM ANALYZE")?;
+    cluster.sql(DATABASE, "CHECKPOINT")?;
+    let _ = std::process::Command::new("sync").status();
+    Ok(())
+}
+
 /// Loads the data and runs only the churn benchmark; its section replaces the one in `out`.
 fn run_churn_only(scale: u32, out: &str) -> Result<()> {
     let cluster = Cluster::start("bench", &["max_parallel_workers_per_gather = 2", "work_mem = '64MB'"])?;
     create_database_with_extension(&cluster, DATABASE)?;
     load_demo_data(&cluster, DATABASE, scale, chrono::Utc::now().date_naive())?;
-    cluster.sql(DATABASE, "VACUUM ANALYZE")?;
+    settle_after_load(&cluster)?;
     let section = churn_bench::report(&churn_bench::measure(&cluster, DATABASE, 3)?);
     let existing = fs::read_to_string(out).unwrap_or_default();
     let heading = "\n## The churn model";

@@ -20,7 +20,7 @@ pub enum OdooMirrorError {
     Conflict { sqlstate: PgSqlErrorCode, message: String, hint: String },
 
     /// A model is needed and none of its kind is active.
-    #[error("no active {kind} model in odoo_mirror.ml_models")]
+    #[error("no active {kind} model: train one with odoo_mirror.{train_function}()")]
     NoModel { kind: &'static str, train_function: &'static str },
 
     /// Training refused the data: too few labelled customers (22023, the dates chose them), or
@@ -61,7 +61,7 @@ impl OdooMirrorError {
             Self::InvalidParameter(error) => Some(error.hint()),
             Self::Conflict { hint, .. } => Some(hint.clone()),
             Self::NoModel { train_function, .. } => Some(format!(
-                "train one first: SELECT odoo_mirror.{train_function}(); (as the extension owner), or activate or import one with odoo_mirror.activate_model() / odoo_mirror.import_model()"
+                "as the extension owner: SELECT odoo_mirror.{train_function}(); or activate or import one with odoo_mirror.activate_model() / odoo_mirror.import_model()"
             )),
             Self::Training(crate::churn_model::TrainError::TooFewRows { .. }) => Some(
                 "choose a p_as_of with more invoice history before it (p_as_of + p_horizon_days must stay within the data), a shorter p_horizon_days, or a lower p_params.min_customers".into(),

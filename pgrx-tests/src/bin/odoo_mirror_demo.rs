@@ -244,7 +244,7 @@ fn live_invoices(odoo: &Cluster, cluster: &Cluster) -> Result<()> {
 /// The churn model on the replicated invoices: trained, served to n8n, explained, and refreshed for Superset.
 fn churn(cluster: &Cluster) -> Result<()> {
     let risks = |body: &str| RpcCall::post("get_churn_risks", &[("p_limit", "integer"), ("p_min_score", "double precision")], body, "n8n_service");
-    section("n8n: POST /rpc/get_churn_risks {\"p_limit\": 3, \"p_min_score\": 0.5} before any model exists (HTTP 400, the hint names train_churn_model)");
+    section("n8n: POST /rpc/get_churn_risks {\"p_limit\": 3, \"p_min_score\": 0.5} before any model exists (42704: HTTP 400)");
     match risks(r#"{"p_limit": 3, "p_min_score": 0.5}"#).run(cluster, DATABASE)? {
         RpcOutcome::Body(body) => println!("{}", pretty_json(&body)),
         RpcOutcome::Error { sqlstate, message } => println!("SQLSTATE {sqlstate}: {message}"),

@@ -732,7 +732,7 @@ mod tests {
         assert!(!dating.usable(), "{dating:?}");
         let (training, holdout) = split(&loaded, 800, &config);
         let model = train(training, holdout, "d".into(), &config, false).expect("trains").model;
-        assert!(PAYMENT_FEATURES.all(|index| model.weights[index] == 0.0), "{:?}", model.weights);
+        assert!(PAYMENT_FEATURES.clone().all(|index| model.weights[index] == 0.0), "{:?}", model.weights);
         assert!(model.weights[..12].iter().any(|&weight| weight != 0.0));
     }
 

@@ -224,6 +224,14 @@ fn risks(context: &ScoringContext, min_score: f64) -> Result<Vec<Risk>, OdooMirr
     Ok(risks)
 }
 
+impl Risk {
+    /// The top reasons in words and the revenue at risk (score × the last 365 days' revenue).
+    fn reasons_and_revenue(&self, model: &ChurnModel) -> (Vec<String>, f64) {
+        let contributions = model.contributions(&self.features);
+        (churn_model::top_reasons(&self.features, &contributions, REASON_COUNT), self.score * self.features.revenue_365d)
+    }
+}
+
 fn money(value: f64) -> Option<AnyNumeric> {
     AnyNumeric::try_from((value * 100.0).round() / 100.0).ok()
 }
@@ -261,14 +269,14 @@ fn get_churn_risks(
     let rows: Vec<RiskRow> = risks
         .into_iter()
         .map(|risk| {
-            let contributions = context.model.contributions(&risk.features);
+            let (reasons, revenue_at_risk) = risk.reasons_and_revenue(&context.model);
             (
                 risk.partner_id,
                 names.remove(&risk.partner_id),
                 risk.score,
                 churn_model::risk_band(risk.score).to_string(),
-                churn_model::top_reasons(&risk.features, &contributions, REASON_COUNT),
-                money(risk.score * risk.features.revenue_365d),
+                reasons,
+                money(revenue_at_risk),
                 context.model_ref.version,
             )
         })
@@ -286,14 +294,8 @@ fn refresh_churn_predictions() -> Result<JsonB, ErrorReport> {
     let predictions: Vec<Prediction> = risks(&context, 0.0)?
         .into_iter()
         .map(|risk| {
-            let contributions = context.model.contributions(&risk.features);
-            Prediction {
-                partner_id: risk.partner_id,
-                score: risk.score,
-                band: churn_model::risk_band(risk.score),
-                reasons: churn_model::top_reasons(&risk.features, &contributions, REASON_COUNT),
-                revenue_at_risk: risk.score * risk.features.revenue_365d,
-            }
+            let (reasons, revenue_at_risk) = risk.reasons_and_revenue(&context.model);
+            Prediction { partner_id: risk.partner_id, score: risk.score, band: churn_model::risk_band(risk.score), reasons, revenue_at_risk }
         })
         .collect();
     let written = ml_storage::replace_predictions(predictions, context.model_ref.version, context.scoring_date)?;
@@ -366,13 +368,9 @@ fn train_churn_model(
     ml_storage::for_each_customer(as_of + horizon, |_, facts| {
         payment_dating.observe(facts, earliest_training_date, as_of);
         for &date in &training_dates {
-            let rows = churn_model::snapshot(std::iter::once(facts), date, &config);
-            training.features.extend(rows.features);
-            training.labels.extend(rows.labels);
+            training.add(facts, date, &config);
         }
-        let rows = churn_model::snapshot(std::iter::once(facts), as_of, &config);
-        holdout.features.extend(rows.features);
-        holdout.labels.extend(rows.labels);
+        holdout.add(facts, as_of, &config);
         Ok(())
     })?;
     let payment_features = payment_dating.usable();

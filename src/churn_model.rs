@@ -387,17 +387,24 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// Adds one customer's row as of `as_of`, if the customer was active before it.
+    pub fn add(&mut self, facts: &[InvoiceFact], as_of: i32, config: &TrainConfig) {
+        if !churn_features::active_at(facts, as_of, config.active_window_days) {
+            return;
+        }
+        if let Some(features) = churn_features::features_as_of(facts, as_of) {
+            self.features.push(features);
+            self.labels.push(churn_features::churned_after(facts, as_of, config.horizon_days));
+        }
+    }
+}
+
 /// The active customers at `as_of`, their features and labels.
 pub fn snapshot<'a>(customers: impl Iterator<Item = &'a [InvoiceFact]>, as_of: i32, config: &TrainConfig) -> Snapshot {
     let mut rows = Snapshot::default();
     for facts in customers {
-        if !churn_features::active_at(facts, as_of, config.active_window_days) {
-            continue;
-        }
-        if let Some(features) = churn_features::features_as_of(facts, as_of) {
-            rows.features.push(features);
-            rows.labels.push(churn_features::churned_after(facts, as_of, config.horizon_days));
-        }
+        rows.add(facts, as_of, config);
     }
     rows
 }

@@ -259,20 +259,18 @@ pub fn insert_model(
     }
 }
 
-/// Makes `version` the only active model of `kind`; false when no such version exists.
-pub fn activate(kind: &str, version: i32) -> Result<bool, OdooMirrorError> {
+/// Makes `version` the only active model of `kind`. The callers know the version exists (they just
+/// stored it, or looked it up under the store lock).
+pub fn activate(kind: &str, version: i32) -> Result<(), OdooMirrorError> {
     storage::execute(
         "UPDATE odoo_mirror.ml_models SET active = false WHERE kind = $1 AND active AND version <> $2",
         &[kind.into(), version.into()],
     )?;
-    let updated = storage::execute(
+    storage::execute(
         "UPDATE odoo_mirror.ml_models SET active = true WHERE kind = $1 AND version = $2 AND NOT active",
         &[kind.into(), version.into()],
     )?;
-    if updated > 0 {
-        return Ok(true);
-    }
-    Ok(stored_model(kind, Some(version))?.is_some())
+    Ok(())
 }
 
 const NAMES_SQL: &str = "SELECT p.id, COALESCE(p.complete_name, p.name) \

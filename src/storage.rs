@@ -97,7 +97,8 @@ pub type DatumRow<'a> = &'a [Option<pg_sys::Datum>];
 struct RowReceiver {
     /// Must stay first: PostgreSQL sees a `DestReceiver *`.
     base: pg_sys::DestReceiver,
-    expected: Vec<PgOid>,
+    /// Points at the caller's slice, alive for the whole execution.
+    expected: *const [PgOid],
     row: Vec<Option<pg_sys::Datum>>,
     each_row: *mut (dyn FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError> + 'static),
     error: Option<OdooMirrorError>,
@@ -108,10 +109,12 @@ unsafe extern "C-unwind" fn row_receiver_startup(receiver: *mut pg_sys::DestRece
     // SAFETY: `receiver` is the RowReceiver stream_rows passed to the executor.
     let state = unsafe { &mut *(receiver as *mut RowReceiver) };
     let natts = unsafe { (*typeinfo).natts };
+    // SAFETY: `expected` points at stream_rows' argument, which outlives the execution.
+    let expected = unsafe { &*state.expected };
     // SPI_gettypeid: the same call on every PostgreSQL version (the descriptor's layout differs).
-    let types: Vec<pg_sys::Oid> = (1..=natts).map(|column| unsafe { pg_sys::SPI_gettypeid(typeinfo, column) }).collect();
-    let expected: Vec<pg_sys::Oid> = state.expected.iter().map(|oid| oid.value()).collect();
-    if types != expected {
+    let matches = usize::try_from(natts).is_ok_and(|count| count == expected.len())
+        && expected.iter().zip(1..=natts).all(|(oid, column)| unsafe { pg_sys::SPI_gettypeid(typeinfo, column) } == oid.value());
+    if !matches {
         state.error = Some(OdooMirrorError::NoRows("a result with the expected column types"));
     }
 }
@@ -201,7 +204,7 @@ pub fn stream_rows(
                     rDestroy: Some(row_receiver_done),
                     mydest: pg_sys::CommandDest::DestNone,
                 },
-                expected: expected.to_vec(),
+                expected: expected as *const [PgOid],
                 row: Vec::with_capacity(expected.len()),
                 each_row,
                 error: None,

@@ -1,5 +1,5 @@
-//! Expense fraud signals, each explainable in words. Pure Rust, unit-tested. Groundwork for expense
-//! fraud scoring (issue 5, odoo_mirror 0.4.0); not yet exposed in SQL.
+//! Expense fraud signals, each explainable in words, and the numeric features the isolation forest
+//! reads. Pure Rust, unit-tested; `fraud_model` combines them into a score.
 //!
 //! Dates are days since 2000-01-01 (PostgreSQL's epoch, a Saturday). Amounts are totals in the company
 //! currency. Every statistic is robust: the median and the median absolute deviation (MAD), never the
@@ -22,7 +22,8 @@ pub struct ExpenseFact {
 }
 
 /// Thresholds of the rules; the defaults are documented with each field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct SignalConfig {
     /// Amount above which an expense needs approval (default 500): split claims stay under it.
     pub approval_threshold: f64,
@@ -105,30 +106,61 @@ pub fn median(values: &[f64]) -> Option<f64> {
     Some(if sorted.len() % 2 == 1 { sorted[middle] } else { (sorted[middle - 1] + sorted[middle]) / 2.0 })
 }
 
-/// The robust z-score of `value` against `history`: 0.6745 × (value − median) / MAD, the scale at which
-/// it matches a standard z-score for normal data. With a MAD of 0 (most of the history identical),
-/// the mean absolute deviation × 1.2533 stands in; if that is 0 too, any other value is infinitely
-/// unusual and is reported as ±99. None with fewer than `min_history` values.
-pub fn robust_z(value: f64, history: &[f64], min_history: usize) -> Option<f64> {
-    if history.len() < min_history.max(1) || !value.is_finite() {
-        return None;
-    }
-    let center = median(history)?;
-    let deviations: Vec<f64> = history.iter().map(|amount| (amount - center).abs()).collect();
-    let mad = median(&deviations)?;
-    let z = if mad > 0.0 {
-        0.6745 * (value - center) / mad
-    } else {
+/// The robust centre and spread of a set of amounts: what an amount is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Baseline {
+    pub median: f64,
+    /// Median absolute deviation from the median.
+    pub mad: f64,
+    /// Mean absolute deviation from the median: the fallback scale when the MAD is 0.
+    pub mean_deviation: f64,
+    pub count: usize,
+}
+
+impl Baseline {
+    /// None for no values; non-finite values are left out.
+    pub fn of(values: &[f64]) -> Option<Self> {
+        let finite: Vec<f64> = values.iter().copied().filter(|value| value.is_finite()).collect();
+        let center = median(&finite)?;
+        let deviations: Vec<f64> = finite.iter().map(|amount| (amount - center).abs()).collect();
+        let mad = median(&deviations)?;
         let mean_deviation = deviations.iter().sum::<f64>() / deviations.len() as f64;
-        if mean_deviation > 0.0 {
-            (value - center) / (1.2533 * mean_deviation)
-        } else if value == center {
+        Some(Self { median: center, mad, mean_deviation, count: finite.len() })
+    }
+
+    /// The robust z-score of `value`: 0.6745 × (value − median) / MAD, the scale at which it matches a
+    /// standard z-score for normal data. With a MAD of 0 (most values identical) the mean absolute
+    /// deviation × 1.2533 stands in; if that is 0 too, any other value is infinitely unusual and is
+    /// reported as ±99. Always within ±99; 0 for a non-finite value.
+    pub fn z(&self, value: f64) -> f64 {
+        if !value.is_finite() {
+            return 0.0;
+        }
+        let z = if self.mad > 0.0 {
+            0.6745 * (value - self.median) / self.mad
+        } else if self.mean_deviation > 0.0 {
+            (value - self.median) / (1.2533 * self.mean_deviation)
+        } else if value == self.median {
             0.0
         } else {
-            99.0f64.copysign(value - center)
-        }
-    };
-    Some(z.clamp(-99.0, 99.0))
+            99.0f64.copysign(value - self.median)
+        };
+        if z.is_finite() { z.clamp(-99.0, 99.0) } else { 99.0f64.copysign(value - self.median) }
+    }
+
+    /// Whether the baseline has enough values to judge by.
+    pub fn usable(&self, min_count: usize) -> bool {
+        self.count >= min_count.max(1)
+    }
+}
+
+/// The robust z-score of `value` against `history` (see `Baseline::z`); None with fewer than
+/// `min_history` values or a non-finite value.
+pub fn robust_z(value: f64, history: &[f64], min_history: usize) -> Option<f64> {
+    if !value.is_finite() {
+        return None;
+    }
+    Baseline::of(history).filter(|baseline| baseline.usable(min_history)).map(|baseline| baseline.z(value))
 }
 
 /// Monday 0 .. Sunday 6 (2000-01-01, day 0, was a Saturday).
@@ -166,16 +198,77 @@ fn same_category(a: &ExpenseFact, b: &ExpenseFact) -> bool {
     (a.product_id.is_some() && a.product_id == b.product_id) || similar_descriptions(&a.description, &b.description)
 }
 
-/// Every rule's verdict on `target`. `employee` holds the employee's expenses (the target may be among
-/// them: it is skipped by id); `category_amounts` the company's amounts in the target's category,
-/// without the target.
-pub fn signals(target: &ExpenseFact, employee: &[ExpenseFact], category_amounts: &[f64], config: &SignalConfig) -> Vec<Signal> {
+/// The numeric features the isolation forest reads, in order.
+pub const FOREST_FEATURES: [&str; 10] = [
+    "log_amount",
+    "employee_amount_z",
+    "category_amount_z",
+    "submission_delay_days",
+    "claims_in_split_window",
+    "split_window_total_over_threshold",
+    "claims_in_spike_window_over_usual",
+    "duplicate_closeness",
+    "weekend",
+    "roundness",
+];
+pub const FOREST_FEATURE_COUNT: usize = FOREST_FEATURES.len();
+
+/// What the rules found about one expense, and its numeric features.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub signals: Vec<Signal>,
+    pub features: [f64; FOREST_FEATURE_COUNT],
+}
+
+impl Assessment {
+    /// The strength of `rule` (0 when it did not fire).
+    pub fn strength(&self, rule: Rule) -> f64 {
+        self.signals.iter().filter(|signal| signal.rule == rule).map(|signal| signal.strength).fold(0.0, f64::max)
+    }
+}
+
+/// Most expenses of one employee a single assessment compares with: the nearest by date. Keeps the
+/// cost per expense bounded for an employee with a huge history.
+pub const MAX_COMPARED: usize = 2_000;
+/// Days before and after an expense whose claims are its history.
+pub const HISTORY_DAYS: i32 = 365;
+
+/// Whether `other` was claimed before `target`: submitted earlier, or the same day with a lower id.
+/// A duplicate is the later claim; the original is not flagged for it.
+fn claimed_before(other: &ExpenseFact, target: &ExpenseFact) -> bool {
+    let key = |expense: &ExpenseFact| (expense.submitted.unwrap_or(expense.date), expense.id);
+    key(other) < key(target)
+}
+
+/// The part of `employee` (sorted by date) an assessment of `target` compares with: within
+/// HISTORY_DAYS of its date, at most MAX_COMPARED expenses around it.
+pub fn comparison_range(employee: &[ExpenseFact], target: &ExpenseFact) -> std::ops::Range<usize> {
+    let low = employee.partition_point(|other| other.date < target.date.saturating_sub(HISTORY_DAYS));
+    let high = employee.partition_point(|other| other.date <= target.date.saturating_add(HISTORY_DAYS));
+    let (low, high) = (low.min(high), high);
+    if high - low <= MAX_COMPARED {
+        return low..high;
+    }
+    let at = employee.partition_point(|other| other.date < target.date).clamp(low, high);
+    let start = at.saturating_sub(MAX_COMPARED / 2).max(low);
+    let end = (start + MAX_COMPARED).min(high);
+    end.saturating_sub(MAX_COMPARED).max(low)..end
+}
+
+/// Every rule's verdict on `target`, and its forest features. `employee` holds the employee's other
+/// expenses (the target may be among them: it is skipped by id); pass them sorted by date and
+/// narrowed with `comparison_range`. `category` is the company's baseline for the target's category.
+pub fn assess(target: &ExpenseFact, employee: &[ExpenseFact], category: Option<&Baseline>, config: &SignalConfig) -> Assessment {
     let mut found = Vec::new();
     let others: Vec<&ExpenseFact> = employee.iter().filter(|other| other.id != target.id).collect();
+    let mut features = [0.0; FOREST_FEATURE_COUNT];
+    features[0] = target.amount.max(0.0).ln_1p();
 
     // Amount against the employee's own history.
     let history: Vec<f64> = others.iter().map(|other| other.amount).collect();
-    if let Some(z) = robust_z(target.amount, &history, config.min_history) {
+    if let Some(baseline) = Baseline::of(&history).filter(|baseline| baseline.usable(config.min_history)) {
+        let z = baseline.z(target.amount);
+        features[1] = z.clamp(-10.0, 10.0);
         if z >= config.outlier_z {
             found.push(Signal {
                 rule: Rule::EmployeeAmountOutlier,
@@ -183,14 +276,16 @@ pub fn signals(target: &ExpenseFact, employee: &[ExpenseFact], category_amounts:
                 evidence: format!(
                     "{} is {z:.1} robust deviations above this employee's usual {} (median of {} expenses)",
                     money(target.amount),
-                    money(median(&history).unwrap_or(0.0)),
-                    history.len()
+                    money(baseline.median),
+                    baseline.count
                 ),
             });
         }
     }
     // Amount against the category across the company.
-    if let Some(z) = robust_z(target.amount, category_amounts, config.min_history * 2) {
+    if let Some(baseline) = category.filter(|baseline| baseline.usable(config.min_history * 2)) {
+        let z = baseline.z(target.amount);
+        features[2] = z.clamp(-10.0, 10.0);
         if z >= config.outlier_z {
             found.push(Signal {
                 rule: Rule::CategoryAmountOutlier,
@@ -198,81 +293,89 @@ pub fn signals(target: &ExpenseFact, employee: &[ExpenseFact], category_amounts:
                 evidence: format!(
                     "{} is {z:.1} robust deviations above the category's usual {} (median of {} expenses)",
                     money(target.amount),
-                    money(median(category_amounts).unwrap_or(0.0)),
-                    category_amounts.len()
+                    money(baseline.median),
+                    baseline.count
                 ),
             });
         }
     }
 
-    // Duplicates: exact first; a near duplicate only where no exact one exists.
-    let exact = others.iter().find(|other| {
+    // Duplicates of an earlier claim: exact first; a near duplicate only where no exact one exists.
+    let earlier = || others.iter().copied().filter(|other| claimed_before(other, target));
+    let exact = earlier().find(|other| {
         (other.amount - target.amount).abs() < 0.005 && other.date == target.date && same_category(target, other)
     });
+    let near = || {
+        earlier().find(|other| {
+            let tolerance = config.near_amount_tolerance * target.amount.abs().max(other.amount.abs());
+            (other.amount - target.amount).abs() <= tolerance
+                && (other.date - target.date).abs() <= config.near_date_days
+                && same_category(target, other)
+        })
+    };
     if let Some(other) = exact {
+        features[7] = 1.0;
         found.push(Signal {
             rule: Rule::ExactDuplicate,
             strength: 1.0,
             evidence: format!(
-                "same amount {}, date and category as expense #{}{}",
+                "same amount {}, date and category as the earlier expense #{}{}",
                 money(target.amount),
                 other.id,
                 if other.sheet_id != target.sheet_id { " on another report" } else { "" }
             ),
         });
-    } else if let Some(other) = others.iter().find(|other| {
-        let tolerance = config.near_amount_tolerance * target.amount.abs().max(other.amount.abs());
-        (other.amount - target.amount).abs() <= tolerance
-            && (other.date - target.date).abs() <= config.near_date_days
-            && same_category(target, other)
-    }) {
+    } else if let Some(other) = near() {
+        let days = (other.date - target.date).abs();
+        features[7] = 1.0 / (2.0 + f64::from(days));
         found.push(Signal {
             rule: Rule::NearDuplicate,
-            strength: 0.6,
+            strength: 0.75,
             evidence: format!(
-                "nearly the same as expense #{} ({} on a date {} days apart{})",
+                "nearly the same as the earlier expense #{} ({} on a date {days} days apart{})",
                 other.id,
                 money(other.amount),
-                (other.date - target.date).abs(),
                 if other.sheet_id != target.sheet_id { ", on another report" } else { "" }
             ),
         });
     }
 
     // Split claims: claims under the approval threshold around the target, together above it.
-    if target.amount < config.approval_threshold {
-        let window: Vec<&ExpenseFact> = others
-            .iter()
-            .copied()
-            .filter(|other| (other.date - target.date).abs() <= config.split_window_days && other.amount < config.approval_threshold)
-            .collect();
-        let total = target.amount + window.iter().map(|other| other.amount).sum::<f64>();
-        if !window.is_empty() && total > config.approval_threshold {
-            let count = window.len() + 1;
-            found.push(Signal {
-                rule: Rule::SplitClaim,
-                strength: (0.5 + 0.1 * count as f64).min(0.9),
-                evidence: format!(
-                    "{count} claims within {} days, each under the {} approval threshold, together {}",
-                    config.split_window_days,
-                    money(config.approval_threshold),
-                    money(total)
-                ),
-            });
-        }
+    let threshold = config.approval_threshold;
+    let window: Vec<&ExpenseFact> = others
+        .iter()
+        .copied()
+        .filter(|other| (other.date - target.date).abs() <= config.split_window_days && other.amount < threshold)
+        .collect();
+    let window_total = target.amount + window.iter().map(|other| other.amount).sum::<f64>();
+    features[4] = (window.len() + 1) as f64;
+    if threshold > 0.0 {
+        features[5] = (window_total / threshold).clamp(0.0, 20.0);
+    }
+    if target.amount < threshold && !window.is_empty() && window_total > threshold {
+        let count = window.len() + 1;
+        found.push(Signal {
+            rule: Rule::SplitClaim,
+            strength: (0.5 + 0.1 * count as f64).min(0.9),
+            evidence: format!(
+                "{count} claims within {} days, each under the {} approval threshold, together {}",
+                config.split_window_days,
+                money(threshold),
+                money(window_total)
+            ),
+        });
     }
 
-    // Round amounts (whole tens of 50 or 100 and up).
-    let cents = (target.amount * 100.0).round() as i64;
-    if cents >= 5_000 && cents % 5_000 == 0 {
-        found.push(Signal {
-            rule: Rule::RoundAmount,
-            strength: if cents % 10_000 == 0 { 0.4 } else { 0.3 },
-            evidence: format!("a round amount: {}", money(target.amount)),
-        });
+    // Round amounts (whole multiples of 50, from 50 up).
+    let cents = (target.amount * 100.0).round();
+    if cents >= 5_000.0 && cents < 1e15 && (cents as i64) % 5_000 == 0 {
+        let strength = if (cents as i64) % 10_000 == 0 { 0.4 } else { 0.3 };
+        features[9] = strength / 0.4;
+        found.push(Signal { rule: Rule::RoundAmount, strength, evidence: format!("a round amount: {}", money(target.amount)) });
     }
     // Weekend dates.
     if weekday(target.date) >= 5 {
+        features[8] = 1.0;
         found.push(Signal {
             rule: Rule::WeekendDate,
             strength: 0.2,
@@ -281,7 +384,8 @@ pub fn signals(target: &ExpenseFact, employee: &[ExpenseFact], category_amounts:
     }
     // Submitted long after the expense.
     if let Some(submitted) = target.submitted {
-        let delay = submitted - target.date;
+        let delay = submitted.saturating_sub(target.date);
+        features[3] = f64::from(delay.clamp(0, 365));
         if delay > config.late_submission_days {
             found.push(Signal {
                 rule: Rule::LateSubmission,
@@ -291,21 +395,24 @@ pub fn signals(target: &ExpenseFact, employee: &[ExpenseFact], category_amounts:
         }
     }
     // A burst of claims against the employee's usual rate.
-    let window = config.spike_window_days.max(1);
-    let recent = others.iter().filter(|other| (0..window).contains(&(target.date - other.date))).count() + 1;
-    let earlier: Vec<&&ExpenseFact> = others.iter().filter(|other| target.date - other.date >= window).collect();
-    if let Some(first) = earlier.iter().map(|other| other.date).min() {
-        let periods = (f64::from(target.date - first) / f64::from(window)).floor().max(1.0);
-        let usual = earlier.len() as f64 / periods;
+    let spike_window = config.spike_window_days.max(1);
+    let recent = others.iter().filter(|other| (0..spike_window).contains(&(target.date - other.date))).count() + 1;
+    let before: Vec<i32> = others.iter().map(|other| other.date).filter(|&date| target.date - date >= spike_window).collect();
+    if let Some(first) = before.iter().copied().min() {
+        let periods = (f64::from(target.date - first) / f64::from(spike_window)).floor().max(1.0);
+        let usual = before.len() as f64 / periods;
+        features[6] = (recent as f64 / usual.max(1.0)).min(20.0);
         if recent >= 4 && recent as f64 >= 3.0 * usual.max(1.0) {
             found.push(Signal {
                 rule: Rule::FrequencySpike,
-                strength: 0.4,
-                evidence: format!("{recent} claims in {window} days against a usual {usual:.1}"),
+                strength: (0.3 + 0.05 * (recent as f64 / usual.max(1.0))).min(0.8),
+                evidence: format!("{recent} claims in {spike_window} days against a usual {usual:.1}"),
             });
         }
+    } else {
+        features[6] = 1.0;
     }
-    found
+    Assessment { signals: found, features }
 }
 
 #[cfg(test)]
@@ -327,6 +434,11 @@ mod tests {
 
     /// A Wednesday, so weekend rules stay quiet unless asked.
     const WEDNESDAY: i32 = 9804;
+
+    /// The signals, with the category's amounts as a baseline.
+    fn assess_signals(target: &ExpenseFact, employee: &[ExpenseFact], category: &[f64], config: &SignalConfig) -> Vec<Signal> {
+        assess(target, employee, Baseline::of(category).as_ref(), config).signals
+    }
 
     fn rules(found: &[Signal]) -> Vec<Rule> {
         found.iter().map(|signal| signal.rule).collect()
@@ -364,20 +476,20 @@ mod tests {
         let history: Vec<ExpenseFact> = (0..10).map(|i| expense(i, 30.0 + f64::from(i), WEDNESDAY - 20 * i)).collect();
         let big = expense(99, 400.0, WEDNESDAY);
         let category: Vec<f64> = (0..20).map(|i| 25.0 + f64::from(i)).collect();
-        let found = signals(&big, &history, &category, &SignalConfig::default());
+        let found = assess_signals(&big, &history, &category, &SignalConfig::default());
         assert!(rules(&found).contains(&Rule::EmployeeAmountOutlier), "{found:?}");
         assert!(rules(&found).contains(&Rule::CategoryAmountOutlier), "{found:?}");
         assert!(found.iter().all(|signal| (0.0..=1.0).contains(&signal.strength)));
         // An ordinary amount raises neither.
         let usual = expense(98, 34.0, WEDNESDAY);
-        let found = signals(&usual, &history, &category, &SignalConfig::default());
+        let found = assess_signals(&usual, &history, &category, &SignalConfig::default());
         assert!(!rules(&found).contains(&Rule::EmployeeAmountOutlier) && !rules(&found).contains(&Rule::CategoryAmountOutlier));
     }
 
     #[test]
     fn a_single_expense_gets_no_history_signal_and_no_panic() {
         let only = expense(1, 10_000.0, WEDNESDAY);
-        let found = signals(&only, std::slice::from_ref(&only), &[], &SignalConfig::default());
+        let found = assess_signals(&only, std::slice::from_ref(&only), &[], &SignalConfig::default());
         assert!(found.iter().all(|signal| signal.rule == Rule::RoundAmount), "{found:?}");
     }
 
@@ -385,39 +497,39 @@ mod tests {
     fn exact_and_near_duplicates_also_across_reports() {
         let first = expense(1, 123.45, WEDNESDAY);
         let copy = ExpenseFact { id: 2, sheet_id: Some(77), ..first.clone() };
-        let found = signals(&copy, &[first.clone(), copy.clone()], &[], &SignalConfig::default());
+        let found = assess_signals(&copy, &[first.clone(), copy.clone()], &[], &SignalConfig::default());
         let duplicate = found.iter().find(|signal| signal.rule == Rule::ExactDuplicate).expect("exact duplicate");
         assert!(duplicate.evidence.contains("#1") && duplicate.evidence.contains("another report"), "{}", duplicate.evidence);
         // 1% more, two days later, another category but the same description.
         let near = ExpenseFact { id: 3, amount: 124.60, date: WEDNESDAY + 2, product_id: Some(9), description: first.description.clone(), ..first.clone() };
-        let found = signals(&near, &[first.clone(), near.clone()], &[], &SignalConfig::default());
+        let found = assess_signals(&near, &[first.clone(), near.clone()], &[], &SignalConfig::default());
         assert_eq!(rules(&found).iter().filter(|rule| **rule == Rule::NearDuplicate).count(), 1, "{found:?}");
         // 10% more is not a duplicate.
         let different = ExpenseFact { id: 4, amount: 136.0, ..near };
-        assert!(!rules(&signals(&different, &[first, different.clone()], &[], &SignalConfig::default())).contains(&Rule::NearDuplicate));
+        assert!(!rules(&assess_signals(&different, &[first, different.clone()], &[], &SignalConfig::default())).contains(&Rule::NearDuplicate));
     }
 
     #[test]
     fn split_claims_under_the_threshold_that_add_up_over_it() {
         let parts: Vec<ExpenseFact> =
             (0..3).map(|i| ExpenseFact { description: format!("hotel night {i}"), ..expense(i, 240.0 - f64::from(i) * 17.0, WEDNESDAY + i) }).collect();
-        let found = signals(&parts[1], &parts, &[], &SignalConfig::default());
+        let found = assess_signals(&parts[1], &parts, &[], &SignalConfig::default());
         let split = found.iter().find(|signal| signal.rule == Rule::SplitClaim).expect("split claim");
         assert!(split.evidence.starts_with("3 claims within 7 days"), "{}", split.evidence);
         // The threshold is a parameter: at 1000 the same claims are fine.
         let relaxed = SignalConfig { approval_threshold: 1000.0, ..SignalConfig::default() };
-        assert!(!rules(&signals(&parts[1], &parts, &[], &relaxed)).contains(&Rule::SplitClaim));
+        assert!(!rules(&assess_signals(&parts[1], &parts, &[], &relaxed)).contains(&Rule::SplitClaim));
     }
 
     #[test]
     fn round_amounts_weekends_late_submissions() {
         let round = expense(1, 300.0, WEDNESDAY);
-        assert!(rules(&signals(&round, &[], &[], &SignalConfig::default())).contains(&Rule::RoundAmount));
-        assert!(!rules(&signals(&expense(2, 301.5, WEDNESDAY), &[], &[], &SignalConfig::default())).contains(&Rule::RoundAmount));
+        assert!(rules(&assess_signals(&round, &[], &[], &SignalConfig::default())).contains(&Rule::RoundAmount));
+        assert!(!rules(&assess_signals(&expense(2, 301.5, WEDNESDAY), &[], &[], &SignalConfig::default())).contains(&Rule::RoundAmount));
         let saturday = expense(3, 12.0, WEDNESDAY + 3);
-        assert_eq!(rules(&signals(&saturday, &[], &[], &SignalConfig::default())), vec![Rule::WeekendDate]);
+        assert_eq!(rules(&assess_signals(&saturday, &[], &[], &SignalConfig::default())), vec![Rule::WeekendDate]);
         let late = ExpenseFact { submitted: Some(WEDNESDAY + 200), ..expense(4, 12.0, WEDNESDAY) };
-        let found = signals(&late, &[], &[], &SignalConfig::default());
+        let found = assess_signals(&late, &[], &[], &SignalConfig::default());
         assert_eq!(found[0].evidence, "submitted 200 days after the expense date");
     }
 
@@ -427,7 +539,7 @@ mod tests {
         let mut history: Vec<ExpenseFact> =
             (1..=12).map(|month| ExpenseFact { description: format!("taxi {month}"), ..expense(month, 20.0 + f64::from(month), WEDNESDAY - 30 * month - 40) }).collect();
         history.extend((0..6).map(|i| ExpenseFact { description: format!("train {i}"), ..expense(100 + i, 15.0 + f64::from(i) * 7.0, WEDNESDAY - i) }));
-        let found = signals(&history[12], &history, &[], &SignalConfig::default());
+        let found = assess_signals(&history[12], &history, &[], &SignalConfig::default());
         assert!(rules(&found).contains(&Rule::FrequencySpike), "{found:?}");
     }
 
@@ -437,5 +549,37 @@ mod tests {
         assert!(similar_descriptions("Hotel Paris 3 nights", "hotel paris nights"));
         assert!(!similar_descriptions("Hotel Paris", "Train Berlin"));
         assert!(!similar_descriptions("", "anything"));
+    }
+
+    #[test]
+    fn only_the_later_claim_is_the_duplicate() {
+        let first = expense(1, 123.45, WEDNESDAY);
+        let copy = ExpenseFact { id: 2, sheet_id: Some(77), submitted: Some(WEDNESDAY + 30), ..first.clone() };
+        let both = [first.clone(), copy.clone()];
+        assert!(rules(&assess_signals(&copy, &both, &[], &SignalConfig::default())).contains(&Rule::ExactDuplicate));
+        assert!(!rules(&assess_signals(&first, &both, &[], &SignalConfig::default())).contains(&Rule::ExactDuplicate));
+    }
+
+    #[test]
+    fn features_are_finite_for_hostile_amounts() {
+        let history: Vec<ExpenseFact> = (0..10).map(|i| expense(i, 30.0, WEDNESDAY - i)).collect();
+        for amount in [0.0, -50.0, 1e300, f64::MAX, 1e-300] {
+            let target = expense(99, amount, WEDNESDAY);
+            let assessment = assess(&target, &history, Baseline::of(&[30.0; 20]).as_ref(), &SignalConfig::default());
+            assert!(assessment.features.iter().all(|value| value.is_finite()), "{amount}: {:?}", assessment.features);
+            assert!(assessment.signals.iter().all(|signal| signal.strength.is_finite() && (0.0..=1.0).contains(&signal.strength)));
+        }
+    }
+
+    #[test]
+    fn the_comparison_range_is_bounded_and_around_the_target() {
+        let many: Vec<ExpenseFact> = (0..10_000).map(|i| expense(i, 10.0, WEDNESDAY - 5_000 + i / 2)).collect();
+        let target = many[6_000].clone();
+        let range = comparison_range(&many, &target);
+        assert!(range.len() <= MAX_COMPARED && range.contains(&6_000), "{range:?}");
+        assert!(many[range.clone()].iter().all(|other| (other.date - target.date).abs() <= HISTORY_DAYS));
+        let few = &many[..10];
+        assert_eq!(comparison_range(few, &few[3]), 0..10);
+        assert_eq!(comparison_range(&[], &target), 0..0);
     }
 }

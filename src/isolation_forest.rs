@@ -1,6 +1,6 @@
 //! An isolation forest (Liu, Ting and Zhou, 2008): unsupervised, seeded and reproducible anomaly
 //! scores for numeric feature rows. Pure Rust, unit-tested against the method's known properties.
-//! Groundwork for expense fraud scoring (issue 5); not yet exposed in SQL.
+//! The expense fraud model (`fraud_model`) runs it over the fraud signals' numeric features.
 //!
 //! In-crate because the crates looked at did not fit: extended-isolation-forest 0.2.3 (last release
 //! 2022) fixes the number of features at compile time and takes no seed; isolation_forest 1.1.0 is
@@ -64,7 +64,7 @@ pub struct Tree {
     nodes: Vec<Node>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IsolationForest {
     trees: Vec<Tree>,
     sample_size: usize,
@@ -117,6 +117,28 @@ impl IsolationForest {
             forest.push(tree);
         }
         Ok(Self { trees: forest, sample_size, features })
+    }
+
+    /// Checks a forest read from the store: the right width, and trees whose children come after
+    /// their parent (so a walk always ends) and split on existing features at finite values.
+    pub fn validate(&self, features: usize) -> Result<(), String> {
+        if self.features != features || self.trees.is_empty() || self.sample_size < 2 {
+            return Err(format!("the forest must have trees over {features} features and a sample of at least 2 rows"));
+        }
+        for (number, tree) in self.trees.iter().enumerate() {
+            for (position, node) in tree.nodes.iter().enumerate() {
+                if let Node::Split { feature, value, left, right } = node {
+                    let child = |index: &usize| *index > position && *index < tree.nodes.len();
+                    if *feature >= features || !value.is_finite() || !child(left) || !child(right) {
+                        return Err(format!("tree {number} has a broken node at {position}"));
+                    }
+                }
+            }
+            if tree.nodes.is_empty() {
+                return Err(format!("tree {number} is empty"));
+            }
+        }
+        Ok(())
     }
 
     /// Anomaly score in (0, 1]; rows of the wrong width or with non-finite values score as NaN-free 0.5.
@@ -174,7 +196,9 @@ fn path_length(tree: &Tree, row: &[f64]) -> f64 {
     loop {
         match tree.nodes.get(position) {
             Some(Node::Split { feature, value, left, right }) => {
-                position = if row[*feature] < *value { *left } else { *right };
+                // A feature beyond the row (only in an unvalidated forest) ends the walk.
+                let Some(x) = row.get(*feature) else { return edges };
+                position = if x < value { *left } else { *right };
                 edges += 1.0;
             }
             Some(Node::Leaf { size }) => return edges + average_path_length(*size),

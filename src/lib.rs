@@ -20,6 +20,7 @@ mod churn;
 pub mod churn_features;
 pub mod churn_model;
 pub mod error;
+pub mod fraud_model;
 pub mod fraud_signals;
 pub mod isolation_forest;
 mod memory;

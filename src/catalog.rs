@@ -36,6 +36,7 @@ pub const VIEWS: &[&str] = &[
     "v_revenue_by_partner",
     "v_expense_by_employee",
     "v_churn_risk",
+    "v_suspicious_expenses",
 ];
 
 /// An RPC function n8n calls through PostgREST, and the call verify() makes to prove it works.
@@ -81,6 +82,17 @@ pub const RPCS: &[Rpc] = &[
         signature: "odoo_mirror.explain_churn(integer)",
         probe: "SELECT pg_catalog.count(odoo_mirror.explain_churn(NULL))",
     },
+    Rpc {
+        name: "get_suspicious_expenses",
+        signature: "odoo_mirror.get_suspicious_expenses(integer,double precision)",
+        probe: "SELECT pg_catalog.count(*) FROM odoo_mirror.get_suspicious_expenses(1, 1.0) \
+                WHERE EXISTS (SELECT FROM odoo_mirror.ml_models AS m WHERE m.kind = 'fraud' AND m.active)",
+    },
+    Rpc {
+        name: "explain_fraud",
+        signature: "odoo_mirror.explain_fraud(integer)",
+        probe: "SELECT pg_catalog.count(odoo_mirror.explain_fraud(NULL))",
+    },
 ];
 
 /// The trigger that turns invoices into AI memory: ENABLE ALWAYS, like the rollup triggers.
@@ -115,13 +127,14 @@ pub const INDEXES: &[&str] = &[
     "ml_models_active_idx",
     "churn_predictions_score_idx",
     "account_move_churn_facts_idx",
+    "fraud_predictions_score_idx",
 ];
 
 /// The memory trigger's error log (src/sql/memory.sql).
 pub const MEMORY_TABLES: &[&str] = &["memory_errors"];
 
 /// The model store and the churn predictions (src/sql/ml.sql).
-pub const ML_TABLES: &[&str] = &["ml_models", "churn_predictions"];
+pub const ML_TABLES: &[&str] = &["ml_models", "churn_predictions", "expense_labels", "fraud_predictions"];
 
 /// Superset's role: reads every table and view, executes nothing but the helpers views call.
 pub const READONLY_ROLE: &str = "superset_readonly";
@@ -156,7 +169,9 @@ mod tests {
     fn tables_match_the_ddl() {
         assert_eq!(created(include_str!("sql/tables.sql"), "CREATE TABLE"), set(TABLES));
         assert_eq!(created(include_str!("sql/rollups.sql"), "CREATE TABLE"), set(DERIVED_TABLES));
-        assert_eq!(created(include_str!("sql/ml.sql"), "CREATE TABLE"), set(ML_TABLES));
+        let mut ml_tables = created(include_str!("sql/ml.sql"), "CREATE TABLE");
+        ml_tables.extend(created(include_str!("sql/fraud.sql"), "CREATE TABLE"));
+        assert_eq!(ml_tables, set(ML_TABLES));
     }
 
     #[test]
@@ -181,6 +196,7 @@ mod tests {
     fn views_match_the_ddl() {
         let mut views = created(include_str!("sql/views.sql"), "CREATE VIEW");
         views.extend(created(include_str!("sql/ml.sql"), "CREATE VIEW"));
+        views.extend(created(include_str!("sql/fraud.sql"), "CREATE VIEW"));
         assert_eq!(views, set(VIEWS));
     }
 
@@ -194,6 +210,7 @@ mod tests {
         indexes.extend(created(&memory_ddl, "CREATE INDEX"));
         indexes.extend(created(include_str!("sql/ml.sql"), "CREATE INDEX"));
         indexes.extend(created(include_str!("sql/ml.sql"), "CREATE UNIQUE INDEX"));
+        indexes.extend(created(include_str!("sql/fraud.sql"), "CREATE INDEX"));
         assert_eq!(indexes, set(INDEXES));
         assert!(INDEXES.len() >= 15);
     }

@@ -27,7 +27,7 @@ use crate::params::{self, P_AS_OF, P_HORIZON_DAYS, P_LIMIT, P_PARAMS};
 /// How many reasons get_churn_risks and the predictions table give.
 const REASON_COUNT: usize = 3;
 
-type StatementKey = (i64, i64, u32, u32);
+pub(crate) type StatementKey = (i64, i64, u32, u32);
 
 /// What every scoring call of one statement shares.
 struct ScoringContext {
@@ -43,7 +43,7 @@ thread_local! {
     static STATEMENT: RefCell<Option<(StatementKey, Rc<ScoringContext>)>> = const { RefCell::new(None) };
 }
 
-fn statement_key() -> StatementKey {
+pub(crate) fn statement_key() -> StatementKey {
     // SAFETY: plain reads of the current transaction's state; `used = false` never asserts, also in
     // parallel workers. The subtransaction id: after a rollback to a savepoint the command id goes on,
     // but what the rolled-back part activated must not be used.

@@ -598,6 +598,7 @@ mod tests {
             date,
             submitted: Some(date + 3),
             description: format!("item {}", id % 7),
+            open: true,
         }
     }
 

@@ -19,6 +19,8 @@ pub struct ExpenseFact {
     /// When it was submitted (the report's submission or creation day), if known.
     pub submitted: Option<i32>,
     pub description: String,
+    /// Awaiting approval, posting or payment (not draft, refused or paid).
+    pub open: bool,
 }
 
 /// Thresholds of the rules; the defaults are documented with each field.
@@ -340,12 +342,16 @@ pub fn assess(target: &ExpenseFact, employee: &[ExpenseFact], category: Option<&
         });
     }
 
-    // Split claims: claims under the approval threshold around the target, together above it.
+    // Split claims: claims of the same category under the approval threshold around the target,
+    // together above it. One purchase split in parts keeps its category; a week of unrelated small
+    // claims is not a split.
     let threshold = config.approval_threshold;
     let window: Vec<&ExpenseFact> = others
         .iter()
         .copied()
-        .filter(|other| (other.date - target.date).abs() <= config.split_window_days && other.amount < threshold)
+        .filter(|other| {
+            (other.date - target.date).abs() <= config.split_window_days && other.amount < threshold && same_category(target, other)
+        })
         .collect();
     let window_total = target.amount + window.iter().map(|other| other.amount).sum::<f64>();
     features[4] = (window.len() + 1) as f64;
@@ -429,6 +435,7 @@ mod tests {
             date,
             submitted: Some(date + 5),
             description: format!("lunch {id}"),
+            open: true,
         }
     }
 

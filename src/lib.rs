@@ -17,6 +17,7 @@ use pgrx::prelude::*;
 
 pub mod catalog;
 mod churn;
+mod fraud;
 pub mod churn_features;
 pub mod churn_model;
 pub mod error;
@@ -67,6 +68,7 @@ extension_sql_file!("sql/rollups.sql", name = "rollups", requires = ["views"]);
 extension_sql_file!("sql/memory.sql", name = "memory", requires = ["rollups"]);
 extension_sql_file!("sql/replication.sql", name = "replication", requires = ["memory"]);
 extension_sql_file!("sql/ml.sql", name = "ml", requires = ["replication"]);
+extension_sql_file!("sql/fraud.sql", name = "fraud", requires = ["ml"]);
 extension_sql_file!("sql/grants.sql", name = "grants", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]

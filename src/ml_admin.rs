@@ -6,6 +6,7 @@ use pgrx::prelude::*;
 use pgrx::JsonB;
 
 use crate::churn_model::{self, ChurnModel};
+use crate::fraud_model::{self, FraudModel};
 use crate::error::OdooMirrorError;
 use crate::ml_storage;
 use crate::params::{P_ACTIVATE, P_KIND, P_MODEL, P_VERSION};
@@ -14,6 +15,7 @@ use crate::params::{P_ACTIVATE, P_KIND, P_MODEL, P_VERSION};
 fn kind(value: Option<&str>) -> Result<&'static str, OdooMirrorError> {
     match P_KIND.require(value)? {
         "churn" => Ok(churn_model::KIND),
+        "fraud" => Ok(fraud_model::KIND),
         other => Err(P_KIND.invalid(format!("unknown model kind '{other}'")).into()),
     }
 }
@@ -69,25 +71,59 @@ fn export_model(p_kind: default!(Option<&str>, "'churn'"), p_version: default!(O
         Some(stored) => {
             let mut document = stored.row;
             if let Some(object) = document.as_object_mut() {
-                object.insert("format".into(), churn_model::MODEL_FORMAT.into());
+                let format = if kind == fraud_model::KIND { fraud_model::MODEL_FORMAT } else { churn_model::MODEL_FORMAT };
+                object.insert("format".into(), format.into());
                 object.insert("exported_from".into(), format!("odoo_mirror {}", env!("CARGO_PKG_VERSION")).into());
             }
             Ok(JsonB(document))
         }
         None => match version {
             Some(version) => Err(no_version(kind, version)?.into()),
-            None => Err(OdooMirrorError::NoModel { kind: churn_model::KIND, train_function: "train_churn_model" }.into()),
+            None => Err(OdooMirrorError::NoModel {
+                kind,
+                train_function: if kind == fraud_model::KIND { "train_fraud_model" } else { "train_churn_model" },
+            }
+            .into()),
         },
     }
 }
 
+/// A parsed model of either kind.
+enum Model {
+    Churn(ChurnModel),
+    Fraud(FraudModel),
+}
+
+impl Model {
+    fn features(&self) -> Vec<String> {
+        match self {
+            Self::Churn(model) => model.features.clone(),
+            Self::Fraud(model) => model.features.clone(),
+        }
+    }
+
+    fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        match self {
+            Self::Churn(model) => serde_json::to_value(model),
+            Self::Fraud(model) => serde_json::to_value(model),
+        }
+    }
+}
+
 /// The model in an exported document (or a stored row), checked; Err says what is wrong.
-fn parse(kind: &str, document: &serde_json::Value) -> Result<ChurnModel, String> {
+fn parse(kind: &str, document: &serde_json::Value) -> Result<Model, String> {
     let model_json = document.get("model").ok_or("it has no \"model\" key")?;
-    let model: ChurnModel =
-        serde_json::from_value(model_json.clone()).map_err(|error| format!("its {kind} model does not parse: {error}"))?;
-    model.validate().map_err(|problem| format!("its {kind} model is not usable: {problem}"))?;
-    Ok(model)
+    let parse_error = |error: serde_json::Error| format!("its {kind} model does not parse: {error}");
+    let unusable = |problem: String| format!("its {kind} model is not usable: {problem}");
+    if kind == fraud_model::KIND {
+        let model: FraudModel = serde_json::from_value(model_json.clone()).map_err(parse_error)?;
+        model.validate().map_err(unusable)?;
+        Ok(Model::Fraud(model))
+    } else {
+        let model: ChurnModel = serde_json::from_value(model_json.clone()).map_err(parse_error)?;
+        model.validate().map_err(unusable)?;
+        Ok(Model::Churn(model))
+    }
 }
 
 /// Stores a model exported by export_model() as the next version of its kind; active only if
@@ -101,7 +137,7 @@ fn import_model(p_model: Option<JsonB>, p_activate: default!(Option<bool>, false
         return Err(OdooMirrorError::from(P_MODEL.invalid("not a JSON object")).into());
     }
     let kind = kind(document.get("kind").and_then(|kind| kind.as_str()).or(Some("")))
-        .map_err(|_| OdooMirrorError::from(P_MODEL.invalid("its \"kind\" must be \"churn\"")))?;
+        .map_err(|_| OdooMirrorError::from(P_MODEL.invalid("its \"kind\" must be \"churn\" or \"fraud\"")))?;
     let model = parse(kind, &document).map_err(|problem| OdooMirrorError::from(P_MODEL.invalid(problem)))?;
     let field = |name: &str| document.get(name).cloned().filter(|value| value.is_object()).unwrap_or_else(|| serde_json::json!({}));
     let mut metrics = field("metrics");
@@ -112,8 +148,8 @@ fn import_model(p_model: Option<JsonB>, p_activate: default!(Option<bool>, false
         );
     }
     ml_storage::lock_model_store()?;
-    let model_json = serde_json::to_value(&model).map_err(|error| OdooMirrorError::from(P_MODEL.invalid(error.to_string())))?;
-    let (model_id, version) = ml_storage::insert_model(kind, field("params"), model.features.clone(), metrics, model_json)?;
+    let model_json = model.to_json().map_err(|error| OdooMirrorError::from(P_MODEL.invalid(error.to_string())))?;
+    let (model_id, version) = ml_storage::insert_model(kind, field("params"), model.features(), metrics, model_json)?;
     if activate {
         ml_storage::activate(kind, version)?;
     }

@@ -57,7 +57,7 @@ pub const P_PARAMS: TextParam =
 pub const P_MIN_SCORE: TextParam =
     TextParam { name: "p_min_score", identifier: false, max_len: 0, accepts: "a number from 0 to 1" };
 /// A model kind.
-pub const P_KIND: TextParam = TextParam { name: "p_kind", identifier: false, max_len: 63, accepts: "'churn'" };
+pub const P_KIND: TextParam = TextParam { name: "p_kind", identifier: false, max_len: 63, accepts: "'churn' or 'fraud'" };
 /// A model version number.
 pub const P_VERSION: IntParam = IntParam { name: "p_version", min: 1, max: i32::MAX };
 /// A model as export_model() returns it.

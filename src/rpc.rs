@@ -40,9 +40,13 @@ type PendingExpenseRow = (
     Option<i32>,
     Option<i64>,
     Option<String>,
+    Option<f64>,
+    Option<String>,
 );
 
-/// Expense reports awaiting approval, posting or payment, oldest first.
+/// Expense reports awaiting approval, posting or payment, oldest first, with the highest fraud score
+/// among each report's lines and that line's top reason (0.4.0; NULL until a fraud model is active).
+/// The two columns come last so that clients reading columns by name or position keep working.
 #[pg_extern(stable, parallel_safe, security_definer)]
 #[search_path(pg_catalog, pg_temp)]
 fn get_pending_expenses(
@@ -64,14 +68,25 @@ fn get_pending_expenses(
             name!(days_pending, Option<i32>),
             name!(line_count, Option<i64>),
             name!(payment_state, Option<String>),
+            name!(fraud_score, Option<f64>),
+            name!(fraud_top_reason, Option<String>),
         ),
     >,
     ErrorReport,
 > {
     let limit = P_LIMIT.require(p_limit).map_err(OdooMirrorError::from)?;
-    let rows: Vec<PendingExpenseRow> = storage::select_prepared(PENDING_EXPENSES_SQL, &[INT4], &[limit.into()], |row| {
-        Ok(spi_row!(row; 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13))
+    let mut rows: Vec<PendingExpenseRow> = storage::select_prepared(PENDING_EXPENSES_SQL, &[INT4], &[limit.into()], |row| {
+        let (a, b, c, d, e, f, g, h, i, j, k, l, m) = spi_row!(row; 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+        Ok((a, b, c, d, e, f, g, h, i, j, k, l, m, None, None))
     })?;
+    let sheets: Vec<(Option<i32>, Option<i32>)> = rows.iter().map(|row| (row.0, row.2)).collect();
+    let mut fraud = crate::fraud::sheet_fraud(&sheets)?;
+    for row in &mut rows {
+        if let Some((score, reason)) = row.0.and_then(|sheet_id| fraud.remove(&sheet_id)) {
+            row.13 = Some(score);
+            row.14 = reason;
+        }
+    }
     Ok(TableIterator::new(rows))
 }
 

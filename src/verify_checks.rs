@@ -213,6 +213,40 @@ fn memory_checks() -> Result<Vec<Check>, OdooMirrorError> {
 
 /// The active churn model and whether the predictions table was scored with it.
 fn model_checks() -> Result<Vec<Check>, OdooMirrorError> {
+    let mut checks = churn_model_checks()?;
+    checks.push(fraud_model_check()?);
+    Ok(checks)
+}
+
+fn fraud_model_check() -> Result<Check, OdooMirrorError> {
+    let active = select_rows(
+        "SELECT m.version, COALESCE((m.model ->> 'fitted_on_labels')::boolean, false), \
+                COALESCE(m.metrics #>> '{holdout,model,roc_auc}', ''), \
+                (SELECT pg_catalog.count(*) FROM odoo_mirror.expense_labels) \
+         FROM odoo_mirror.ml_models AS m WHERE m.kind = 'fraud' AND m.active",
+        &[],
+        |row| Ok((row.get::<i32>(1)?.unwrap_or(0), row.get::<bool>(2)?.unwrap_or(false), row.get::<String>(3)?.unwrap_or_default(), row.get::<i64>(4)?.unwrap_or(0))),
+    )?;
+    Ok(match active.into_iter().next() {
+        None => Check::new(
+            "fraud model",
+            Status::Warn,
+            "none active: fraud scoring and get_suspicious_expenses answer 42704, get_pending_expenses leaves its fraud columns NULL, until one is trained (SELECT odoo_mirror.train_fraud_model();)",
+        ),
+        Some((version, true, auc, labels)) => Check::new(
+            "fraud model",
+            Status::Ok,
+            format!("version {version} active, fitted on labels ({labels} stored); holdout ROC AUC {}", auc.parse::<f64>().map(|value| format!("{value:.3}")).unwrap_or(auc)),
+        ),
+        Some((version, false, _, labels)) => Check::new(
+            "fraud model",
+            Status::Ok,
+            format!("version {version} active, default weights ({labels} labels stored: a fit needs enough of both verdicts)"),
+        ),
+    })
+}
+
+fn churn_model_checks() -> Result<Vec<Check>, OdooMirrorError> {
     let active = select_rows(
         "SELECT m.version, COALESCE(m.metrics #>> '{model,roc_auc}', '?'), \
                 COALESCE(m.metrics #>> '{recency_baseline,roc_auc}', '?'), COALESCE(m.metrics ->> 'as_of', '?'), \

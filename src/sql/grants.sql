@@ -34,15 +34,20 @@ GRANT EXECUTE ON FUNCTION
     odoo_mirror.get_revenue_trends(integer, integer),
     odoo_mirror.replication_status(),
     odoo_mirror.get_churn_risks(integer, double precision),
-    odoo_mirror.explain_churn(integer)
+    odoo_mirror.explain_churn(integer),
+    odoo_mirror.get_suspicious_expenses(integer, double precision),
+    odoo_mirror.explain_fraud(integer)
 TO n8n_service;
 
--- Analysts score and explain customers in SQL Lab (SECURITY DEFINER readers, like the RPCs).
+-- Analysts score and explain customers and expenses in SQL Lab (SECURITY DEFINER readers, like the RPCs).
 -- Training, activation, import, export and the predictions refresh stay with the owner.
 GRANT EXECUTE ON FUNCTION
     odoo_mirror.churn_score(integer),
     odoo_mirror.churn_scores(date),
-    odoo_mirror.explain_churn(integer)
+    odoo_mirror.explain_churn(integer),
+    odoo_mirror.fraud_score(integer),
+    odoo_mirror.fraud_scores(),
+    odoo_mirror.explain_fraud(integer)
 TO superset_readonly;
 
 -- AI memory: agents search it through n8n. ipai_memory is not the extension's (other agents share it),
@@ -69,7 +74,9 @@ BEGIN
             odoo_mirror.get_revenue_trends(integer, integer),
             odoo_mirror.replication_status(),
             odoo_mirror.get_churn_risks(integer, double precision),
-            odoo_mirror.explain_churn(integer)
+            odoo_mirror.explain_churn(integer),
+            odoo_mirror.get_suspicious_expenses(integer, double precision),
+            odoo_mirror.explain_fraud(integer)
         TO service_role;
         REVOKE ALL ON FUNCTION ipai_memory.search_chunks(text, integer) FROM service_role;
         GRANT USAGE ON SCHEMA ipai_memory TO service_role;
@@ -91,7 +98,7 @@ $supabase$;
 -- automation roles need EXECUTE and no table privilege; they take only integers, run fixed queries and
 -- pin search_path to pg_catalog, pg_temp.
 COMMENT ON FUNCTION odoo_mirror.get_pending_expenses(integer) IS
-    'Expense reports awaiting approval, posting or payment, oldest first. p_limit: 1..1000 (default 20). SECURITY DEFINER: callers need EXECUTE only.';
+    'Expense reports awaiting approval, posting or payment, oldest first, with the highest fraud score among their lines and its top reason (NULL until a fraud model is trained). p_limit: 1..1000 (default 20). SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.get_overdue_tasks(integer) IS
     'Open, active tasks past their deadline, most overdue first. p_limit: 1..1000 (default 20). SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.get_revenue_trends(integer, integer) IS
@@ -120,6 +127,18 @@ COMMENT ON FUNCTION odoo_mirror.get_churn_risks(integer, double precision) IS
     'Active customers most likely to stop buying: score, risk band, top reasons, revenue at risk. p_limit: 1..1000 (default 20); p_min_score: 0..1 (default 0.5). 42704 (HTTP 400) until a churn model is trained. SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.refresh_churn_predictions() IS
     'Rescores every active customer into odoo_mirror.churn_predictions (read by v_churn_risk). Owner only.';
+COMMENT ON FUNCTION odoo_mirror.train_fraud_model(jsonb) IS
+    'Trains an expense fraud model (rules + isolation forest; weights fitted on odoo_mirror.expense_labels when there are enough, else documented defaults); stores it in odoo_mirror.ml_models, activates it by the churn model''s rules; returns the metrics. Owner only.';
+COMMENT ON FUNCTION odoo_mirror.fraud_score(integer) IS
+    'Fraud score (0..1) of one expense under the active fraud model; NULL for an unknown expense or one without employee or date. 42704 when no fraud model is active.';
+COMMENT ON FUNCTION odoo_mirror.fraud_scores() IS
+    'Every expense''s fraud score in one pass (the batch form of fraud_score).';
+COMMENT ON FUNCTION odoo_mirror.explain_fraud(integer) IS
+    'An expense''s fraud score explained: each rule''s evidence, strength, weight and contribution to the logit, and the isolation forest''s view. SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.get_suspicious_expenses(integer, double precision) IS
+    'Open expenses (awaiting approval, posting or payment) with a fraud score of at least p_min_score, most suspicious first, with reasons. p_limit: 1..1000 (default 20); p_min_score: 0..1 (default 0.7). 42704 (HTTP 400) until a fraud model is trained. SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.refresh_fraud_predictions() IS
+    'Rescores every expense into odoo_mirror.fraud_predictions (read by v_suspicious_expenses). Owner only.';
 COMMENT ON FUNCTION odoo_mirror.activate_model(text, integer) IS
     'Makes a stored model version the active one of its kind (roll back or forward); used from the next statement in every session. Owner only.';
 COMMENT ON FUNCTION odoo_mirror.export_model(text, integer) IS

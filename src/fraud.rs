@@ -1,0 +1,431 @@
+//! The fraud model's SQL functions: training, scoring (one expense, every expense), explanations,
+//! the n8n RPC, the predictions refresh, and the fraud columns of get_pending_expenses. Thin wrappers
+//! over `fraud_signals` and `fraud_model` (pure Rust) and `ml_storage` (SPI).
+//!
+//! The cache works as the churn model's: models parsed once per backend, kept by (id, row version);
+//! the active model read once per statement.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::Instant;
+
+use pgrx::datum::Date;
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::prelude::*;
+use pgrx::{AnyNumeric, JsonB};
+
+use crate::churn::{statement_key, StatementKey};
+use crate::churn_model::Activation;
+use crate::error::OdooMirrorError;
+use crate::fraud_model::{self, FraudModel, FraudTrainError, Scored, TrainConfig};
+use crate::fraud_signals::ExpenseFact;
+use crate::ml_metrics;
+use crate::ml_storage::{self, FraudPrediction, ModelRef};
+use crate::params::{self, P_LIMIT, P_PARAMS};
+
+/// How many reasons the RPC and the predictions table keep.
+const REASON_COUNT: usize = 3;
+
+struct FraudContext {
+    model_ref: ModelRef,
+    model: Rc<FraudModel>,
+}
+
+thread_local! {
+    static MODELS: RefCell<HashMap<ModelRef, Rc<FraudModel>>> = RefCell::new(HashMap::new());
+    static STATEMENT: RefCell<Option<(StatementKey, Option<Rc<FraudContext>>)>> = const { RefCell::new(None) };
+}
+
+/// The parsed model behind `model_ref`, from the cache or the store.
+fn load_model(model_ref: ModelRef) -> Result<Rc<FraudModel>, OdooMirrorError> {
+    if let Some(model) = MODELS.with(|cache| cache.borrow().get(&model_ref).cloned()) {
+        return Ok(model);
+    }
+    let json = ml_storage::model_json(model_ref.id)?;
+    let model: FraudModel = serde_json::from_value(json)
+        .map_err(|error| error.to_string())
+        .and_then(|model: FraudModel| model.validate().map(|()| model))
+        .map_err(|problem| OdooMirrorError::Conflict {
+            sqlstate: PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
+            message: format!("stored fraud model version {} is not usable: {problem}", model_ref.version),
+            hint: "activate another version with odoo_mirror.activate_model('fraud', <version>), or train a new one".into(),
+        })?;
+    let model = Rc::new(model);
+    MODELS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= 8 {
+            cache.clear();
+        }
+        cache.insert(model_ref, model.clone());
+    });
+    Ok(model)
+}
+
+/// The active fraud model for this statement, None when none is active.
+fn active_context() -> Result<Option<Rc<FraudContext>>, OdooMirrorError> {
+    let key = statement_key();
+    if let Some(context) = STATEMENT.with(|cell| cell.borrow().as_ref().filter(|(cached, _)| *cached == key).map(|(_, context)| context.clone())) {
+        return Ok(context);
+    }
+    let context = match ml_storage::active_model(fraud_model::KIND)? {
+        Some(model_ref) => {
+            let model = load_model(model_ref.clone())?;
+            Some(Rc::new(FraudContext { model_ref, model }))
+        }
+        None => None,
+    };
+    STATEMENT.with(|cell| *cell.borrow_mut() = Some((key, context.clone())));
+    Ok(context)
+}
+
+/// The active fraud model for this statement; 42704 when none is active.
+fn scoring_context() -> Result<Rc<FraudContext>, OdooMirrorError> {
+    active_context()?.ok_or(OdooMirrorError::NoModel { kind: fraud_model::KIND, train_function: "train_fraud_model" })
+}
+
+/// An expense with its employee's expenses, or None when it cannot be scored (no such expense, no
+/// employee, no date).
+fn expense_with_history(expense_id: i32) -> Result<Option<(ExpenseFact, Vec<ExpenseFact>)>, OdooMirrorError> {
+    let Some(employee_id) = ml_storage::expense_employee(expense_id)? else { return Ok(None) };
+    let expenses = ml_storage::employee_expenses(employee_id)?;
+    Ok(expenses.iter().find(|expense| expense.id == expense_id).cloned().map(|target| (target, expenses)))
+}
+
+fn iso(days: i32) -> String {
+    Date::saturating_from_raw(days).to_iso_string()
+}
+
+// Scoring ----------------------------------------------------------------------------------------------
+
+/// Probability-scaled fraud score (0..1) of one expense under the active model; NULL for an expense
+/// the mirror does not have (or that has no employee or date).
+#[pg_extern(stable, parallel_safe, strict, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn fraud_score(p_expense_id: i32) -> Result<Option<f64>, ErrorReport> {
+    let context = scoring_context()?;
+    Ok(expense_with_history(p_expense_id)?.map(|(target, expenses)| context.model.score(&target, &expenses).score))
+}
+
+/// Every expense's fraud score in one pass over the expenses: the batch form of fraud_score.
+#[pg_extern(stable, parallel_safe, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn fraud_scores() -> Result<TableIterator<'static, (name!(expense_id, i32), name!(score, f64))>, ErrorReport> {
+    let context = scoring_context()?;
+    let mut rows = Vec::new();
+    ml_storage::for_each_employee(|expenses| {
+        rows.extend(expenses.iter().map(|target| (target.id, context.model.score(target, expenses).score)));
+        Ok(())
+    })?;
+    Ok(TableIterator::new(rows))
+}
+
+fn explanation(context: &FraudContext, target: &ExpenseFact, scored: &Scored) -> serde_json::Value {
+    let model = &context.model;
+    let reasons = model.reasons(scored);
+    let inputs: Vec<serde_json::Value> = fraud_model::input_names()
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            serde_json::json!({
+                "input": name,
+                "value": scored.inputs[index],
+                "weight": model.weights[index],
+                "contribution": scored.contributions[index],
+            })
+        })
+        .collect();
+    let forest_features: serde_json::Map<String, serde_json::Value> = crate::fraud_signals::FOREST_FEATURES
+        .iter()
+        .zip(scored.assessment.features.iter())
+        .map(|(name, value)| (name.to_string(), serde_json::json!(value)))
+        .collect();
+    serde_json::json!({
+        "expense_id": target.id,
+        "employee_id": target.employee_id,
+        "sheet_id": target.sheet_id,
+        "date": iso(target.date),
+        "amount": target.amount,
+        "model_version": context.model_ref.version,
+        "fitted_on_labels": model.fitted_on_labels,
+        "score": scored.score,
+        "logit": scored.logit,
+        "intercept": model.intercept,
+        "top_reason": reasons.first().map(fraud_model::reason_text),
+        "reasons": reasons,
+        "inputs": inputs,
+        "isolation_forest": {"score": scored.forest_score, "typical": model.forest_typical, "features": forest_features},
+        "note": "score = sigmoid(intercept + sum of contributions); contribution = weight x input, where a rule's input is its strength (0 when it did not fire) and the forest's is its score above the typical one, in tenths",
+    })
+}
+
+/// Why an expense scores what it does: each rule's evidence, strength, weight and contribution, and the
+/// isolation forest's view. NULL for an expense that cannot be scored.
+#[pg_extern(stable, parallel_safe, strict, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn explain_fraud(p_expense_id: i32) -> Result<Option<JsonB>, ErrorReport> {
+    let context = scoring_context()?;
+    Ok(expense_with_history(p_expense_id)?.map(|(target, expenses)| {
+        let scored = context.model.score(&target, &expenses);
+        JsonB(explanation(&context, &target, &scored))
+    }))
+}
+
+/// One scored expense, before details are looked up.
+struct Suspect {
+    expense_id: i32,
+    employee_id: i32,
+    sheet_id: Option<i32>,
+    score: f64,
+    reasons: Vec<String>,
+}
+
+fn suspect(model: &FraudModel, target: &ExpenseFact, expenses: &[ExpenseFact]) -> Suspect {
+    let scored = model.score(target, expenses);
+    let reasons = model.reasons(&scored).iter().take(REASON_COUNT).map(fraud_model::reason_text).collect();
+    Suspect { expense_id: target.id, employee_id: target.employee_id, sheet_id: target.sheet_id, score: scored.score, reasons }
+}
+
+type SuspectRow = (
+    i32,
+    Option<String>,
+    i32,
+    Option<String>,
+    Option<i32>,
+    Option<Date>,
+    Option<AnyNumeric>,
+    Option<String>,
+    Option<String>,
+    f64,
+    Option<String>,
+    Vec<String>,
+    i32,
+);
+
+/// Open expenses (awaiting approval, posting or payment) scoring at least p_min_score, most suspicious
+/// first, with the reasons in words: for n8n.
+#[pg_extern(stable, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn get_suspicious_expenses(
+    p_limit: default!(Option<i32>, 20),
+    p_min_score: default!(Option<f64>, 0.7),
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(expense_id, i32),
+            name!(expense_name, Option<String>),
+            name!(employee_id, i32),
+            name!(employee_name, Option<String>),
+            name!(sheet_id, Option<i32>),
+            name!(date, Option<Date>),
+            name!(amount, Option<AnyNumeric>),
+            name!(currency, Option<String>),
+            name!(state, Option<String>),
+            name!(score, f64),
+            name!(top_reason, Option<String>),
+            name!(reasons, Vec<String>),
+            name!(model_version, i32),
+        ),
+    >,
+    ErrorReport,
+> {
+    let limit = P_LIMIT.require(p_limit).map_err(OdooMirrorError::from)?;
+    let min_score = params::score_threshold(p_min_score).map_err(OdooMirrorError::from)?;
+    let context = scoring_context()?;
+    let mut suspects = Vec::new();
+    ml_storage::for_each_employee(|expenses| {
+        for target in expenses.iter().filter(|expense| expense.open) {
+            let scored = suspect(&context.model, target, expenses);
+            if scored.score >= min_score {
+                suspects.push(scored);
+            }
+        }
+        Ok(())
+    })?;
+    suspects.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.expense_id.cmp(&b.expense_id)));
+    suspects.truncate(limit as usize);
+    let mut details = ml_storage::expense_details(suspects.iter().map(|suspect| suspect.expense_id).collect())?;
+    let rows: Vec<SuspectRow> = suspects
+        .into_iter()
+        .map(|suspect| {
+            let detail = details.remove(&suspect.expense_id);
+            let (name, employee_name, date, amount, currency, state) = match detail {
+                Some(d) => (d.name, d.employee_name, d.date, d.amount, d.currency, d.state),
+                None => (None, None, None, None, None, None),
+            };
+            (
+                suspect.expense_id,
+                name,
+                suspect.employee_id,
+                employee_name,
+                suspect.sheet_id,
+                date,
+                amount,
+                currency,
+                state,
+                suspect.score,
+                suspect.reasons.first().cloned(),
+                suspect.reasons,
+                context.model_ref.version,
+            )
+        })
+        .collect();
+    Ok(TableIterator::new(rows))
+}
+
+/// The fraud columns of get_pending_expenses: for each (sheet id, employee id), the highest score
+/// among the sheet's lines and that line's top reason ("expense #id: rule: evidence"). Empty without
+/// an active fraud model, so the RPC keeps working before one is trained.
+pub(crate) fn sheet_fraud(sheets: &[(Option<i32>, Option<i32>)]) -> Result<HashMap<i32, (f64, Option<String>)>, OdooMirrorError> {
+    let mut result = HashMap::new();
+    let Some(context) = active_context()? else { return Ok(result) };
+    let mut employees: HashMap<i32, Vec<ExpenseFact>> = HashMap::new();
+    for &(sheet_id, employee_id) in sheets {
+        let (Some(sheet_id), Some(employee_id)) = (sheet_id, employee_id) else { continue };
+        if !employees.contains_key(&employee_id) {
+            employees.insert(employee_id, ml_storage::employee_expenses(employee_id)?);
+        }
+        let Some(expenses) = employees.get(&employee_id) else { continue };
+        let best = expenses
+            .iter()
+            .filter(|expense| expense.sheet_id == Some(sheet_id))
+            .map(|target| suspect(&context.model, target, expenses))
+            .max_by(|a, b| a.score.total_cmp(&b.score).then(b.expense_id.cmp(&a.expense_id)));
+        if let Some(best) = best {
+            let reason = best.reasons.first().map(|reason| format!("expense #{}: {reason}", best.expense_id));
+            result.insert(sheet_id, (best.score, reason));
+        }
+    }
+    Ok(result)
+}
+
+/// Rescores every expense into odoo_mirror.fraud_predictions (v_suspicious_expenses reads it).
+#[pg_extern(volatile)]
+#[search_path(pg_catalog, pg_temp)]
+fn refresh_fraud_predictions() -> Result<JsonB, ErrorReport> {
+    let started = Instant::now();
+    let context = scoring_context()?;
+    let mut predictions = Vec::new();
+    ml_storage::for_each_employee(|expenses| {
+        for target in expenses {
+            let scored = suspect(&context.model, target, expenses);
+            predictions.push(FraudPrediction {
+                expense_id: scored.expense_id,
+                employee_id: scored.employee_id,
+                sheet_id: scored.sheet_id,
+                score: scored.score,
+                reasons: scored.reasons,
+            });
+        }
+        Ok(())
+    })?;
+    let written = ml_storage::replace_fraud_predictions(predictions, context.model_ref.version)?;
+    Ok(JsonB(serde_json::json!({
+        "rows": written,
+        "model_version": context.model_ref.version,
+        "seconds": started.elapsed().as_secs_f64(),
+    })))
+}
+
+// Training ---------------------------------------------------------------------------------------------
+
+/// Trains a fraud model on the mirror's expenses (and the auditors' labels in
+/// odoo_mirror.expense_labels), stores it as the next version in odoo_mirror.ml_models, and activates
+/// it by the same rules as the churn model.
+#[pg_extern(volatile)]
+#[search_path(pg_catalog, pg_temp)]
+fn train_fraud_model(p_params: default!(Option<JsonB>, "'{}'")) -> Result<JsonB, ErrorReport> {
+    let started = Instant::now();
+    let Some(JsonB(params_json)) = p_params else {
+        return Err(OdooMirrorError::from(P_PARAMS.invalid("NULL")).into());
+    };
+    let config = TrainConfig::default().with_params(&params_json).map_err(|problem| OdooMirrorError::from(P_PARAMS.invalid(problem)))?;
+
+    let mut employees: Vec<Vec<ExpenseFact>> = Vec::new();
+    ml_storage::for_each_employee(|expenses| {
+        employees.push(expenses.to_vec());
+        Ok(())
+    })?;
+    let labels = ml_storage::expense_labels()?;
+    let trained = fraud_model::train(&employees, &labels, &config).map_err(|error| match error {
+        FraudTrainError::NoExpenses => OdooMirrorError::Conflict {
+            sqlstate: PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
+            message: error.to_string(),
+            hint: "replicate hr_expense first: SELECT * FROM odoo_mirror.verify()".into(),
+        },
+        other => OdooMirrorError::Conflict { sqlstate: PgSqlErrorCode::ERRCODE_DATA_EXCEPTION, message: other.to_string(), hint: String::new() },
+    })?;
+    let training_seconds = started.elapsed().as_secs_f64();
+
+    // Store and maybe activate, one writer at a time; scoring sessions are not blocked.
+    ml_storage::lock_model_store()?;
+    let active = ml_storage::active_model(fraud_model::KIND)?;
+    let active_model = match &active {
+        Some(model_ref) => load_model(model_ref.clone()).ok().map(|model| (model_ref.clone(), model)),
+        None => None,
+    };
+    // Judge the active model on the new holdout, re-assessed with its own baselines and forest.
+    let active_metrics = match (&active_model, &trained.evaluation) {
+        (Some((model_ref, model)), Some(_)) => {
+            let (scores, truths) = fraud_model::score_ids(model, &employees, &trained.holdout);
+            Some((model_ref.clone(), ml_metrics::evaluate(&scores, &truths)))
+        }
+        _ => None,
+    };
+    let (activate, reason) = match (config.activate, &trained.evaluation, &active_model, &active_metrics) {
+        (Activation::Always, ..) => (true, "forced by p_params.activate".to_string()),
+        (Activation::Never, ..) => (false, "p_params.activate is never".to_string()),
+        (_, _, None, _) => (true, "no usable active model".to_string()),
+        (_, Some(evaluation), Some(_), Some((model_ref, metrics))) => {
+            if fraud_model::beats(&evaluation.model, Some(metrics)) {
+                (true, format!("holdout ROC AUC {:.4} beats active version {}'s {:.4}", evaluation.model.roc_auc, model_ref.version, metrics.roc_auc))
+            } else {
+                (false, format!("holdout ROC AUC {:.4} does not beat active version {}'s {:.4}", evaluation.model.roc_auc, model_ref.version, metrics.roc_auc))
+            }
+        }
+        (_, None, Some((model_ref, model)), _) if model.fitted_on_labels => (
+            false,
+            format!("not fitted on labels, and the active version {} is: it stays active", model_ref.version),
+        ),
+        (_, None, Some(_), _) => (true, "no labels to judge by: the newer baselines and forest replace an active model that had none either".to_string()),
+        (_, Some(_), Some((model_ref, _)), None) => (true, format!("the active version {} could not be judged", model_ref.version)),
+    };
+    let metrics = serde_json::json!({
+        "expenses": trained.expenses,
+        "labels": trained.labels,
+        "holdout": trained.evaluation,
+    });
+    let model_json = serde_json::to_value(&trained.model).map_err(|error| OdooMirrorError::Conflict {
+        sqlstate: PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+        message: format!("could not serialise the model: {error}"),
+        hint: String::new(),
+    })?;
+    let (model_id, version) = ml_storage::insert_model(fraud_model::KIND, config.to_json(), fraud_model::input_names(), metrics.clone(), model_json)?;
+    let reason = if activate { reason } else { format!("{reason}; activate it with odoo_mirror.activate_model('fraud', {version})") };
+    if activate {
+        ml_storage::activate(fraud_model::KIND, version)?;
+    }
+    let mut report = metrics;
+    if let Some(object) = report.as_object_mut() {
+        object.insert("kind".into(), fraud_model::KIND.into());
+        object.insert("model_id".into(), model_id.into());
+        object.insert("version".into(), version.into());
+        object.insert("activated".into(), activate.into());
+        object.insert("activation".into(), reason.into());
+        object.insert(
+            "active_model_on_holdout".into(),
+            match &active_metrics {
+                Some((model_ref, metrics)) => serde_json::json!({"version": model_ref.version, "metrics": metrics}),
+                None => serde_json::Value::Null,
+            },
+        );
+        object.insert("fitted_on_labels".into(), trained.model.fitted_on_labels.into());
+        object.insert("params".into(), config.to_json());
+        object.insert("inputs".into(), fraud_model::input_names().into());
+        object.insert("weights".into(), serde_json::json!(trained.model.weights));
+        object.insert("intercept".into(), trained.model.intercept.into());
+        object.insert("training_seconds".into(), training_seconds.into());
+    }
+    Ok(JsonB(report))
+}

@@ -46,8 +46,9 @@ pub fn input_names() -> Vec<String> {
 /// Default weights (logit per unit of strength), used without labels. Prior beliefs, documented in
 /// the README: with nothing fired the score is sigmoid(-4.5) ≈ 1%; an exact duplicate alone gives
 /// about 0.82, a near duplicate 0.5, a strong amount outlier 0.4 to 0.6, a split claim 0.4 to 0.7;
-/// round amounts, weekends and late submission are weak alone and add up.
-pub const DEFAULT_WEIGHTS: [f64; INPUT_COUNT] = [4.0, 3.0, 6.0, 6.0, 6.0, 1.5, 1.5, 3.0, 3.0, 0.8];
+/// a burst of claims at 5 times the usual rate about 0.2; round amounts, weekends and late submission
+/// are weak alone and add up.
+pub const DEFAULT_WEIGHTS: [f64; INPUT_COUNT] = [4.0, 3.0, 6.0, 6.0, 6.0, 1.5, 1.5, 3.0, 4.5, 0.8];
 pub const DEFAULT_INTERCEPT: f64 = -4.5;
 
 /// The forest's input: how far its score is above the training data's typical (median) score, in

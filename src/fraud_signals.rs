@@ -411,7 +411,7 @@ pub fn assess(target: &ExpenseFact, employee: &[ExpenseFact], category: Option<&
         if recent >= 4 && recent as f64 >= 3.0 * usual.max(1.0) {
             found.push(Signal {
                 rule: Rule::FrequencySpike,
-                strength: (0.3 + 0.05 * (recent as f64 / usual.max(1.0))).min(0.8),
+                strength: (0.2 + 0.1 * (recent as f64 / usual.max(1.0))).min(1.0),
                 evidence: format!("{recent} claims in {spike_window} days against a usual {usual:.1}"),
             });
         }

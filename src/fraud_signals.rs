@@ -404,7 +404,9 @@ pub fn assess(target: &ExpenseFact, employee: &[ExpenseFact], category: Option<&
     let spike_window = config.spike_window_days.max(1);
     let recent = others.iter().filter(|other| (0..spike_window).contains(&(target.date - other.date))).count() + 1;
     let before: Vec<i32> = others.iter().map(|other| other.date).filter(|&date| target.date - date >= spike_window).collect();
-    if let Some(first) = before.iter().copied().min() {
+    // The usual rate needs a history: at least min_history earlier claims over three windows.
+    let first = before.iter().copied().min().filter(|&first| before.len() >= config.min_history && target.date - first >= 3 * spike_window);
+    if let Some(first) = first {
         let periods = (f64::from(target.date - first) / f64::from(spike_window)).floor().max(1.0);
         let usual = before.len() as f64 / periods;
         features[6] = (recent as f64 / usual.max(1.0)).min(20.0);

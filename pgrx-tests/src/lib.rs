@@ -2,6 +2,7 @@
 //! contract tests (in tests/), and the benchmarks.
 
 pub mod churn_bench;
+pub mod fraud_bench;
 pub mod cluster;
 pub mod copy;
 pub mod generator;

@@ -3,13 +3,13 @@
 //!
 //! Options: --scale N (customers; 100000 gives about 1M invoices, 100k expenses, 100k tasks),
 //! --seconds N (per query, default 10), --out FILE (default BENCHMARKS.md), --only churn (load the
-//! data and run only the churn benchmark, replacing that section of FILE).
+//! data and run only the churn benchmark, replacing that section of FILE; --only fraud likewise).
 
 use std::fs;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use odoo_mirror_tests::churn_bench;
+use odoo_mirror_tests::{churn_bench, fraud_bench};
 use odoo_mirror_tests::cluster::{Cluster, ClusterError, Result};
 use odoo_mirror_tests::demo::{create_database_with_extension, load_demo_data, load_generated};
 use odoo_mirror_tests::generator::Config;
@@ -586,6 +586,7 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
 
     results.push((&UNREFRESHED, unrefreshed));
     let churn = churn_bench::measure(&cluster, DATABASE, 3)?;
+    let fraud = fraud_bench::measure(&cluster, DATABASE, &stats)?;
     // Last, because its rolled-back inserts leave dead rows behind in account_move.
     let ingest = measure_stale_marking_cost(&cluster)?;
     let memory = measure_memory_trigger_cost(&cluster, 100_000)?;
@@ -604,7 +605,9 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
         "# which runs:\ncargo pgrx install --release --pg-config /usr/lib/postgresql/15/bin/pg_config\n\
          cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --seconds {seconds} --out {out}\n\
          # the churn section alone (loads the data, replaces that section):\n\
-         cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --only churn --out {out}\n```\n\n"
+         cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --only churn --out {out}\n\
+         # the fraud section alone:\n\
+         cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --only fraud --out {out}\n```\n\n"
     ));
     report.push_str(&format!("## Data (generator scale {scale}, seed 42, loaded in {load_seconds:.0} s)\n\n| table | rows |\n|---|---:|\n"));
     for (table, rows) in &stats.tables {
@@ -659,6 +662,7 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
     report.push_str("totals, revenue by customer, expenses by employee) read every row by nature and are shown against a full count.\n");
     report.push_str(&memory_report(&memory, &throughput));
     report.push_str(&churn_bench::report(&churn));
+    report.push_str(&fraud_bench::report(&fraud));
     fs::write(out, report).map_err(|e| ClusterError(format!("cannot write {out}: {e}")))?;
     eprintln!("wrote {out}");
     Ok(())
@@ -767,15 +771,9 @@ fn settle_after_load(cluster: &Cluster) -> Result<()> {
     Ok(())
 }
 
-/// Loads the data and runs only the churn benchmark; its section replaces the one in `out`.
-fn run_churn_only(scale: u32, out: &str) -> Result<()> {
-    let cluster = Cluster::start("bench", &["max_parallel_workers_per_gather = 2", "work_mem = '64MB'"])?;
-    create_database_with_extension(&cluster, DATABASE)?;
-    load_demo_data(&cluster, DATABASE, scale, chrono::Utc::now().date_naive())?;
-    settle_after_load(&cluster)?;
-    let section = churn_bench::report(&churn_bench::measure(&cluster, DATABASE, 3)?);
+/// Replaces the section under `heading` (up to the next "## ") in `out` with `section`, or appends it.
+fn replace_section(out: &str, heading: &str, section: &str) -> Result<()> {
     let existing = fs::read_to_string(out).unwrap_or_default();
-    let heading = "\n## The churn model";
     let updated = match existing.find(heading) {
         Some(start) => {
             let rest = &existing[start + heading.len()..];
@@ -784,8 +782,21 @@ fn run_churn_only(scale: u32, out: &str) -> Result<()> {
         }
         None => format!("{existing}{section}"),
     };
-    fs::write(out, updated).map_err(|e| ClusterError(format!("cannot write {out}: {e}")))?;
-    eprintln!("wrote the churn section of {out}");
+    fs::write(out, updated).map_err(|e| ClusterError(format!("cannot write {out}: {e}")))
+}
+
+/// Loads the data and runs only the churn or the fraud benchmark; its section replaces the one in `out`.
+fn run_only(what: &str, scale: u32, out: &str) -> Result<()> {
+    let cluster = Cluster::start("bench", &["max_parallel_workers_per_gather = 2", "work_mem = '64MB'"])?;
+    create_database_with_extension(&cluster, DATABASE)?;
+    let stats = load_demo_data(&cluster, DATABASE, scale, chrono::Utc::now().date_naive())?;
+    settle_after_load(&cluster)?;
+    if what == "fraud" {
+        replace_section(out, "\n## The fraud model", &fraud_bench::report(&fraud_bench::measure(&cluster, DATABASE, &stats)?))?;
+    } else {
+        replace_section(out, "\n## The churn model", &churn_bench::report(&churn_bench::measure(&cluster, DATABASE, 3)?))?;
+    }
+    eprintln!("wrote the {what} section of {out}");
     Ok(())
 }
 
@@ -793,7 +804,7 @@ fn main() -> ExitCode {
     let mut scale = 100_000;
     let mut seconds = 10;
     let mut out = "BENCHMARKS.md".to_string();
-    let mut churn_only = false;
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next();
@@ -801,14 +812,17 @@ fn main() -> ExitCode {
             ("--scale", Some(v)) if v.parse::<u32>().is_ok_and(|n| (10..=1_000_000).contains(&n)) => scale = v.parse().unwrap_or(scale),
             ("--seconds", Some(v)) if v.parse::<u32>().is_ok_and(|n| (1..=600).contains(&n)) => seconds = v.parse().unwrap_or(seconds),
             ("--out", Some(v)) => out = v,
-            ("--only", Some(v)) if v == "churn" => churn_only = true,
+            ("--only", Some(v)) if v == "churn" || v == "fraud" => only = Some(v),
             (other, _) => {
-                eprintln!("odoo_mirror_bench: bad option {other} (--scale 10..1000000, --seconds 1..600, --out FILE, --only churn)");
+                eprintln!("odoo_mirror_bench: bad option {other} (--scale 10..1000000, --seconds 1..600, --out FILE, --only churn|fraud)");
                 return ExitCode::from(2);
             }
         }
     }
-    let outcome = if churn_only { run_churn_only(scale, &out) } else { run(scale, seconds, &out) };
+    let outcome = match &only {
+        Some(what) => run_only(what, scale, &out),
+        None => run(scale, seconds, &out),
+    };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

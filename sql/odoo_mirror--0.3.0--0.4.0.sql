@@ -152,7 +152,8 @@ SELECT
     p.sheet_id,
     sheet.name::text AS sheet_name,
     e.date,
-    e.total_amount::numeric(16,2) AS amount,
+    -- numeric(16,2) for Superset; an absurd amount (above 10^14) shows as NULL rather than failing the view.
+    CASE WHEN pg_catalog.abs(e.total_amount) < 1e14 THEN e.total_amount::numeric(16,2) END AS amount,
     currency.name::text AS currency,
     e.state::text AS state,
     p.score,

@@ -348,13 +348,14 @@ fn train_fraud_model(p_params: default!(Option<JsonB>, "'{}'")) -> Result<JsonB,
         Ok(())
     })?;
     let labels = ml_storage::expense_labels()?;
-    let trained = fraud_model::train(&employees, &labels, &config).map_err(|error| match error {
-        FraudTrainError::NoExpenses => OdooMirrorError::Conflict {
-            sqlstate: PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
-            message: error.to_string(),
-            hint: "replicate hr_expense first: SELECT * FROM odoo_mirror.verify()".into(),
+    // 22000 (data_exception), as the churn model's degenerate data: the data cannot support a model.
+    let trained = fraud_model::train(&employees, &labels, &config).map_err(|error| OdooMirrorError::Conflict {
+        sqlstate: PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+        hint: match error {
+            FraudTrainError::NoExpenses => "replicate hr_expense first: SELECT * FROM odoo_mirror.verify()".into(),
+            _ => "check the mirrored expenses: SELECT * FROM odoo_mirror.v_expense_summary".into(),
         },
-        other => OdooMirrorError::Conflict { sqlstate: PgSqlErrorCode::ERRCODE_DATA_EXCEPTION, message: other.to_string(), hint: String::new() },
+        message: error.to_string(),
     })?;
     let training_seconds = started.elapsed().as_secs_f64();
 

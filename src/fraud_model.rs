@@ -312,7 +312,7 @@ impl TrainConfig {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FraudTrainError {
-    #[error("no expenses to learn from: the mirror's hr_expense has no row with an employee, a date and an amount")]
+    #[error("no expenses to learn from: the mirror's hr_expense has no row with an employee and a date")]
     NoExpenses,
     #[error("could not fit the isolation forest: {0}")]
     Forest(String),

@@ -7,6 +7,11 @@
 \set SHOW_CONTEXT never
 SET client_min_messages = warning;
 TRUNCATE odoo_mirror.hr_expense, odoo_mirror.hr_expense_sheet;
+-- Nothing to learn from: 22000, saying what is missing.
+\set ON_ERROR_STOP 0
+SELECT odoo_mirror.train_fraud_model();
+\echo :LAST_ERROR_SQLSTATE
+\set ON_ERROR_STOP 1
 
 INSERT INTO odoo_mirror.hr_employee (id, name, company_id)
 SELECT 8000 + e, 'Employee ' || e, 1 FROM generate_series(1, 30) AS e

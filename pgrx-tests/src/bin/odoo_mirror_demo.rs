@@ -156,6 +156,7 @@ fn run(scale: u32, keep: bool) -> Result<()> {
     }
 
     churn(&cluster)?;
+    fraud(&cluster)?;
     live_invoices(&odoo, &cluster)?;
 
     if keep {
@@ -290,6 +291,54 @@ fn churn(cluster: &Cluster) -> Result<()> {
         "Analyst (Superset): churn risk by band, after SELECT odoo_mirror.refresh_churn_predictions()",
         "SELECT risk_band, count(*) AS customers, round(avg(score)::numeric, 3) AS avg_score, sum(revenue_at_risk) AS revenue_at_risk
          FROM odoo_mirror.v_churn_risk GROUP BY risk_band ORDER BY min(score) DESC",
+    )?;
+    Ok(())
+}
+
+/// Expense fraud on the replicated expenses (with the generator's injected cases): trained without
+/// labels, served to n8n, explained, and refreshed for Superset.
+fn fraud(cluster: &Cluster) -> Result<()> {
+    show(
+        cluster,
+        "DBA: train the expense fraud model (rules + isolation forest; no labels yet: the documented default weights)",
+        "SELECT r->>'version' AS version, r->>'activated' AS active, r->>'expenses' AS expenses,
+         r->>'fitted_on_labels' AS fitted_on_labels, round((r->>'training_seconds')::numeric, 2) AS seconds
+         FROM (SELECT odoo_mirror.train_fraud_model() AS r) AS t",
+    )?;
+    let suspects = RpcCall::post("get_suspicious_expenses", &[("p_limit", "integer"), ("p_min_score", "double precision")], r#"{"p_limit": 3, "p_min_score": 0.7}"#, "n8n_service");
+    section("n8n: POST /rpc/get_suspicious_expenses {\"p_limit\": 3, \"p_min_score\": 0.7}");
+    let top = match suspects.run(cluster, DATABASE)? {
+        RpcOutcome::Body(body) => {
+            println!("{}", pretty_json(&body));
+            serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|rows| rows[0]["expense_id"].as_i64())
+        }
+        RpcOutcome::Error { sqlstate, message } => {
+            println!("SQLSTATE {sqlstate}: {message}");
+            None
+        }
+    };
+    if let Some(expense) = top {
+        show(
+            cluster,
+            &format!("Analyst: why expense {expense} is suspicious: SELECT odoo_mirror.explain_fraud({expense})"),
+            &format!(
+                "SELECT r->>'rule' AS rule, round((r->>'contribution')::numeric, 2) AS contribution_to_logit, r->>'evidence' AS evidence
+                 FROM jsonb_array_elements(odoo_mirror.explain_fraud({expense})->'reasons') AS r"
+            ),
+        )?;
+    }
+    show(
+        cluster,
+        "n8n: get_pending_expenses now carries each report's highest fraud score and its reason",
+        "SELECT sheet_id, employee_name, total_amount, round(fraud_score::numeric, 3) AS fraud_score, left(fraud_top_reason, 90) AS fraud_top_reason
+         FROM odoo_mirror.get_pending_expenses(100) ORDER BY fraud_score DESC NULLS LAST LIMIT 5",
+    )?;
+    cluster.sql(DATABASE, "SELECT odoo_mirror.refresh_fraud_predictions()")?;
+    show(
+        cluster,
+        "Analyst (Superset): suspicious expenses by top rule, after SELECT odoo_mirror.refresh_fraud_predictions()",
+        "SELECT split_part(top_reason, ':', 1) AS top_rule, risk_band, count(*) AS expenses, sum(amount) AS amount
+         FROM odoo_mirror.v_suspicious_expenses GROUP BY 1, 2 ORDER BY 3 DESC",
     )?;
     Ok(())
 }

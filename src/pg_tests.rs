@@ -26,8 +26,8 @@ mod tests {
     #[pg_test]
     fn verify_warns_about_every_empty_table_and_missing_replication_and_fails_nothing() {
         let warned = Spi::get_one::<i64>("SELECT count(*) FROM odoo_mirror.verify() WHERE status = 'warn'");
-        // Every empty mirror table, no landing tables, no subscription, no churn model.
-        assert_eq!(warned, Ok(Some(crate::catalog::TABLES.len() as i64 + 3)));
+        // Every empty mirror table, no landing tables, no subscription, no churn model, no fraud model.
+        assert_eq!(warned, Ok(Some(crate::catalog::TABLES.len() as i64 + 4)));
         let failed = Spi::get_one::<i64>("SELECT count(*) FROM odoo_mirror.verify() WHERE status = 'fail'");
         assert_eq!(failed, Ok(Some(0)));
     }

@@ -145,7 +145,7 @@ fn table_fingerprints(cluster: &Cluster, database: &str) -> BTreeMap<String, Str
         .split(' ')
         .map(|table| {
             let fingerprint = cluster
-                .sql(database, &format!("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t.id)), '') FROM odoo_mirror.{table} AS t"))
+                .sql(database, &format!("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM odoo_mirror.{table} AS t"))
                 .unwrap();
             (table.to_string(), fingerprint)
         })

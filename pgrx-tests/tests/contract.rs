@@ -159,8 +159,10 @@ fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
     load_demo_data(&cluster, DB, 300, today()).unwrap();
     // A refreshed rollup, so that revenue after the restore (rollup not dumped) is computed another way.
     cluster.sql(DB, "SELECT odoo_mirror.refresh_revenue_rollup()").unwrap();
+    // Auditors' labels are user data: dumped with their rows (filled here so the round trip shows it).
+    cluster.sql(DB, "INSERT INTO odoo_mirror.expense_labels (expense_id, is_fraud, labelled_by, note) SELECT id, id % 2 = 0, 'auditor', 'checked' FROM odoo_mirror.hr_expense WHERE id % 7 = 0").unwrap();
     let before = table_fingerprints(&cluster, DB);
-    assert_eq!(before.len(), 15, "13 mirror tables, memory_errors and ml_models: {before:?}");
+    assert_eq!(before.len(), 16, "13 mirror tables, memory_errors, ml_models and expense_labels: {before:?}");
     assert!(
         before.iter().all(|(table, fingerprint)| ["memory_errors", "ml_models"].contains(&table.as_str()) || !fingerprint.starts_with("0:")),
         "every mirror table has rows: {before:?}"

@@ -87,8 +87,7 @@ fn scoring_context() -> Result<Rc<FraudContext>, OdooMirrorError> {
 /// An expense with its employee's expenses, or None when it cannot be scored (no such expense, no
 /// employee, no date).
 fn expense_with_history(expense_id: i32) -> Result<Option<(ExpenseFact, Vec<ExpenseFact>)>, OdooMirrorError> {
-    let Some(employee_id) = ml_storage::expense_employee(expense_id)? else { return Ok(None) };
-    let expenses = ml_storage::employee_expenses(employee_id)?;
+    let expenses = ml_storage::expense_history(expense_id)?;
     Ok(expenses.iter().find(|expense| expense.id == expense_id).cloned().map(|target| (target, expenses)))
 }
 
@@ -180,9 +179,8 @@ struct Suspect {
     reasons: Vec<String>,
 }
 
-fn suspect(model: &FraudModel, target: &ExpenseFact, expenses: &[ExpenseFact]) -> Suspect {
-    let scored = model.score(target, expenses);
-    let reasons = model.reasons(&scored).iter().take(REASON_COUNT).map(fraud_model::reason_text).collect();
+fn suspect(model: &FraudModel, target: &ExpenseFact, scored: &Scored) -> Suspect {
+    let reasons = model.reasons(scored).iter().take(REASON_COUNT).map(fraud_model::reason_text).collect();
     Suspect { expense_id: target.id, employee_id: target.employee_id, sheet_id: target.sheet_id, score: scored.score, reasons }
 }
 
@@ -236,9 +234,10 @@ fn get_suspicious_expenses(
     let mut suspects = Vec::new();
     ml_storage::for_each_employee(|expenses| {
         for target in expenses.iter().filter(|expense| expense.open) {
-            let scored = suspect(&context.model, target, expenses);
+            // Reasons (formatted text) only for the expenses kept.
+            let scored = context.model.score(target, expenses);
             if scored.score >= min_score {
-                suspects.push(scored);
+                suspects.push(suspect(&context.model, target, &scored));
             }
         }
         Ok(())
@@ -290,7 +289,7 @@ pub(crate) fn sheet_fraud(sheets: &[(Option<i32>, Option<i32>)]) -> Result<HashM
         let best = expenses
             .iter()
             .filter(|expense| expense.sheet_id == Some(sheet_id))
-            .map(|target| suspect(&context.model, target, expenses))
+            .map(|target| suspect(&context.model, target, &context.model.score(target, expenses)))
             .max_by(|a, b| a.score.total_cmp(&b.score).then(b.expense_id.cmp(&a.expense_id)));
         if let Some(best) = best {
             let reason = best.reasons.first().map(|reason| format!("expense #{}: {reason}", best.expense_id));
@@ -309,7 +308,7 @@ fn refresh_fraud_predictions() -> Result<JsonB, ErrorReport> {
     let mut predictions = Vec::new();
     ml_storage::for_each_employee(|expenses| {
         for target in expenses {
-            let scored = suspect(&context.model, target, expenses);
+            let scored = suspect(&context.model, target, &context.model.score(target, expenses));
             predictions.push(FraudPrediction {
                 expense_id: scored.expense_id,
                 employee_id: scored.employee_id,
@@ -379,7 +378,7 @@ fn train_fraud_model(p_params: default!(Option<JsonB>, "'{}'")) -> Result<JsonB,
         (Activation::Never, ..) => (false, "p_params.activate is never".to_string()),
         (_, _, None, _) => (true, "no usable active model".to_string()),
         (_, Some(evaluation), Some(_), Some((model_ref, metrics))) => {
-            if fraud_model::beats(&evaluation.model, Some(metrics)) {
+            if crate::churn_model::beats(&evaluation.model, Some(metrics)) {
                 (true, format!("holdout ROC AUC {:.4} beats active version {}'s {:.4}", evaluation.model.roc_auc, model_ref.version, metrics.roc_auc))
             } else {
                 (false, format!("holdout ROC AUC {:.4} does not beat active version {}'s {:.4}", evaluation.model.roc_auc, model_ref.version, metrics.roc_auc))

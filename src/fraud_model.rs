@@ -578,11 +578,6 @@ fn fit_weights(inputs: &[[f64; INPUT_COUNT]], training: &[(usize, bool)], config
     Ok((weights.iter().map(|weight| weight.clamp(-1e3, 1e3)).collect(), intercept.clamp(-1e3, 1e3)))
 }
 
-/// Whether the candidate beats the active model on the same holdout: ROC AUC first, then log loss.
-pub fn beats(candidate: &Metrics, active: Option<&Metrics>) -> bool {
-    crate::churn_model::beats(candidate, active)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -399,12 +399,19 @@ pub fn employee_expenses(employee_id: i32) -> Result<Vec<ExpenseFact>, OdooMirro
     Ok(expenses)
 }
 
-const EXPENSE_EMPLOYEE_SQL: &str = "SELECT e.employee_id FROM odoo_mirror.hr_expense AS e WHERE e.id = $1 AND e.date IS NOT NULL";
+const FRAUD_EXPENSE_HISTORY_SQL: &str = include_str!("queries/fraud_expense_history.sql");
 
-/// The employee of an expense that can be scored (None: no such expense, or no employee or date).
-pub fn expense_employee(expense_id: i32) -> Result<Option<i32>, OdooMirrorError> {
-    let rows: Vec<Option<i32>> = storage::select_prepared(EXPENSE_EMPLOYEE_SQL, &[INT4], &[expense_id.into()], |row| row.get::<i32>(1))?;
-    Ok(rows.into_iter().next().flatten())
+/// The expenses (sorted by date) of the employee of `expense_id`, in one query; empty for an unknown
+/// expense or one without an employee.
+pub fn expense_history(expense_id: i32) -> Result<Vec<ExpenseFact>, OdooMirrorError> {
+    let mut expenses = Vec::with_capacity(64);
+    storage::stream_rows(FRAUD_EXPENSE_HISTORY_SQL, &[expense_id], &EXPENSE_TYPES, |row| {
+        if let Some(fact) = expense_fact(row) {
+            expenses.push(fact);
+        }
+        Ok(())
+    })?;
+    Ok(expenses)
 }
 
 /// The auditors' labels: expense id → is fraud.

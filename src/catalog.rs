@@ -205,8 +205,11 @@ mod tests {
         let mut indexes = created(include_str!("sql/indexes.sql"), "CREATE INDEX");
         indexes.extend(created(include_str!("sql/rollups.sql"), "CREATE INDEX"));
         // memory.sql also creates ipai_memory's indexes, which are not the extension's.
-        let memory_ddl: String =
-            include_str!("sql/memory.sql").lines().filter(|line| line.contains(" ON odoo_mirror.")).collect::<Vec<_>>().join("\n");
+        let memory_ddl: String = include_str!("sql/memory.sql")
+            .lines()
+            .filter(|line| line.contains(" ON odoo_mirror."))
+            .collect::<Vec<_>>()
+            .join("\n");
         indexes.extend(created(&memory_ddl, "CREATE INDEX"));
         indexes.extend(created(include_str!("sql/ml.sql"), "CREATE INDEX"));
         indexes.extend(created(include_str!("sql/ml.sql"), "CREATE UNIQUE INDEX"));

@@ -23,10 +23,11 @@ pub enum OdooMirrorError {
     #[error("no active {kind} model: train one with odoo_mirror.{train_function}()")]
     NoModel { kind: &'static str, train_function: &'static str },
 
-    /// Training refused the data: too few labelled customers (22023, the dates chose them), or
-    /// degenerate data (22000).
-    #[error(transparent)]
-    Training(#[from] crate::churn_model::TrainError),
+    /// Training refused the data: too few labelled rows for the dates chosen (22023), or data that
+    /// cannot support a model (22000). Each model kind converts its own training errors (a `From`
+    /// impl beside them), so this module depends on nothing above it.
+    #[error("{message}")]
+    TrainingRefused { sqlstate: PgSqlErrorCode, message: String, hint: String },
 
     /// A trigger could not read the row it fired for.
     #[error("odoo_mirror trigger could not read the row: {0}")]
@@ -48,10 +49,7 @@ impl OdooMirrorError {
             Self::Conflict { sqlstate, .. } => *sqlstate,
             // 42704 undefined_object: PostgREST answers 400, and it says what is missing.
             Self::NoModel { .. } => PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
-            Self::Training(crate::churn_model::TrainError::TooFewRows { .. }) => {
-                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE
-            }
-            Self::Training(_) => PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+            Self::TrainingRefused { sqlstate, .. } => *sqlstate,
             Self::Spi(_) | Self::NoRows(_) | Self::Trigger(_) => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
         }
     }
@@ -59,14 +57,10 @@ impl OdooMirrorError {
     fn hint(&self) -> Option<String> {
         match self {
             Self::InvalidParameter(error) => Some(error.hint()),
-            Self::Conflict { hint, .. } => Some(hint.clone()),
+            Self::Conflict { hint, .. } | Self::TrainingRefused { hint, .. } => Some(hint.clone()),
             Self::NoModel { train_function, .. } => Some(format!(
                 "as the extension owner: SELECT odoo_mirror.{train_function}(); or activate or import one with odoo_mirror.activate_model() / odoo_mirror.import_model()"
             )),
-            Self::Training(crate::churn_model::TrainError::TooFewRows { .. }) => Some(
-                "choose a p_as_of with more invoice history before it (p_as_of + p_horizon_days must stay within the data), a shorter p_horizon_days, or a lower p_params.min_customers".into(),
-            ),
-            Self::Training(_) => Some("check the mirrored invoices: SELECT * FROM odoo_mirror.v_invoice_summary".into()),
             Self::Spi(_) | Self::NoRows(_) | Self::Trigger(_) => {
                 Some("run SELECT * FROM odoo_mirror.verify() to find what is missing".into())
             }
@@ -82,5 +76,13 @@ impl From<OdooMirrorError> for ErrorReport {
             Some(hint) => report.set_hint(hint),
             None => report,
         }
+    }
+}
+
+/// A bad argument straight to the client: `P_LIMIT.require(p_limit)?` in a function returning
+/// `ErrorReport`.
+impl From<ParamError> for ErrorReport {
+    fn from(error: ParamError) -> Self {
+        OdooMirrorError::from(error).into()
     }
 }

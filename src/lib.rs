@@ -1,69 +1,49 @@
 //! odoo_mirror: an analytics mirror of Odoo inside PostgreSQL.
 //!
-//! Layout, by concern:
-//! - `src/sql/*.sql`: hand-written DDL (mirror tables, indexes, views, revenue rollup, AI memory,
-//!   replication status, grants), pulled in
-//!   below; `src/queries/*.sql`: the RPCs' queries;
-//! - `params`, `catalog`, `verify`, `trends`, `rollup_marks`, `translations`, `memory_content`,
-//!   `replication`, `churn_features`, `churn_model`, `ml_metrics`, `pg_numeric`: pure Rust, unit-tested without a
-//!   server;
-//! - `storage`, `ml_storage`: the SPI layer, the only place that runs SQL; `subtransaction`: catching errors;
-//! - `rpc`, `verify_checks`, `rollup_trigger`, `memory_trigger`, `memory`, `replication_admin`,
-//!   `churn`, `ml_admin`: thin
-//!   `#[pg_extern]`/`#[pg_trigger]` wrappers;
-//! - `error`: every error, with its SQLSTATE.
+//! One folder per concern; in each, the SQL-facing functions (`functions.rs`: thin `#[pg_extern]` /
+//! `#[pg_trigger]` wrappers that parse arguments and map errors), pure Rust beside them (no pgrx
+//! types, unit-tested without a server) and the concern's statements (`store.rs` or `*.sql`), run
+//! through `spi`, the only code that runs SQL.
+//!
+//! - `sql/*.sql`: hand-written DDL (mirror tables, indexes, views, revenue rollup, AI memory,
+//!   replication status, model store, grants), pulled in below;
+//! - `spi/`: running statements, streaming rows, decoding datums, subtransactions;
+//! - `views/`: `translated_text`, which the analytics views call;
+//! - `expenses/`, `tasks/`: the n8n RPCs `get_pending_expenses` and `get_overdue_tasks`;
+//! - `revenue/`: `get_revenue_trends` and the revenue rollup's trigger;
+//! - `memory/`: the invoice-to-memory trigger, `rebuild_memory`, `ipai_memory.search_chunks`;
+//! - `replication/`: `publication_sql`, landing tables;
+//! - `ml/`: the model registry and store admin, and one folder per model (`churn/`, `fraud/`);
+//! - `verify/`: `verify()`;
+//! - `catalog` (pure): what a correct install contains; `params` (pure): argument validation;
+//!   `error`: every error, with its SQLSTATE.
 
 use pgrx::prelude::*;
 
 pub mod catalog;
-mod churn;
-mod fraud;
-pub mod churn_features;
-pub mod churn_model;
 pub mod error;
-pub mod fraud_model;
-pub mod fraud_signals;
-pub mod isolation_forest;
-mod memory;
-pub mod memory_content;
-pub mod ml_metrics;
-mod memory_trigger;
-mod ml_admin;
-mod ml_storage;
+mod expenses;
+pub mod memory;
+pub mod ml;
 pub mod params;
-pub mod pg_numeric;
 pub mod replication;
-mod replication_admin;
-pub mod rollup_marks;
-mod rollup_trigger;
-mod rpc;
-mod storage;
-mod subtransaction;
-pub mod trends;
-pub mod translations;
+pub mod revenue;
+pub mod spi;
+mod tasks;
 pub mod verify;
-mod verify_checks;
+pub mod views;
 
 ::pgrx::pg_module_magic!(name, version);
 
 /// Loaded on first use in each backend (no shared_preload_libraries needed): defines the settings.
 #[pg_guard]
 pub extern "C-unwind" fn _PG_init() {
-    memory_trigger::define_settings();
-}
-
-/// Text of an Odoo translated (jsonb) field: p_lang, else en_US, else the first translation. The views
-/// call it for every row: native code, because a SQL function with a fixed search_path is never
-/// inlined and runs through the SQL-function executor on every call, many times slower.
-#[pg_extern(immutable, parallel_safe, strict)]
-#[search_path(pg_catalog, pg_temp)]
-fn translated_text(p_value: pgrx::JsonB, p_lang: default!(&str, "'en_US'")) -> Option<String> {
-    translations::translation(&p_value.0, p_lang)
+    memory::trigger::define_settings();
 }
 
 extension_sql_file!("sql/tables.sql", name = "tables", bootstrap);
 extension_sql_file!("sql/indexes.sql", name = "indexes", requires = ["tables"]);
-extension_sql_file!("sql/views.sql", name = "views", requires = ["indexes", translated_text]);
+extension_sql_file!("sql/views.sql", name = "views", requires = ["indexes", views::functions::translated_text]);
 extension_sql_file!("sql/rollups.sql", name = "rollups", requires = ["views"]);
 extension_sql_file!("sql/memory.sql", name = "memory", requires = ["rollups"]);
 extension_sql_file!("sql/replication.sql", name = "replication", requires = ["memory"]);

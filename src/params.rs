@@ -32,13 +32,21 @@ pub struct TextParam {
 }
 
 /// Search text of ipai_memory.search_chunks.
-pub const P_QUERY: TextParam =
-    TextParam { name: "p_query", identifier: false, max_len: 1000, accepts: "search words, optionally with \"quoted phrases\", or and -excluded words" };
+pub const P_QUERY: TextParam = TextParam {
+    name: "p_query",
+    identifier: false,
+    max_len: 1000,
+    accepts: "search words, optionally with \"quoted phrases\", or and -excluded words",
+};
 /// Limit of ipai_memory.search_chunks.
 pub const P_SEARCH_LIMIT: IntParam = IntParam { name: "p_limit", min: 1, max: 1000 };
 /// rebuild_memory's switch: a boolean, never NULL.
-pub const P_REPLACE: TextParam =
-    TextParam { name: "p_replace", identifier: false, max_len: 0, accepts: "true (rewrite every chunk) or false (write what is missing)" };
+pub const P_REPLACE: TextParam = TextParam {
+    name: "p_replace",
+    identifier: false,
+    max_len: 0,
+    accepts: "true (rewrite every chunk) or false (write what is missing)",
+};
 /// A publication's name (an identifier on the Odoo server).
 pub const P_PUBLICATION: TextParam =
     TextParam { name: "p_publication", identifier: true, max_len: 63, accepts: "a name of 1 to 63 bytes" };
@@ -51,18 +59,27 @@ pub const P_HORIZON_DAYS: IntParam = IntParam { name: "p_horizon_days", min: 7, 
 pub const P_AS_OF: TextParam =
     TextParam { name: "p_as_of", identifier: false, max_len: 0, accepts: "a finite date, or NULL for the default" };
 /// Training settings: a JSON object (see the README for its keys).
-pub const P_PARAMS: TextParam =
-    TextParam { name: "p_params", identifier: false, max_len: 0, accepts: "a JSON object of training settings, like {\"l2\": 0.5, \"activate\": \"always\"}" };
+pub const P_PARAMS: TextParam = TextParam {
+    name: "p_params",
+    identifier: false,
+    max_len: 0,
+    accepts: "a JSON object of training settings, like {\"l2\": 0.5, \"activate\": \"always\"}",
+};
 /// Minimum churn score get_churn_risks lists.
 pub const P_MIN_SCORE: TextParam =
     TextParam { name: "p_min_score", identifier: false, max_len: 0, accepts: "a number from 0 to 1" };
 /// A model kind.
-pub const P_KIND: TextParam = TextParam { name: "p_kind", identifier: false, max_len: 63, accepts: "'churn' or 'fraud'" };
+pub const P_KIND: TextParam =
+    TextParam { name: "p_kind", identifier: false, max_len: 63, accepts: "'churn' or 'fraud'" };
 /// A model version number.
 pub const P_VERSION: IntParam = IntParam { name: "p_version", min: 1, max: i32::MAX };
 /// A model as export_model() returns it.
-pub const P_MODEL: TextParam =
-    TextParam { name: "p_model", identifier: false, max_len: 0, accepts: "a model as odoo_mirror.export_model() returns it" };
+pub const P_MODEL: TextParam = TextParam {
+    name: "p_model",
+    identifier: false,
+    max_len: 0,
+    accepts: "a model as odoo_mirror.export_model() returns it",
+};
 /// import_model's switch.
 pub const P_ACTIVATE: TextParam =
     TextParam { name: "p_activate", identifier: false, max_len: 0, accepts: "true or false" };
@@ -99,16 +116,10 @@ impl ParamError {
 impl fmt::Display for ParamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Null(param) => write!(
-                f,
-                "invalid {}: NULL (allowed range {}..{})",
-                param.name, param.min, param.max
-            ),
-            Self::OutOfRange(param, value) => write!(
-                f,
-                "invalid {}: {} (allowed range {}..{})",
-                param.name, value, param.min, param.max
-            ),
+            Self::Null(param) => write!(f, "invalid {}: NULL (allowed range {}..{})", param.name, param.min, param.max),
+            Self::OutOfRange(param, value) => {
+                write!(f, "invalid {}: {} (allowed range {}..{})", param.name, value, param.min, param.max)
+            }
             Self::Text(param, problem) => write!(f, "invalid {}: {}", param.name, problem),
         }
     }

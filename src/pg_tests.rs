@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // #[pg_test]s, run only by `cargo pgrx test`
+
 //! `#[pg_test]`s: code that needs a backend. Each test runs in a transaction that is rolled back.
 
 use pgrx::prelude::*;
@@ -9,11 +11,10 @@ mod tests {
     #[pg_test]
     fn extension_installs_every_table_view_and_index() {
         let tables = Spi::get_one::<i64>("SELECT count(*) FROM pg_tables WHERE schemaname = 'odoo_mirror'");
-        let expected =
-            crate::catalog::TABLES.len()
-                + crate::catalog::DERIVED_TABLES.len()
-                + crate::catalog::MEMORY_TABLES.len()
-                + crate::catalog::ML_TABLES.len();
+        let expected = crate::catalog::TABLES.len()
+            + crate::catalog::DERIVED_TABLES.len()
+            + crate::catalog::MEMORY_TABLES.len()
+            + crate::catalog::ML_TABLES.len();
         assert_eq!(tables, Ok(Some(expected as i64)));
         let views = Spi::get_one::<i64>("SELECT count(*) FROM pg_views WHERE schemaname = 'odoo_mirror'");
         assert_eq!(views, Ok(Some(crate::catalog::VIEWS.len() as i64)));
@@ -36,9 +37,8 @@ mod tests {
     fn verify_fails_a_missing_role_grant() {
         let revoked = Spi::run("REVOKE EXECUTE ON FUNCTION odoo_mirror.get_overdue_tasks(integer) FROM n8n_service");
         assert!(revoked.is_ok());
-        let detail = Spi::get_one::<String>(
-            "SELECT detail FROM odoo_mirror.verify() WHERE \"check\" = 'grants n8n_service'",
-        );
+        let detail =
+            Spi::get_one::<String>("SELECT detail FROM odoo_mirror.verify() WHERE \"check\" = 'grants n8n_service'");
         assert_eq!(detail, Ok(Some("cannot execute: get_overdue_tasks".to_string())));
     }
 
@@ -77,7 +77,9 @@ mod tests {
             .unwrap();
         assert_eq!(Spi::get_one::<i64>("SELECT count(*) FROM odoo_mirror.account_move WHERE id = 78"), Ok(Some(1)));
         assert_eq!(
-            Spi::get_one::<String>("SELECT sqlstate || ' ' || event FROM odoo_mirror.memory_errors WHERE source_id = 78"),
+            Spi::get_one::<String>(
+                "SELECT sqlstate || ' ' || event FROM odoo_mirror.memory_errors WHERE source_id = 78"
+            ),
             Ok(Some("23514 posted".to_string()))
         );
         assert_eq!(Spi::get_one::<i64>("SELECT count(*) FROM ipai_memory.chunks WHERE source_id = '78'"), Ok(Some(0)));
@@ -125,9 +127,10 @@ mod tests {
     #[pg_test]
     fn a_model_activated_mid_transaction_scores_the_next_statement() {
         Spi::run(CHURN_DATA).expect("data");
-        let trained = Spi::get_one::<pgrx::JsonB>("SELECT odoo_mirror.train_churn_model(NULL, 90, '{\"min_customers\": 20}')")
-            .expect("trained")
-            .expect("a report");
+        let trained =
+            Spi::get_one::<pgrx::JsonB>("SELECT odoo_mirror.train_churn_model(NULL, 90, '{\"min_customers\": 20}')")
+                .expect("trained")
+                .expect("a report");
         assert_eq!(trained.0["version"], 1);
         // Version 2: the same model, imported; scoring follows each activation from the next statement on,
         // inside one transaction and one top-level statement (the cache key includes the command id).
@@ -172,11 +175,11 @@ mod tests {
         let numeric = pgrx::PgOid::BuiltIn(pg_sys::BuiltinOid::NUMERICOID);
         let float8 = pgrx::PgOid::BuiltIn(pg_sys::BuiltinOid::FLOAT8OID);
         let mut compared = 0;
-        crate::storage::stream_rows(VALUES, &[], &[numeric, float8], |row| {
+        crate::spi::stream_rows(VALUES, &[], &[numeric, float8], |row| {
             let (Some(value), Some(cast)) = (row[0], row[1]) else { return Ok(()) };
             let cast = f64::from_bits(cast.value() as u64);
             // SAFETY: column 0 is numeric (checked by stream_rows).
-            let decoded = unsafe { crate::ml_storage::numeric_to_f64(value) };
+            let decoded = unsafe { crate::spi::datum::numeric_to_f64(value) };
             if cast.is_nan() {
                 assert_eq!(decoded, None);
             } else {

@@ -97,9 +97,10 @@ impl ModelNumbers {
     pub fn from_export(document: &Value) -> Result<Self> {
         let model = &document["model"];
         let numbers = |key: &str| -> Result<Vec<f64>> {
-            model[key].as_array().map(|values| values.iter().filter_map(Value::as_f64).collect()).ok_or_else(|| {
-                crate::cluster::ClusterError(format!("exported model has no {key}"))
-            })
+            model[key]
+                .as_array()
+                .map(|values| values.iter().filter_map(Value::as_f64).collect())
+                .ok_or_else(|| crate::cluster::ClusterError(format!("exported model has no {key}")))
         };
         Ok(Self {
             means: numbers("means")?,
@@ -220,7 +221,8 @@ pub fn measure(cluster: &Cluster, database: &str, runs: usize) -> Result<ChurnBe
         let started = Instant::now();
         let (report, rss) = peak_rss_mb(cluster, database, "SELECT odoo_mirror.train_churn_model()")?;
         let seconds = started.elapsed().as_secs_f64();
-        let report: Value = serde_json::from_str(&report).map_err(|e| crate::cluster::ClusterError(format!("training report: {e}")))?;
+        let report: Value =
+            serde_json::from_str(&report).map_err(|e| crate::cluster::ClusterError(format!("training report: {e}")))?;
         ((report, seconds), rss)
     };
     let (report, first_train_seconds) = report;
@@ -280,8 +282,10 @@ pub fn measure(cluster: &Cluster, database: &str, runs: usize) -> Result<ChurnBe
     ))?;
     let fields: Vec<&str> = differences.split(' ').collect();
     let max_difference: f64 = fields.get(1).and_then(|text| text.parse().ok()).unwrap_or(f64::NAN);
-    if fields.get(2) != Some(&"0") || !(max_difference < 1e-9) {
-        return fail(format!("the scoring variants disagree (rows, max difference, rows missing in one): {differences}"));
+    if fields.get(2) != Some(&"0") || max_difference.is_nan() || max_difference >= 1e-9 {
+        return fail(format!(
+            "the scoring variants disagree (rows, max difference, rows missing in one): {differences}"
+        ));
     }
 
     let mut timings = Vec::new();
@@ -291,7 +295,10 @@ pub fn measure(cluster: &Cluster, database: &str, runs: usize) -> Result<ChurnBe
             "per row: odoo_mirror.churn_score(id)",
             "SELECT count(*), sum(odoo_mirror.churn_score(id)) FROM bench_churn_customers".into(),
         ),
-        ("(a) PL/pgSQL function per customer", "SELECT count(*), sum(bench_churn_plpgsql(id)) FROM bench_churn_customers".into()),
+        (
+            "(a) PL/pgSQL function per customer",
+            "SELECT count(*), sum(bench_churn_plpgsql(id)) FROM bench_churn_customers".into(),
+        ),
         ("(b) plain SQL, one GROUP BY query", numbers.plain_sql(&as_of)),
     ];
     for (name, sql) in variants {
@@ -299,7 +306,18 @@ pub fn measure(cluster: &Cluster, database: &str, runs: usize) -> Result<ChurnBe
         eprintln!("churn scoring {name:<45} {seconds:>8.3} s");
         timings.push((name, seconds));
     }
-    Ok(ChurnBench { customers, invoices, train_seconds, train_runs, train_peak_rss_mb, score_peak_rss_mb, report, timings, max_difference, runs })
+    Ok(ChurnBench {
+        customers,
+        invoices,
+        train_seconds,
+        train_runs,
+        train_peak_rss_mb,
+        score_peak_rss_mb,
+        report,
+        timings,
+        max_difference,
+        runs,
+    })
 }
 
 fn join(values: &[f64]) -> String {
@@ -307,7 +325,9 @@ fn join(values: &[f64]) -> String {
 }
 
 pub fn report(bench: &ChurnBench) -> String {
-    let seconds = |name: &str| bench.timings.iter().find(|(variant, _)| variant.starts_with(name)).map(|(_, s)| *s).unwrap_or(f64::NAN);
+    let seconds = |name: &str| {
+        bench.timings.iter().find(|(variant, _)| variant.starts_with(name)).map(|(_, s)| *s).unwrap_or(f64::NAN)
+    };
     let batch = seconds("batch");
     let per_row = seconds("per row");
     let plpgsql = seconds("(a)");
@@ -330,10 +350,21 @@ pub fn report(bench: &ChurnBench) -> String {
             if met { "yes" } else { "**no**" }
         )
     };
-    out.push_str(&row("batch: `churn_scores()`", batch, "≥ 10x faster than (a), ≤ 1.5x (b)", plpgsql / batch >= 10.0 && batch / plain <= 1.5));
+    out.push_str(&row(
+        "batch: `churn_scores()`",
+        batch,
+        "≥ 10x faster than (a), ≤ 1.5x (b)",
+        plpgsql / batch >= 10.0 && batch / plain <= 1.5,
+    ));
     out.push_str(&row("per row: `churn_score(id)`", per_row, "≥ 3x faster than (a)", plpgsql / per_row >= 3.0));
-    out.push_str(&format!("| (a) PL/pgSQL function per customer | {plpgsql:.2} | 1.0x | {:.2}x | — | — |\n", plpgsql / plain));
-    out.push_str(&format!("| (b) plain SQL, one GROUP BY query | {plain:.2} | {:.1}x faster | 1.00x | — | — |\n", plpgsql / plain));
+    out.push_str(&format!(
+        "| (a) PL/pgSQL function per customer | {plpgsql:.2} | 1.0x | {:.2}x | — | — |\n",
+        plpgsql / plain
+    ));
+    out.push_str(&format!(
+        "| (b) plain SQL, one GROUP BY query | {plain:.2} | {:.1}x faster | 1.00x | — | — |\n",
+        plpgsql / plain
+    ));
     out.push_str(&format!(
         "\nTraining (`train_churn_model()`, defaults: 90-day horizon, 4 training snapshots 30 days apart, holdout at the\n\
          latest labelled date): **{:.1} s**, the median of 3 trainings on the same data ({}; target under 30 s), {} training\n\

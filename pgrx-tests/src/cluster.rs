@@ -125,8 +125,7 @@ pub fn workspace_dir() -> PathBuf {
 }
 
 fn free_port() -> Result<u16> {
-    let listener =
-        TcpListener::bind("127.0.0.1:0").map_err(|e| ClusterError(format!("no free loopback port: {e}")))?;
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| ClusterError(format!("no free loopback port: {e}")))?;
     listener.local_addr().map(|addr| addr.port()).map_err(|e| ClusterError(e.to_string()))
 }
 
@@ -144,10 +143,8 @@ impl Cluster {
         let dir = work_dir().join(name);
         if dir.exists() {
             // A previous run that died: stop whatever may still run there, then start afresh.
-            let _ = as_owner(&install.bin("pg_ctl"))
-                .args(["stop", "-m", "immediate", "-D"])
-                .arg(dir.join("data"))
-                .output();
+            let _ =
+                as_owner(&install.bin("pg_ctl")).args(["stop", "-m", "immediate", "-D"]).arg(dir.join("data")).output();
             fs::remove_dir_all(&dir).map_err(|e| ClusterError(format!("cannot remove {}: {e}", dir.display())))?;
         }
         fs::create_dir_all(&dir).map_err(|e| ClusterError(format!("cannot create {}: {e}", dir.display())))?;
@@ -195,9 +192,12 @@ impl Cluster {
     /// psql connected to `database` as `postgres`, reading no ~/.psqlrc, stopping at the first error.
     pub fn psql_command(&self, database: &str) -> Command {
         let mut command = Command::new(self.install.bin("psql"));
-        command
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "postgres"])
-            .args(["-p", &self.port.to_string(), "-d", database]);
+        command.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "postgres"]).args([
+            "-p",
+            &self.port.to_string(),
+            "-d",
+            database,
+        ]);
         command
     }
 

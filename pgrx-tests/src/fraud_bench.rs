@@ -133,17 +133,26 @@ pub struct FraudBench {
 
 /// "id:score" pairs of a query returning (expense_id, score).
 fn scores(cluster: &Cluster, database: &str, query: &str) -> Result<Vec<(i64, f64)>> {
-    let text = cluster.sql(database, &format!("SELECT string_agg(s.expense_id || ':' || s.score, ',') FROM ({query}) AS s"))?;
+    let text = cluster
+        .sql(database, &format!("SELECT string_agg(s.expense_id || ':' || s.score, ',') FROM ({query}) AS s"))?;
     text.split(',')
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (id, score) = pair.split_once(':').ok_or_else(|| error(format!("bad pair {pair}")))?;
-            Ok((id.parse().map_err(|_| error(format!("bad id {id}")))?, score.parse().map_err(|_| error(format!("bad score {score}")))?))
+            Ok((
+                id.parse().map_err(|_| error(format!("bad id {id}")))?,
+                score.parse().map_err(|_| error(format!("bad score {score}")))?,
+            ))
         })
         .collect()
 }
 
-fn quality(name: &str, mut scored: Vec<(i64, f64)>, truth: &HashMap<i64, &'static str>, keep: impl Fn(i64) -> bool) -> Quality {
+fn quality(
+    name: &str,
+    mut scored: Vec<(i64, f64)>,
+    truth: &HashMap<i64, &'static str>,
+    keep: impl Fn(i64) -> bool,
+) -> Quality {
     scored.retain(|(id, _)| keep(*id));
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let top1: HashSet<i64> = scored.iter().take(scored.len().div_ceil(100)).map(|(id, _)| *id).collect();
@@ -196,8 +205,9 @@ pub fn measure(cluster: &Cluster, database: &str, stats: &Stats) -> Result<Fraud
         train_runs.push(started.elapsed().as_secs_f64());
     }
     eprintln!("fraud training runs: {train_runs:?} s");
-    let default_model: Value = serde_json::from_str(&cluster.sql(database, "SELECT odoo_mirror.export_model('fraud')")?)
-        .map_err(|e| error(format!("export: {e}")))?;
+    let default_model: Value =
+        serde_json::from_str(&cluster.sql(database, "SELECT odoo_mirror.export_model('fraud')")?)
+            .map_err(|e| error(format!("export: {e}")))?;
     let model_scores = scores(cluster, database, "SELECT * FROM odoo_mirror.fraud_scores()")?;
     let weights: Vec<f64> = default_model["model"]["weights"]
         .as_array()
@@ -226,7 +236,8 @@ pub fn measure(cluster: &Cluster, database: &str, stats: &Stats) -> Result<Fraud
     // Labels: auditors' verdicts on the even expense ids (the injected cases true, the rest false);
     // the fitted model and the default one are compared on the odd ids, which no label touched.
     cluster.sql(database, "TRUNCATE odoo_mirror.expense_labels")?;
-    let fraud_even: Vec<String> = stats.fraud.iter().filter(|(id, _)| id % 2 == 0).map(|(id, _)| format!("({id})")).collect();
+    let fraud_even: Vec<String> =
+        stats.fraud.iter().filter(|(id, _)| id % 2 == 0).map(|(id, _)| format!("({id})")).collect();
     cluster.sql(
         database,
         &format!(
@@ -235,8 +246,10 @@ pub fn measure(cluster: &Cluster, database: &str, stats: &Stats) -> Result<Fraud
             if fraud_even.is_empty() { "(0)".to_string() } else { fraud_even.join(",") }
         ),
     )?;
-    let report: Value = serde_json::from_str(&cluster.sql(database, "SELECT odoo_mirror.train_fraud_model('{\"activate\": \"always\"}')")?)
-        .map_err(|e| error(format!("labelled training: {e}")))?;
+    let report: Value = serde_json::from_str(
+        &cluster.sql(database, "SELECT odoo_mirror.train_fraud_model('{\"activate\": \"always\"}')")?,
+    )
+    .map_err(|e| error(format!("labelled training: {e}")))?;
     let labelled_scores = scores(cluster, database, "SELECT * FROM odoo_mirror.fraud_scores()")?;
     let odd = |id: i64| id % 2 == 1;
     qualities.push(quality("default weights, odd ids only", model_scores, &truth, odd));
@@ -256,8 +269,10 @@ pub fn measure(cluster: &Cluster, database: &str, stats: &Stats) -> Result<Fraud
     // Throughput: the same 5% sample, one expense per call, PL/pgSQL rules against fraud_score();
     // and the batch over every expense.
     cluster.sql(database, PLPGSQL_RULES)?;
-    let sample_sql = "FROM odoo_mirror.hr_expense AS e WHERE e.id % 20 = 0 AND e.employee_id IS NOT NULL AND e.date IS NOT NULL";
-    let sample: usize = cluster.sql(database, &format!("SELECT count(*) {sample_sql}"))?.parse().map_err(|_| error("sample count"))?;
+    let sample_sql =
+        "FROM odoo_mirror.hr_expense AS e WHERE e.id % 20 = 0 AND e.employee_id IS NOT NULL AND e.date IS NOT NULL";
+    let sample: usize =
+        cluster.sql(database, &format!("SELECT count(*) {sample_sql}"))?.parse().map_err(|_| error("sample count"))?;
     let time = |sql: &str| -> Result<f64> {
         cluster.sql(database, sql)?;
         let mut runs = Vec::new();
@@ -271,8 +286,12 @@ pub fn measure(cluster: &Cluster, database: &str, stats: &Stats) -> Result<Fraud
     let plpgsql_seconds = time(&format!("SELECT count(bench_fraud_rules(e.id)) {sample_sql}"))?;
     let per_row_seconds = time(&format!("SELECT count(odoo_mirror.fraud_score(e.id)) {sample_sql}"))?;
     let batch_seconds = time("SELECT count(*) FROM odoo_mirror.fraud_scores()")?;
-    let batch_rows: usize = cluster.sql(database, "SELECT count(*) FROM odoo_mirror.fraud_scores()")?.parse().map_err(|_| error("batch count"))?;
-    let expenses: usize = cluster.sql(database, "SELECT count(*) FROM odoo_mirror.hr_expense")?.parse().map_err(|_| error("count"))?;
+    let batch_rows: usize = cluster
+        .sql(database, "SELECT count(*) FROM odoo_mirror.fraud_scores()")?
+        .parse()
+        .map_err(|_| error("batch count"))?;
+    let expenses: usize =
+        cluster.sql(database, "SELECT count(*) FROM odoo_mirror.hr_expense")?.parse().map_err(|_| error("count"))?;
     Ok(FraudBench {
         expenses,
         injected: truth.len(),
@@ -297,7 +316,9 @@ pub fn report(bench: &FraudBench) -> String {
          or with every rule's weight set to 0.\n\n",
         bench.expenses, bench.injected
     ));
-    out.push_str("### Detection quality\n\n| scorer | expenses ranked | precision in the top 1% | recall in the top 1% |");
+    out.push_str(
+        "### Detection quality\n\n| scorer | expenses ranked | precision in the top 1% | recall in the top 1% |",
+    );
     for (kind, _, _) in FRAUD_KINDS {
         out.push_str(&format!(" {kind} (top 1% / top 5%) |"));
     }
@@ -344,8 +365,14 @@ pub fn report(bench: &FraudBench) -> String {
         median(bench.train_runs.clone()),
         bench.train_runs.iter().map(|s| format!("{s:.1}")).collect::<Vec<_>>().join(", ")
     ));
-    out.push_str("\nThe PL/pgSQL function (`PLPGSQL_RULES` in `pgrx-tests/src/fraud_bench.rs`) computes the same rules with\n");
-    out.push_str("the same thresholds and default weights, without the forest and without description matching, reading\n");
-    out.push_str("precomputed category baselines as the model does; timings are the median of 3 runs after a warm-up.\n");
+    out.push_str(
+        "\nThe PL/pgSQL function (`PLPGSQL_RULES` in `pgrx-tests/src/fraud_bench.rs`) computes the same rules with\n",
+    );
+    out.push_str(
+        "the same thresholds and default weights, without the forest and without description matching, reading\n",
+    );
+    out.push_str(
+        "precomputed category baselines as the model does; timings are the median of 3 runs after a warm-up.\n",
+    );
     out
 }

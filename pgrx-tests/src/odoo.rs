@@ -47,11 +47,8 @@ pub fn odoo_tables_sql(mirror: &Cluster, mirror_db: &str) -> Result<String> {
         if tables.last().map(|(name, _)| name.as_str()) != Some(table) {
             tables.push((table.to_string(), Vec::new()));
         }
-        let definition = if column == "id" {
-            "id serial PRIMARY KEY".to_string()
-        } else {
-            format!("{column} {column_type}")
-        };
+        let definition =
+            if column == "id" { "id serial PRIMARY KEY".to_string() } else { format!("{column} {column_type}") };
         if let Some((_, definitions)) = tables.last_mut() {
             definitions.push(definition);
             if definitions.len() == 5 {
@@ -115,11 +112,23 @@ pub fn wait_until_streaming(mirror: &Cluster, database: &str, subscription: &str
 /// confirmed position is no proof (an idle subscriber confirms the publisher's WAL end before the
 /// walsender has decoded it), so this commits a heartbeat row on the Odoo side and waits for it:
 /// transactions apply in commit order.
-pub fn wait_until_replicated(odoo: &Cluster, odoo_db: &str, mirror: &Cluster, mirror_db: &str, timeout: Duration) -> Result<()> {
+pub fn wait_until_replicated(
+    odoo: &Cluster,
+    odoo_db: &str,
+    mirror: &Cluster,
+    mirror_db: &str,
+    timeout: Duration,
+) -> Result<()> {
     let beat = odoo.sql(
         odoo_db,
         "INSERT INTO public.res_currency (id, name, write_date) VALUES (999999, 'HBT', clock_timestamp()) \
          ON CONFLICT (id) DO UPDATE SET write_date = EXCLUDED.write_date RETURNING write_date::text",
     )?;
-    wait_for(mirror, mirror_db, "SELECT write_date::text FROM odoo_mirror.res_currency WHERE id = 999999", &beat, timeout)
+    wait_for(
+        mirror,
+        mirror_db,
+        "SELECT write_date::text FROM odoo_mirror.res_currency WHERE id = 999999",
+        &beat,
+        timeout,
+    )
 }

@@ -2,39 +2,14 @@
 //! data: n8n through PostgREST, Superset's role, pg_dump/pg_restore of the model store, and scoring
 //! while another session trains and activates a model.
 
-use chrono::NaiveDate;
 use odoo_mirror_tests::cluster::Cluster;
 use odoo_mirror_tests::demo::{create_database_with_extension, load_demo_data};
-use odoo_mirror_tests::postgrest::{RpcCall, RpcOutcome};
+use odoo_mirror_tests::postgrest::RpcCall;
+use odoo_mirror_tests::testing::{dump_and_restore, json, rpc_rows, rpc_sqlstate, today};
 use serde_json::Value;
 
 const DB: &str = "churn";
 const RISK_ARGS: &[(&str, &str)] = &[("p_limit", "integer"), ("p_min_score", "double precision")];
-
-fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
-fn rows(outcome: RpcOutcome) -> Vec<Value> {
-    match outcome {
-        RpcOutcome::Body(body) => match serde_json::from_str::<Value>(&body) {
-            Ok(Value::Array(rows)) => rows,
-            other => panic!("PostgREST body is not a JSON array: {other:?}"),
-        },
-        RpcOutcome::Error { sqlstate, message } => panic!("unexpected error {sqlstate}: {message}"),
-    }
-}
-
-fn error(outcome: RpcOutcome) -> String {
-    match outcome {
-        RpcOutcome::Error { sqlstate, .. } => sqlstate,
-        RpcOutcome::Body(body) => panic!("expected an error, got {body}"),
-    }
-}
-
-fn json(cluster: &Cluster, sql: &str) -> Value {
-    serde_json::from_str(&cluster.sql(DB, sql).unwrap()).unwrap()
-}
 
 #[test]
 fn get_churn_risks_through_postgrest_as_n8n_service() {
@@ -44,15 +19,15 @@ fn get_churn_risks_through_postgrest_as_n8n_service() {
 
     // Before any training: 42704, which PostgREST answers with 400, never a 500.
     let call = |body: &str| RpcCall::post("get_churn_risks", RISK_ARGS, body, "n8n_service").run(&cluster, DB).unwrap();
-    assert_eq!(error(call(r#"{"p_limit": 5, "p_min_score": 0.5}"#)), "42704");
+    assert_eq!(rpc_sqlstate(call(r#"{"p_limit": 5, "p_min_score": 0.5}"#)), "42704");
 
-    let report = json(&cluster, "SELECT odoo_mirror.train_churn_model()");
+    let report = json(&cluster, DB, "SELECT odoo_mirror.train_churn_model()");
     assert_eq!(report["activated"], true, "{report}");
     let auc = report["model"]["roc_auc"].as_f64().unwrap();
     let baseline = report["recency_baseline"]["roc_auc"].as_f64().unwrap();
     assert!(auc > 0.6 && auc >= baseline - 0.02, "model {auc} against recency {baseline}: {report}");
 
-    let risks = rows(call(r#"{"p_limit": 8, "p_min_score": 0.3}"#));
+    let risks = rpc_rows(call(r#"{"p_limit": 8, "p_min_score": 0.3}"#));
     assert!(!risks.is_empty() && risks.len() <= 8, "{risks:?}");
     let scores: Vec<f64> = risks.iter().map(|row| row["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "riskiest first: {scores:?}");
@@ -66,24 +41,37 @@ fn get_churn_risks_through_postgrest_as_n8n_service() {
         assert!(row["revenue_at_risk"].as_f64().unwrap() >= 0.0, "money is a JSON number: {row}");
         assert_eq!(row["model_version"], 1);
         // The same score as churn_score() gives the analyst.
-        let direct: f64 = cluster.sql(DB, &format!("SELECT odoo_mirror.churn_score({})", row["partner_id"])).unwrap().parse().unwrap();
+        let direct: f64 = cluster
+            .sql(DB, &format!("SELECT odoo_mirror.churn_score({})", row["partner_id"]))
+            .unwrap()
+            .parse()
+            .unwrap();
         assert_eq!(direct, score, "{row}");
     }
     // GET works too (a STABLE function runs in PostgREST's read-only transaction).
-    let by_get = rows(RpcCall::get("get_churn_risks", RISK_ARGS, r#"{"p_limit": 8, "p_min_score": 0.3}"#, "n8n_service").run(&cluster, DB).unwrap());
+    let by_get = rpc_rows(
+        RpcCall::get("get_churn_risks", RISK_ARGS, r#"{"p_limit": 8, "p_min_score": 0.3}"#, "n8n_service")
+            .run(&cluster, DB)
+            .unwrap(),
+    );
     assert_eq!(by_get, risks);
     // Defaults: 20 rows at most, 0.5 and up.
-    let defaults = rows(RpcCall::post("get_churn_risks", &[], "{}", "n8n_service").run(&cluster, DB).unwrap());
+    let defaults = rpc_rows(RpcCall::post("get_churn_risks", &[], "{}", "n8n_service").run(&cluster, DB).unwrap());
     assert!(defaults.len() <= 20 && defaults.iter().all(|row| row["score"].as_f64().unwrap() >= 0.5));
 
     // Bad input is 22023 (HTTP 400).
-    assert_eq!(error(call(r#"{"p_limit": 0, "p_min_score": 0.5}"#)), "22023");
-    assert_eq!(error(call(r#"{"p_limit": 5, "p_min_score": 1.5}"#)), "22023");
-    assert_eq!(error(call(r#"{"p_limit": 5, "p_min_score": null}"#)), "22023");
+    assert_eq!(rpc_sqlstate(call(r#"{"p_limit": 0, "p_min_score": 0.5}"#)), "22023");
+    assert_eq!(rpc_sqlstate(call(r#"{"p_limit": 5, "p_min_score": 1.5}"#)), "22023");
+    assert_eq!(rpc_sqlstate(call(r#"{"p_limit": 5, "p_min_score": null}"#)), "22023");
     // explain_churn as n8n (called in FROM like the set-returning RPCs; PostgREST wraps a scalar
     // function in a sub-select instead, which runs the same call).
-    let explain = RpcCall::post("explain_churn", &[("p_partner_id", "integer")], &format!(r#"{{"p_partner_id": {}}}"#, risks[0]["partner_id"]), "n8n_service");
-    let explained = rows(explain.run(&cluster, DB).unwrap());
+    let explain = RpcCall::post(
+        "explain_churn",
+        &[("p_partner_id", "integer")],
+        &format!(r#"{{"p_partner_id": {}}}"#, risks[0]["partner_id"]),
+        "n8n_service",
+    );
+    let explained = rpc_rows(explain.run(&cluster, DB).unwrap());
     assert_eq!(explained.len(), 1);
     assert!(explained[0].to_string().contains("top_reasons"), "{explained:?}");
 
@@ -102,12 +90,16 @@ fn get_churn_risks_through_postgrest_as_n8n_service() {
         .sql(DB, "SET ROLE superset_readonly; SELECT count(*) > 0 AND bool_and(score BETWEEN 0 AND 1) FROM odoo_mirror.v_churn_risk")
         .unwrap();
     assert_eq!(superset, "t");
-    assert_eq!(cluster.sqlstate_of(DB, "SET ROLE superset_readonly; SELECT odoo_mirror.train_churn_model()").unwrap(), "42501");
+    assert_eq!(
+        cluster.sqlstate_of(DB, "SET ROLE superset_readonly; SELECT odoo_mirror.train_churn_model()").unwrap(),
+        "42501"
+    );
 }
 
 /// Every model row and every score, for comparing two databases.
 const MODELS: &str = "SELECT string_agg(concat_ws('|', id, kind, version, created_at, params, features, metrics, model, active), E'\\n' ORDER BY id) FROM odoo_mirror.ml_models";
-const SCORES: &str = "SELECT md5(string_agg(partner_id || ':' || score, ',' ORDER BY partner_id)) FROM odoo_mirror.churn_scores()";
+const SCORES: &str =
+    "SELECT md5(string_agg(partner_id || ':' || score, ',' ORDER BY partner_id)) FROM odoo_mirror.churn_scores()";
 
 #[test]
 fn models_survive_pg_dump_and_pg_restore_and_score_the_same() {
@@ -120,25 +112,23 @@ fn models_survive_pg_dump_and_pg_restore_and_score_the_same() {
     assert_eq!(models.lines().count(), 2);
     let scores = cluster.sql(DB, SCORES).unwrap();
 
-    let dump = cluster.dir.join("churn.dump");
-    let status = cluster.client("pg_dump").args(["-Fc", "-f"]).arg(&dump).arg(DB).status().unwrap();
-    assert!(status.success(), "pg_dump failed");
-    cluster.create_database("restored").unwrap();
-    let output = cluster.client("pg_restore").args(["--exit-on-error", "-d", "restored"]).arg(&dump).output().unwrap();
-    assert!(output.status.success(), "pg_restore failed: {}", String::from_utf8_lossy(&output.stderr));
+    dump_and_restore(&cluster, DB, "churn.dump", "restored");
 
     // Every version, its metrics and which one is active; the restored active model scores the same.
     assert_eq!(cluster.sql("restored", MODELS).unwrap(), models);
     assert_eq!(cluster.sql("restored", SCORES).unwrap(), scores);
     // The identity sequence came along: the next version gets the next id, no collision.
-    let next = cluster.sql("restored", "SELECT odoo_mirror.import_model(odoo_mirror.export_model('churn', 2)) ->> 'model_id'").unwrap();
+    let next = cluster
+        .sql("restored", "SELECT odoo_mirror.import_model(odoo_mirror.export_model('churn', 2)) ->> 'model_id'")
+        .unwrap();
     assert_eq!(next, "3");
     // Version 2 is restored too: activating it rolls forward in the restored database.
     cluster.sql("restored", "SELECT odoo_mirror.activate_model('churn', 2)").unwrap();
     assert_eq!(cluster.sql("restored", "SELECT odoo_mirror.explain_churn(partner_id)->>'model_version' FROM odoo_mirror.churn_scores() LIMIT 1").unwrap(), "2");
     // Predictions are derived, not dumped: a refresh after the restore fills them.
     assert_eq!(cluster.sql("restored", "SELECT count(*) FROM odoo_mirror.churn_predictions").unwrap(), "0");
-    let refreshed = cluster.sql("restored", "SELECT (odoo_mirror.refresh_churn_predictions()->>'rows')::int > 0").unwrap();
+    let refreshed =
+        cluster.sql("restored", "SELECT (odoo_mirror.refresh_churn_predictions()->>'rows')::int > 0").unwrap();
     assert_eq!(refreshed, "t");
 }
 
@@ -148,7 +138,8 @@ fn scoring_runs_while_a_model_trains_and_switches_at_the_next_statement() {
     create_database_with_extension(&cluster, DB).unwrap();
     load_demo_data(&cluster, DB, 600, today()).unwrap();
     cluster.sql(DB, "SELECT odoo_mirror.train_churn_model()").unwrap();
-    let partner = cluster.sql(DB, "SELECT partner_id FROM odoo_mirror.churn_scores() ORDER BY partner_id LIMIT 1").unwrap();
+    let partner =
+        cluster.sql(DB, "SELECT partner_id FROM odoo_mirror.churn_scores() ORDER BY partner_id LIMIT 1").unwrap();
     let scores_v1 = cluster.sql(DB, SCORES).unwrap();
 
     // One long-lived session: it scores with version 1 (caching it), waits until another session has
@@ -169,7 +160,8 @@ fn scoring_runs_while_a_model_trains_and_switches_at_the_next_statement() {
     };
     // Training in another session, forced active, while this one keeps scoring the whole book.
     let trainer = std::thread::spawn({
-        let script = "SELECT odoo_mirror.train_churn_model(NULL, 60, '{\"activate\": \"always\", \"l2\": 5}')->>'version';";
+        let script =
+            "SELECT odoo_mirror.train_churn_model(NULL, 60, '{\"activate\": \"always\", \"l2\": 5}')->>'version';";
         let mut child = cluster.spawn_psql_script(DB, std::process::Stdio::piped()).unwrap();
         use std::io::Write;
         child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
@@ -196,5 +188,8 @@ fn scoring_runs_while_a_model_trains_and_switches_at_the_next_statement() {
     assert!(output.contains("before=1") && output.contains("after=2"), "{output}");
     // And new sessions score with version 2.
     assert_ne!(cluster.sql(DB, SCORES).unwrap(), scores_v1);
-    assert_eq!(cluster.sql(DB, &format!("SELECT odoo_mirror.explain_churn({partner})->>'model_version'")).unwrap(), "2");
+    assert_eq!(
+        cluster.sql(DB, &format!("SELECT odoo_mirror.explain_churn({partner})->>'model_version'")).unwrap(),
+        "2"
+    );
 }

@@ -4,38 +4,17 @@
 use std::collections::BTreeMap;
 use std::fs;
 
-use chrono::NaiveDate;
 use odoo_mirror_tests::cluster::{extension_version, workspace_dir, Cluster, PgInstall, EXTENSION_OBJECTS_SQL};
 use odoo_mirror_tests::demo::{create_database_with_extension, load_demo_data};
-use odoo_mirror_tests::postgrest::{RpcCall, RpcOutcome};
-use serde_json::Value;
+use odoo_mirror_tests::postgrest::RpcCall;
+use odoo_mirror_tests::testing::{dump_and_restore, rpc_rows, rpc_sqlstate, script_difference, today, SUPABASE_ROLES};
 
 const DB: &str = "contract";
 
 /// verify() rows that are not ok, apart from the replication set-up these single-cluster tests lack and
 /// the churn and fraud models they do not train.
-const NOT_OK: &str = "status <> 'ok' AND \"check\" NOT IN ('landing tables', 'subscription', 'churn model', 'fraud model')";
-
-fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
-fn body(outcome: RpcOutcome) -> Vec<Value> {
-    match outcome {
-        RpcOutcome::Body(body) => match serde_json::from_str::<Value>(&body) {
-            Ok(Value::Array(rows)) => rows,
-            other => panic!("PostgREST body is not a JSON array: {other:?}"),
-        },
-        RpcOutcome::Error { sqlstate, message } => panic!("unexpected error {sqlstate}: {message}"),
-    }
-}
-
-fn sqlstate(outcome: RpcOutcome) -> String {
-    match outcome {
-        RpcOutcome::Error { sqlstate, .. } => sqlstate,
-        RpcOutcome::Body(body) => panic!("expected an error, got {body}"),
-    }
-}
+const NOT_OK: &str =
+    "status <> 'ok' AND \"check\" NOT IN ('landing tables', 'subscription', 'churn model', 'fraud model')";
 
 #[test]
 fn rpcs_through_postgrest_as_n8n_service_on_generated_data() {
@@ -45,7 +24,9 @@ fn rpcs_through_postgrest_as_n8n_service_on_generated_data() {
     let limit = &[("p_limit", "integer")];
 
     // Pending expenses: at most p_limit rows, oldest first, each awaiting approval, posting or payment.
-    let rows = body(RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": 7}"#, "n8n_service").run(&cluster, DB).unwrap());
+    let rows = rpc_rows(
+        RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": 7}"#, "n8n_service").run(&cluster, DB).unwrap(),
+    );
     assert_eq!(rows.len(), 7, "the generated data has more than 7 pending reports");
     let pending: Vec<i64> = rows.iter().map(|row| row["days_pending"].as_i64().expect("days_pending")).collect();
     assert!(pending.windows(2).all(|pair| pair[0] >= pair[1]), "oldest first: {pending:?}");
@@ -58,11 +39,15 @@ fn rpcs_through_postgrest_as_n8n_service_on_generated_data() {
     let expected = cluster
         .sql(DB, "SELECT count(*) FROM odoo_mirror.hr_expense_sheet WHERE state IN ('submit','approve','post')")
         .unwrap();
-    let all = body(RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": 1000}"#, "n8n_service").run(&cluster, DB).unwrap());
+    let all = rpc_rows(
+        RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": 1000}"#, "n8n_service").run(&cluster, DB).unwrap(),
+    );
     assert_eq!(all.len().to_string(), expected);
 
     // Overdue tasks: most overdue first, all open and active, deadline in the past.
-    let rows = body(RpcCall::get("get_overdue_tasks", limit, r#"{"p_limit": 20}"#, "n8n_service").run(&cluster, DB).unwrap());
+    let rows = rpc_rows(
+        RpcCall::get("get_overdue_tasks", limit, r#"{"p_limit": 20}"#, "n8n_service").run(&cluster, DB).unwrap(),
+    );
     assert!(!rows.is_empty());
     let overdue: Vec<i64> = rows.iter().map(|row| row["days_overdue"].as_i64().unwrap()).collect();
     assert!(overdue.windows(2).all(|pair| pair[0] >= pair[1]), "most overdue first: {overdue:?}");
@@ -75,7 +60,9 @@ fn rpcs_through_postgrest_as_n8n_service_on_generated_data() {
 
     // Revenue trends: one row per month for a single-currency company, months contiguous, net = invoiced - refunded.
     let months = &[("p_months", "integer")];
-    let rows = body(RpcCall::post("get_revenue_trends", months, r#"{"p_months": 24}"#, "n8n_service").run(&cluster, DB).unwrap());
+    let rows = rpc_rows(
+        RpcCall::post("get_revenue_trends", months, r#"{"p_months": 24}"#, "n8n_service").run(&cluster, DB).unwrap(),
+    );
     assert_eq!(rows.len(), 24);
     for row in &rows {
         let net = row["net_revenue"].as_f64().unwrap();
@@ -92,17 +79,43 @@ fn rpcs_through_postgrest_as_n8n_service_on_generated_data() {
 
     // Hostile bodies: HTTP 400 (22023), never a 500.
     for bad in [r#"{"p_limit": 0}"#, r#"{"p_limit": -1}"#, r#"{"p_limit": 1001}"#, r#"{"p_limit": null}"#] {
-        assert_eq!(sqlstate(RpcCall::post("get_pending_expenses", limit, bad, "n8n_service").run(&cluster, DB).unwrap()), "22023", "{bad}");
-        assert_eq!(sqlstate(RpcCall::post("get_overdue_tasks", limit, bad, "n8n_service").run(&cluster, DB).unwrap()), "22023", "{bad}");
+        assert_eq!(
+            rpc_sqlstate(RpcCall::post("get_pending_expenses", limit, bad, "n8n_service").run(&cluster, DB).unwrap()),
+            "22023",
+            "{bad}"
+        );
+        assert_eq!(
+            rpc_sqlstate(RpcCall::post("get_overdue_tasks", limit, bad, "n8n_service").run(&cluster, DB).unwrap()),
+            "22023",
+            "{bad}"
+        );
     }
     for bad in [r#"{"p_months": 0}"#, r#"{"p_months": 121}"#, r#"{"p_months": null}"#] {
-        assert_eq!(sqlstate(RpcCall::post("get_revenue_trends", months, bad, "n8n_service").run(&cluster, DB).unwrap()), "22023", "{bad}");
+        assert_eq!(
+            rpc_sqlstate(RpcCall::post("get_revenue_trends", months, bad, "n8n_service").run(&cluster, DB).unwrap()),
+            "22023",
+            "{bad}"
+        );
     }
     // A value of the wrong type fails in PostgREST's own json_to_record: 22P02, still a 400.
-    assert_eq!(sqlstate(RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": "ten"}"#, "n8n_service").run(&cluster, DB).unwrap()), "22P02");
+    assert_eq!(
+        rpc_sqlstate(
+            RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": "ten"}"#, "n8n_service")
+                .run(&cluster, DB)
+                .unwrap()
+        ),
+        "22P02"
+    );
 
     // Superset's role may not call the RPCs: 42501 (403).
-    assert_eq!(sqlstate(RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": 5}"#, "superset_readonly").run(&cluster, DB).unwrap()), "42501");
+    assert_eq!(
+        rpc_sqlstate(
+            RpcCall::post("get_pending_expenses", limit, r#"{"p_limit": 5}"#, "superset_readonly")
+                .run(&cluster, DB)
+                .unwrap()
+        ),
+        "42501"
+    );
 }
 
 #[test]
@@ -110,26 +123,46 @@ fn supabase_roles_get_exactly_what_they_should() {
     let cluster = Cluster::start("contract-supabase", &[]).expect("cluster");
     cluster.create_database(DB).unwrap();
     // Supabase's roles exist before the extension is created, with Supabase's habit of default privileges.
-    cluster
-        .sql(DB, "CREATE ROLE anon NOLOGIN; CREATE ROLE authenticated NOLOGIN; CREATE ROLE service_role NOLOGIN BYPASSRLS; \
-                  ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO anon, authenticated, service_role; \
-                  ALTER DEFAULT PRIVILEGES GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role")
-        .unwrap();
+    cluster.sql(DB, SUPABASE_ROLES).unwrap();
     cluster.sql(DB, "CREATE EXTENSION odoo_mirror").unwrap();
     load_demo_data(&cluster, DB, 100, today()).unwrap();
     let limit = &[("p_limit", "integer")];
 
-    let rows = body(RpcCall::post("get_overdue_tasks", limit, r#"{"p_limit": 3}"#, "service_role").run(&cluster, DB).unwrap());
+    let rows = rpc_rows(
+        RpcCall::post("get_overdue_tasks", limit, r#"{"p_limit": 3}"#, "service_role").run(&cluster, DB).unwrap(),
+    );
     assert_eq!(rows.len(), 3, "the generated data has more than 3 overdue tasks");
     // service_role gets exactly what n8n_service gets, whatever default privileges said: no tables.
-    assert_eq!(cluster.sqlstate_of(DB, "SET ROLE service_role; SELECT count(*) FROM odoo_mirror.account_move").unwrap(), "42501");
-    assert_eq!(cluster.sqlstate_of(DB, "SET ROLE service_role; SELECT odoo_mirror.refresh_revenue_rollup()").unwrap(), "42501");
+    assert_eq!(
+        cluster.sqlstate_of(DB, "SET ROLE service_role; SELECT count(*) FROM odoo_mirror.account_move").unwrap(),
+        "42501"
+    );
+    assert_eq!(
+        cluster.sqlstate_of(DB, "SET ROLE service_role; SELECT odoo_mirror.refresh_revenue_rollup()").unwrap(),
+        "42501"
+    );
     for role in ["anon", "authenticated"] {
-        assert_eq!(sqlstate(RpcCall::post("get_overdue_tasks", limit, r#"{"p_limit": 3}"#, role).run(&cluster, DB).unwrap()), "42501", "{role}");
-        assert_eq!(cluster.sqlstate_of(DB, &format!("SET ROLE {role}; SELECT count(*) FROM odoo_mirror.v_invoice_summary")).unwrap(), "42501");
+        assert_eq!(
+            rpc_sqlstate(
+                RpcCall::post("get_overdue_tasks", limit, r#"{"p_limit": 3}"#, role).run(&cluster, DB).unwrap()
+            ),
+            "42501",
+            "{role}"
+        );
+        assert_eq!(
+            cluster
+                .sqlstate_of(DB, &format!("SET ROLE {role}; SELECT count(*) FROM odoo_mirror.v_invoice_summary"))
+                .unwrap(),
+            "42501"
+        );
     }
     let failing = cluster.sql(DB, &format!("SELECT count(*) FROM odoo_mirror.verify() WHERE {NOT_OK}")).unwrap();
-    assert_eq!(failing, "0", "{}", cluster.sql(DB, &format!("SELECT * FROM odoo_mirror.verify() WHERE {NOT_OK}")).unwrap());
+    assert_eq!(
+        failing,
+        "0",
+        "{}",
+        cluster.sql(DB, &format!("SELECT * FROM odoo_mirror.verify() WHERE {NOT_OK}")).unwrap()
+    );
     let checks = cluster.sql(DB, "SELECT string_agg(\"check\", ',' ORDER BY \"check\") FROM odoo_mirror.verify() WHERE \"check\" LIKE 'grants %'").unwrap();
     for expected in ["grants anon", "grants authenticated", "grants service_role"] {
         assert!(checks.contains(expected), "verify() checks {expected}: {checks}");
@@ -164,7 +197,8 @@ fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
     let before = table_fingerprints(&cluster, DB);
     assert_eq!(before.len(), 16, "13 mirror tables, memory_errors, ml_models and expense_labels: {before:?}");
     assert!(
-        before.iter().all(|(table, fingerprint)| ["memory_errors", "ml_models"].contains(&table.as_str()) || !fingerprint.starts_with("0:")),
+        before.iter().all(|(table, fingerprint)| ["memory_errors", "ml_models"].contains(&table.as_str())
+            || !fingerprint.starts_with("0:")),
         "every mirror table has rows: {before:?}"
     );
     // Memory is not the extension's: pg_dump keeps it as an ordinary schema.
@@ -172,12 +206,7 @@ fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
     let memory_before = cluster.sql(DB, memory).unwrap();
     assert!(!memory_before.starts_with("0:"), "the demo invoices became memory");
 
-    let dump = cluster.dir.join("contract.dump");
-    let status = cluster.client("pg_dump").args(["-Fc", "-f"]).arg(&dump).arg(DB).status().unwrap();
-    assert!(status.success(), "pg_dump failed");
-    cluster.create_database("restored").unwrap();
-    let output = cluster.client("pg_restore").args(["--exit-on-error", "-d", "restored"]).arg(&dump).output().unwrap();
-    assert!(output.status.success(), "pg_restore failed: {}", String::from_utf8_lossy(&output.stderr));
+    dump_and_restore(&cluster, DB, "contract.dump", "restored");
 
     assert_eq!(table_fingerprints(&cluster, "restored"), before);
     assert_eq!(cluster.sql("restored", memory).unwrap(), memory_before, "memory chunks survive the restore");
@@ -189,7 +218,10 @@ fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
         cluster.sql("restored", "SELECT count(*) FROM ipai_memory.chunks WHERE source_id = '990000002'").unwrap(),
         "1"
     );
-    assert_eq!(cluster.sql("restored", "SELECT count(*) FROM ipai_memory.sessions WHERE agent_name = 'odoo-sync'").unwrap(), "1");
+    assert_eq!(
+        cluster.sql("restored", "SELECT count(*) FROM ipai_memory.sessions WHERE agent_name = 'odoo-sync'").unwrap(),
+        "1"
+    );
     // The same extension objects: definitions, settings, trigger modes (ENABLE ALWAYS) and privileges.
     let objects = cluster.sql(DB, EXTENSION_OBJECTS_SQL).unwrap();
     assert!(objects.lines().count() > 500, "the description lists every object: {}", objects.lines().count());
@@ -204,24 +236,22 @@ fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
             after.difference(&before).collect::<Vec<_>>()
         );
     }
-    let failing = cluster.sql("restored", &format!("SELECT count(*) FROM odoo_mirror.verify() WHERE {NOT_OK}")).unwrap();
-    assert_eq!(failing, "0", "{}", cluster.sql("restored", &format!("SELECT * FROM odoo_mirror.verify() WHERE {NOT_OK}")).unwrap());
+    let failing =
+        cluster.sql("restored", &format!("SELECT count(*) FROM odoo_mirror.verify() WHERE {NOT_OK}")).unwrap();
+    assert_eq!(
+        failing,
+        "0",
+        "{}",
+        cluster.sql("restored", &format!("SELECT * FROM odoo_mirror.verify() WHERE {NOT_OK}")).unwrap()
+    );
     // The revenue rollup is not dumped: the restore marks every date stale, so revenue stays exact.
     let trends = "SELECT sum(net_revenue) FROM odoo_mirror.get_revenue_trends(120)";
     assert_eq!(cluster.sql("restored", trends).unwrap(), cluster.sql(DB, trends).unwrap());
     // The restored grants still let Superset read.
-    let invoices = cluster.sql("restored", "SET ROLE superset_readonly; SELECT count(*) > 0 FROM odoo_mirror.v_invoice_summary").unwrap();
+    let invoices = cluster
+        .sql("restored", "SET ROLE superset_readonly; SELECT count(*) > 0 FROM odoo_mirror.v_invoice_summary")
+        .unwrap();
     assert_eq!(invoices, "t");
-}
-
-/// The install script without comments and blank lines: pgrx's comments carry source line numbers.
-fn normalized(script: &str) -> Vec<String> {
-    script
-        .lines()
-        .map(str::trim_end)
-        .filter(|line| !line.trim_start().starts_with("--") && !line.trim().is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 #[test]
@@ -230,22 +260,24 @@ fn generated_install_script_equals_the_frozen_one_for_this_version() {
     assert!(!version.is_empty(), "package version in Cargo.toml");
     let frozen_path = workspace_dir().join("sql").join(format!("odoo_mirror--{version}.sql"));
     let frozen = fs::read_to_string(&frozen_path).unwrap_or_else(|_| {
-        panic!("{} is missing: every version's install script is frozen in sql/ when it is released", frozen_path.display())
+        panic!(
+            "{} is missing: every version's install script is frozen in sql/ when it is released",
+            frozen_path.display()
+        )
     });
     let install = PgInstall::detect().unwrap();
     let generated_path = install.extension_dir().join(format!("odoo_mirror--{version}.sql"));
     let generated = fs::read_to_string(&generated_path)
         .unwrap_or_else(|_| panic!("{} is missing: run `make install` first", generated_path.display()));
-    let (frozen, generated) = (normalized(&frozen), normalized(&generated));
-    if frozen != generated {
-        let first = frozen.iter().zip(&generated).position(|(a, b)| a != b).unwrap_or(frozen.len().min(generated.len()));
-        panic!(
-            "the SQL generated for {version} differs from the frozen sql/odoo_mirror--{version}.sql at statement line {first}:\n\
-             frozen:    {:?}\ngenerated: {:?}\nA released version is frozen: bump the version and add sql/odoo_mirror--{version}--<new>.sql.",
-            frozen.get(first),
-            generated.get(first)
-        );
-    }
+    // The same statements, in any order: pgrx orders entities by its dependency graph, and that
+    // order moves with the code (testing::script_difference's own tests show any change is caught).
+    let (only_frozen, only_generated) = script_difference(&frozen, &generated);
+    assert!(
+        only_frozen.is_empty() && only_generated.is_empty(),
+        "the SQL generated for {version} differs from the frozen sql/odoo_mirror--{version}.sql:\n\
+         only in the frozen script: {only_frozen:#?}\nonly in the generated one: {only_generated:#?}\n\
+         A released version is frozen: bump the version and add sql/odoo_mirror--{version}--<new>.sql."
+    );
 }
 
 /// Revenue trends against account_move, for the last 12 months.
@@ -345,13 +377,21 @@ fn memory_search_and_replication_status_through_postgrest() {
     let invoices = cluster
         .sql(DB, "SELECT count(*) FROM odoo_mirror.account_move WHERE move_type IN ('out_invoice','out_refund','in_invoice','in_refund')")
         .unwrap();
-    assert_eq!(cluster.sql(DB, "SELECT count(*) FROM ipai_memory.chunks").unwrap(), invoices, "one chunk per loaded invoice");
+    assert_eq!(
+        cluster.sql(DB, "SELECT count(*) FROM ipai_memory.chunks").unwrap(),
+        invoices,
+        "one chunk per loaded invoice"
+    );
 
     // A customer's paid invoices, as an agent asks for them: ranked, at most p_limit, each matching.
     let customer = cluster
         .sql(DB, "SELECT split_part(invoice_partner_display_name, ' ', 1) FROM odoo_mirror.account_move WHERE move_type = 'out_invoice' AND payment_state = 'paid' ORDER BY id LIMIT 1")
         .unwrap();
-    let rows = body(memory_call("POST", &format!(r#"{{"p_query": "{customer} paid", "p_limit": 5}}"#), "n8n_service").run(&cluster, DB).unwrap());
+    let rows = rpc_rows(
+        memory_call("POST", &format!(r#"{{"p_query": "{customer} paid", "p_limit": 5}}"#), "n8n_service")
+            .run(&cluster, DB)
+            .unwrap(),
+    );
     assert!(!rows.is_empty() && rows.len() <= 5, "{rows:?}");
     let ranks: Vec<f64> = rows.iter().map(|row| row["rank"].as_f64().unwrap()).collect();
     assert!(ranks.windows(2).all(|pair| pair[0] >= pair[1]), "best first: {ranks:?}");
@@ -362,15 +402,29 @@ fn memory_search_and_replication_status_through_postgrest() {
         assert!(row["metadata"]["move_id"].is_number(), "{row}");
     }
     // GET works too (STABLE: PostgREST serves it in a read-only transaction).
-    let via_get = body(memory_call("GET", r#"{"p_query": "vendor bill", "p_limit": 3}"#, "n8n_service").run(&cluster, DB).unwrap());
+    let via_get = rpc_rows(
+        memory_call("GET", r#"{"p_query": "vendor bill", "p_limit": 3}"#, "n8n_service").run(&cluster, DB).unwrap(),
+    );
     assert_eq!(via_get.len(), 3);
     // Bad input: 22023 (HTTP 400); roles without EXECUTE: 42501.
-    for bad in [r#"{"p_query": "", "p_limit": 5}"#, r#"{"p_query": "the of and", "p_limit": 5}"#, r#"{"p_query": "x", "p_limit": 0}"#, r#"{"p_query": null, "p_limit": 5}"#] {
-        assert_eq!(sqlstate(memory_call("POST", bad, "n8n_service").run(&cluster, DB).unwrap()), "22023", "{bad}");
+    for bad in [
+        r#"{"p_query": "", "p_limit": 5}"#,
+        r#"{"p_query": "the of and", "p_limit": 5}"#,
+        r#"{"p_query": "x", "p_limit": 0}"#,
+        r#"{"p_query": null, "p_limit": 5}"#,
+    ] {
+        assert_eq!(rpc_sqlstate(memory_call("POST", bad, "n8n_service").run(&cluster, DB).unwrap()), "22023", "{bad}");
     }
-    assert_eq!(sqlstate(memory_call("POST", r#"{"p_query": "invoice", "p_limit": 5}"#, "superset_readonly").run(&cluster, DB).unwrap()), "42501");
+    assert_eq!(
+        rpc_sqlstate(
+            memory_call("POST", r#"{"p_query": "invoice", "p_limit": 5}"#, "superset_readonly")
+                .run(&cluster, DB)
+                .unwrap()
+        ),
+        "42501"
+    );
 
     // Replication health for a monitoring workflow: no subscription in this database, an empty array.
-    let status = body(RpcCall::get("replication_status", &[], "{}", "n8n_service").run(&cluster, DB).unwrap());
+    let status = rpc_rows(RpcCall::get("replication_status", &[], "{}", "n8n_service").run(&cluster, DB).unwrap());
     assert!(status.is_empty(), "{status:?}");
 }

@@ -9,13 +9,15 @@ use chrono::NaiveDate;
 use odoo_mirror_tests::cluster::Cluster;
 use odoo_mirror_tests::demo::load_generated;
 use odoo_mirror_tests::generator::Config;
-use odoo_mirror_tests::odoo::{conninfo, mirror_tables, odoo_tables_sql, wait_for, wait_until_replicated, wait_until_streaming, PUBLISHER_CONF};
+use odoo_mirror_tests::odoo::{
+    conninfo, mirror_tables, odoo_tables_sql, wait_for, wait_until_replicated, wait_until_streaming, PUBLISHER_CONF,
+};
+use odoo_mirror_tests::testing::{dump_and_restore, SUPABASE_ROLES};
 
 const ODOO: &str = "odoo";
 const MIRROR: &str = "mirror";
 const SUBSCRIPTION: &str = "odoo_sub";
 const WAIT: Duration = Duration::from_secs(120);
-
 
 const INVOICE_TYPES: &str = "('out_invoice', 'out_refund', 'in_invoice', 'in_refund')";
 
@@ -37,7 +39,9 @@ fn pipeline(name: &str, scale: u32, before_extension: &str) -> Pipeline {
         mirror.sql(MIRROR, before_extension).unwrap();
     }
     mirror.sql(MIRROR, "CREATE EXTENSION odoo_mirror").unwrap();
-    let landed = mirror.sql(MIRROR, "SELECT count(*) FROM odoo_mirror.create_landing_tables() WHERE action = 'created'").unwrap();
+    let landed = mirror
+        .sql(MIRROR, "SELECT count(*) FROM odoo_mirror.create_landing_tables() WHERE action = 'created'")
+        .unwrap();
     assert_eq!(landed, "13");
 
     odoo.create_database(ODOO).unwrap();
@@ -48,15 +52,28 @@ fn pipeline(name: &str, scale: u32, before_extension: &str) -> Pipeline {
 
     let publication = mirror.sql(MIRROR, "SELECT odoo_mirror.publication_sql()").unwrap();
     let printed = odoo.psql_script(ODOO, &publication).unwrap();
-    assert!(printed.contains("CREATE PUBLICATION \"odoo_pub_scout\"") || printed.contains("CREATE PUBLICATION odoo_pub_scout"), "{printed}");
+    assert!(
+        printed.contains("CREATE PUBLICATION \"odoo_pub_scout\"")
+            || printed.contains("CREATE PUBLICATION odoo_pub_scout"),
+        "{printed}"
+    );
     mirror
-        .sql(MIRROR, &format!("CREATE SUBSCRIPTION {SUBSCRIPTION} CONNECTION '{}' PUBLICATION odoo_pub_scout", conninfo(&odoo, ODOO)))
+        .sql(
+            MIRROR,
+            &format!(
+                "CREATE SUBSCRIPTION {SUBSCRIPTION} CONNECTION '{}' PUBLICATION odoo_pub_scout",
+                conninfo(&odoo, ODOO)
+            ),
+        )
         .unwrap();
     wait_until_streaming(&mirror, MIRROR, SUBSCRIPTION, WAIT).unwrap();
     // The runbook's step after an initial copy: tables were copied in parallel, so invoices may have
     // become memory before their currency arrived; verify() says so, rebuild_memory() completes them.
     mirror.sql(MIRROR, "SELECT odoo_mirror.rebuild_memory()").unwrap();
-    assert_eq!(mirror.sql(MIRROR, "SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'memory names'").unwrap(), "ok");
+    assert_eq!(
+        mirror.sql(MIRROR, "SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'memory names'").unwrap(),
+        "ok"
+    );
     let tables = mirror_tables(&mirror, MIRROR).unwrap();
     assert_eq!(tables.len(), 13, "{tables:?}");
     Pipeline { odoo, mirror, tables }
@@ -80,7 +97,9 @@ impl Pipeline {
 /// Rows and a hash of the columns both sides have, per table.
 fn fingerprint(cluster: &Cluster, database: &str, schema: &str, table: &str) -> String {
     let columns = match table {
-        "account_move" => "id, name, state, move_type, payment_state, partner_id, amount_total, amount_residual, invoice_date",
+        "account_move" => {
+            "id, name, state, move_type, payment_state, partner_id, amount_total, amount_residual, invoice_date"
+        }
         "account_move_line" => "id, move_id, balance, account_id",
         "res_partner" => "id, name, commercial_partner_id",
         _ => "id, create_date",
@@ -148,7 +167,10 @@ fn odoo_changes_of_every_kind_arrive_in_the_mirror_and_become_memory() {
     );
     p.sync();
     assert_eq!(p.mirror("SELECT name FROM odoo_mirror.account_move WHERE id = 900002"), "BILL/2026/0002");
-    assert_eq!(p.mirror("SELECT string_agg(event, ',' ORDER BY id) FROM ipai_memory.chunks WHERE source_id = '900002'"), "posted");
+    assert_eq!(
+        p.mirror("SELECT string_agg(event, ',' ORDER BY id) FROM ipai_memory.chunks WHERE source_id = '900002'"),
+        "posted"
+    );
 
     // TRUNCATE of a table arrives too.
     p.odoo("TRUNCATE public.project_task_user_rel");
@@ -159,7 +181,11 @@ fn odoo_changes_of_every_kind_arrive_in_the_mirror_and_become_memory() {
 
     // Every table still matches after the changes.
     for table in &p.tables {
-        assert_eq!(fingerprint(&p.mirror, MIRROR, "odoo_mirror", table), fingerprint(&p.odoo, ODOO, "public", table), "{table}");
+        assert_eq!(
+            fingerprint(&p.mirror, MIRROR, "odoo_mirror", table),
+            fingerprint(&p.odoo, ODOO, "public", table),
+            "{table}"
+        );
     }
 
     // Health: one query answers "lag under 60 s", and verify() is clean.
@@ -175,13 +201,23 @@ fn odoo_changes_of_every_kind_arrive_in_the_mirror_and_become_memory() {
 
     // Replay: drop the subscription, empty the mirror, subscribe again. The initial copy replays every
     // invoice through the trigger; memory gets no duplicate and no error.
-    let chunks_before = p.mirror("SELECT count(*) || ':' || md5(string_agg(id || content, '|' ORDER BY id)) FROM ipai_memory.chunks");
+    let chunks_before =
+        p.mirror("SELECT count(*) || ':' || md5(string_agg(id || content, '|' ORDER BY id)) FROM ipai_memory.chunks");
     p.mirror(&format!("DROP SUBSCRIPTION {SUBSCRIPTION}"));
-    p.mirror(&format!("TRUNCATE {}", p.tables.iter().map(|t| format!("odoo_mirror.{t}")).collect::<Vec<_>>().join(", ")));
+    p.mirror(&format!(
+        "TRUNCATE {}",
+        p.tables.iter().map(|t| format!("odoo_mirror.{t}")).collect::<Vec<_>>().join(", ")
+    ));
     assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.account_move"), "0");
-    p.mirror(&format!("CREATE SUBSCRIPTION {SUBSCRIPTION} CONNECTION '{}' PUBLICATION odoo_pub_scout", conninfo(&p.odoo, ODOO)));
+    p.mirror(&format!(
+        "CREATE SUBSCRIPTION {SUBSCRIPTION} CONNECTION '{}' PUBLICATION odoo_pub_scout",
+        conninfo(&p.odoo, ODOO)
+    ));
     wait_until_streaming(&p.mirror, MIRROR, SUBSCRIPTION, WAIT).unwrap();
-    assert_eq!(fingerprint(&p.mirror, MIRROR, "odoo_mirror", "account_move"), fingerprint(&p.odoo, ODOO, "public", "account_move"));
+    assert_eq!(
+        fingerprint(&p.mirror, MIRROR, "odoo_mirror", "account_move"),
+        fingerprint(&p.odoo, ODOO, "public", "account_move")
+    );
     assert_eq!(
         p.mirror("SELECT count(*) || ':' || md5(string_agg(id || content, '|' ORDER BY id)) FROM ipai_memory.chunks"),
         chunks_before,
@@ -212,23 +248,42 @@ fn odoo_changes_of_every_kind_arrive_in_the_mirror_and_become_memory() {
 
 #[test]
 fn a_failing_memory_write_never_stops_replication_and_landing_tables_are_closed_and_survive_a_restore() {
-    let supabase_roles = "CREATE ROLE anon NOLOGIN; CREATE ROLE authenticated NOLOGIN; CREATE ROLE service_role NOLOGIN BYPASSRLS; \
-                          ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO anon, authenticated, service_role; \
-                          ALTER DEFAULT PRIVILEGES GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role";
-    let p = pipeline("repl-fail", 20, supabase_roles);
+    let p = pipeline("repl-fail", 20, SUPABASE_ROLES);
 
     // Privileges: the landing tables are closed to everyone but their owner, even with Supabase's
     // default privileges; the set-up functions are the owner's.
     for role in ["anon", "authenticated", "service_role", "n8n_service", "superset_readonly"] {
         for table in ["public.account_move", "public.res_partner"] {
-            assert_eq!(p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT count(*) FROM {table}")).unwrap(), "42501", "{role} {table}");
+            assert_eq!(
+                p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT count(*) FROM {table}")).unwrap(),
+                "42501",
+                "{role} {table}"
+            );
         }
-        assert_eq!(p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT * FROM odoo_mirror.create_landing_tables()")).unwrap(), "42501");
-        assert_eq!(p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT * FROM odoo_mirror.drop_landing_tables()")).unwrap(), "42501");
-        assert_eq!(p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT odoo_mirror.publication_sql()")).unwrap(), "42501");
-        assert_eq!(p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT odoo_mirror.rebuild_memory()")).unwrap(), "42501");
         assert_eq!(
-            p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; INSERT INTO public.res_currency (id) VALUES (1)")).unwrap(),
+            p.mirror
+                .sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT * FROM odoo_mirror.create_landing_tables()"))
+                .unwrap(),
+            "42501"
+        );
+        assert_eq!(
+            p.mirror
+                .sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT * FROM odoo_mirror.drop_landing_tables()"))
+                .unwrap(),
+            "42501"
+        );
+        assert_eq!(
+            p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT odoo_mirror.publication_sql()")).unwrap(),
+            "42501"
+        );
+        assert_eq!(
+            p.mirror.sqlstate_of(MIRROR, &format!("SET ROLE {role}; SELECT odoo_mirror.rebuild_memory()")).unwrap(),
+            "42501"
+        );
+        assert_eq!(
+            p.mirror
+                .sqlstate_of(MIRROR, &format!("SET ROLE {role}; INSERT INTO public.res_currency (id) VALUES (1)"))
+                .unwrap(),
             "42501"
         );
     }
@@ -250,10 +305,20 @@ fn a_failing_memory_write_never_stops_replication_and_landing_tables_are_closed_
     );
     p.sync();
     assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.account_move WHERE id IN (910001, 910002)"), "2");
-    assert_eq!(p.mirror("SELECT source_id || ' ' || event || ' ' || sqlstate FROM odoo_mirror.memory_errors"), "910001 posted 23514");
-    assert_eq!(p.mirror("SELECT count(*) FROM ipai_memory.chunks WHERE source_id = '910001'"), "0", "the failed row wrote nothing half-way");
+    assert_eq!(
+        p.mirror("SELECT source_id || ' ' || event || ' ' || sqlstate FROM odoo_mirror.memory_errors"),
+        "910001 posted 23514"
+    );
+    assert_eq!(
+        p.mirror("SELECT count(*) FROM ipai_memory.chunks WHERE source_id = '910001'"),
+        "0",
+        "the failed row wrote nothing half-way"
+    );
     assert_eq!(p.mirror("SELECT count(*) FROM ipai_memory.chunks WHERE source_id = '910002'"), "1");
-    assert_eq!(p.mirror("SELECT state || ' ' || apply_error_count FROM odoo_mirror.replication_status()"), "streaming 0");
+    assert_eq!(
+        p.mirror("SELECT state || ' ' || apply_error_count FROM odoo_mirror.replication_status()"),
+        "streaming 0"
+    );
     assert_eq!(p.mirror("SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'memory errors'"), "warn");
     // Fixing the cause and rebuilding recovers the memory.
     p.mirror("ALTER TABLE ipai_memory.chunks DROP CONSTRAINT no_poison");
@@ -261,29 +326,49 @@ fn a_failing_memory_write_never_stops_replication_and_landing_tables_are_closed_
     assert_eq!(p.mirror("SELECT count(*) FROM ipai_memory.chunks"), expected_chunks(&p.mirror, MIRROR, "odoo_mirror"));
 
     // pg_dump / pg_restore with the landing tables (and the subscription) in place.
-    let dump = p.mirror.dir.join("mirror.dump");
-    let status = p.mirror.client("pg_dump").args(["-Fc", "-f"]).arg(&dump).arg(MIRROR).status().unwrap();
-    assert!(status.success(), "pg_dump failed");
-    p.mirror.create_database("restored").unwrap();
-    let output = p.mirror.client("pg_restore").args(["--exit-on-error", "-d", "restored"]).arg(&dump).output().unwrap();
-    assert!(output.status.success(), "pg_restore failed: {}", String::from_utf8_lossy(&output.stderr));
+    dump_and_restore(&p.mirror, MIRROR, "mirror.dump", "restored");
     for table in &p.tables {
-        assert_eq!(fingerprint(&p.mirror, "restored", "odoo_mirror", table), fingerprint(&p.mirror, MIRROR, "odoo_mirror", table), "{table}");
+        assert_eq!(
+            fingerprint(&p.mirror, "restored", "odoo_mirror", table),
+            fingerprint(&p.mirror, MIRROR, "odoo_mirror", table),
+            "{table}"
+        );
     }
     let memory = "SELECT count(*) || ':' || md5(string_agg(id || content || metadata::text, '|' ORDER BY id)) FROM ipai_memory.chunks";
     assert_eq!(p.mirror.sql("restored", memory).unwrap(), p.mirror(memory));
     // The restored landing tables come back closed; re-running create_landing_tables() re-attaches
     // whatever the dump could not, and is then a no-op.
-    let actions = p.mirror.sql("restored", "SELECT string_agg(DISTINCT action, ',') FROM odoo_mirror.create_landing_tables()").unwrap();
+    let actions = p
+        .mirror
+        .sql("restored", "SELECT string_agg(DISTINCT action, ',') FROM odoo_mirror.create_landing_tables()")
+        .unwrap();
     assert!(actions == "attached" || actions == "unchanged", "{actions}");
-    assert_eq!(p.mirror.sql("restored", "SELECT string_agg(DISTINCT action, ',') FROM odoo_mirror.create_landing_tables()").unwrap(), "unchanged");
-    assert_eq!(p.mirror.sqlstate_of("restored", "SET ROLE anon; SELECT count(*) FROM public.account_move").unwrap(), "42501");
-    assert_eq!(p.mirror.sql("restored", "SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'landing tables'").unwrap(), "ok");
+    assert_eq!(
+        p.mirror
+            .sql("restored", "SELECT string_agg(DISTINCT action, ',') FROM odoo_mirror.create_landing_tables()")
+            .unwrap(),
+        "unchanged"
+    );
+    assert_eq!(
+        p.mirror.sqlstate_of("restored", "SET ROLE anon; SELECT count(*) FROM public.account_move").unwrap(),
+        "42501"
+    );
+    assert_eq!(
+        p.mirror.sql("restored", "SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'landing tables'").unwrap(),
+        "ok"
+    );
     // Rows written through the restored landing table land in the mirror table.
     p.mirror.sql("restored", "INSERT INTO public.res_currency (id, name) VALUES (901, 'XXX')").unwrap();
     assert_eq!(p.mirror.sql("restored", "SELECT name FROM odoo_mirror.res_currency WHERE id = 901").unwrap(), "XXX");
     // The original keeps streaming.
     p.odoo("UPDATE public.account_move SET payment_state = 'paid' WHERE id = 910002");
     p.sync();
-    wait_for(&p.mirror, MIRROR, "SELECT string_agg(event, ',' ORDER BY id) FROM ipai_memory.chunks WHERE source_id = '910002'", "posted,paid", WAIT).unwrap();
+    wait_for(
+        &p.mirror,
+        MIRROR,
+        "SELECT string_agg(event, ',' ORDER BY id) FROM ipai_memory.chunks WHERE source_id = '910002'",
+        "posted,paid",
+        WAIT,
+    )
+    .unwrap();
 }

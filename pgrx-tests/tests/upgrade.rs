@@ -7,6 +7,7 @@ use std::fs;
 
 use odoo_mirror_tests::cluster::{extension_version, workspace_dir, Cluster, EXTENSION_OBJECTS_SQL};
 use odoo_mirror_tests::demo::load_demo_data;
+use odoo_mirror_tests::testing::today;
 
 /// Versions with a frozen install script in sql/, other than the current one.
 fn released_versions(current: &str) -> Vec<String> {
@@ -60,8 +61,11 @@ fn every_released_version_updates_to_the_objects_of_a_fresh_install_and_keeps_it
         let database = format!("from_{}", version.replace('.', "_"));
         cluster.create_database(&database).unwrap();
         cluster.sql(&database, &format!("CREATE EXTENSION odoo_mirror VERSION '{version}'")).unwrap();
-        assert_eq!(cluster.sql(&database, "SELECT extversion FROM pg_extension WHERE extname = 'odoo_mirror'").unwrap(), *version);
-        load_demo_data(&cluster, &database, 60, chrono::Utc::now().date_naive()).unwrap();
+        assert_eq!(
+            cluster.sql(&database, "SELECT extversion FROM pg_extension WHERE extname = 'odoo_mirror'").unwrap(),
+            *version
+        );
+        load_demo_data(&cluster, &database, 60, today()).unwrap();
         cluster.sql(&database, "SELECT odoo_mirror.refresh_revenue_rollup()").unwrap();
         let tables = [
             "odoo_mirror.account_move",
@@ -77,7 +81,10 @@ fn every_released_version_updates_to_the_objects_of_a_fresh_install_and_keeps_it
         let trends_before = cluster.sql(&database, trends).unwrap();
 
         cluster.sql(&database, "ALTER EXTENSION odoo_mirror UPDATE").unwrap();
-        assert_eq!(cluster.sql(&database, "SELECT extversion FROM pg_extension WHERE extname = 'odoo_mirror'").unwrap(), current);
+        assert_eq!(
+            cluster.sql(&database, "SELECT extversion FROM pg_extension WHERE extname = 'odoo_mirror'").unwrap(),
+            current
+        );
         assert_same_objects(&cluster, "fresh", &database, &format!("{version} -> {current}"));
         assert_eq!(data_fingerprint(&cluster, &database, &tables), before, "{version} -> {current}: rows changed");
         assert_eq!(cluster.sql(&database, trends).unwrap(), trends_before);
@@ -91,12 +98,19 @@ fn every_released_version_updates_to_the_objects_of_a_fresh_install_and_keeps_it
         // Versions with the memory trigger (0.2.0 on) wrote chunks while the data loaded; rebuild writes
         // what is missing, one chunk per invoice in its current state.
         let remembered: i64 = cluster
-            .sql(&database, "SELECT count(DISTINCT source_id) FROM ipai_memory.chunks WHERE source_table = 'account_move'")
+            .sql(
+                &database,
+                "SELECT count(DISTINCT source_id) FROM ipai_memory.chunks WHERE source_table = 'account_move'",
+            )
             .unwrap()
             .parse()
             .unwrap();
         let written: i64 = cluster.sql(&database, "SELECT odoo_mirror.rebuild_memory()").unwrap().parse().unwrap();
-        assert_eq!(written + remembered, invoices.parse::<i64>().unwrap(), "{version}: one chunk per invoice, in its current state");
+        assert_eq!(
+            written + remembered,
+            invoices.parse::<i64>().unwrap(),
+            "{version}: one chunk per invoice, in its current state"
+        );
         cluster
             .sql(&database, "INSERT INTO odoo_mirror.account_move (id, name, move_type, state, amount_total) VALUES (990000001, 'INV/UPGRADE/1', 'out_invoice', 'posted', 10)")
             .unwrap();
@@ -113,10 +127,13 @@ fn every_released_version_updates_to_the_objects_of_a_fresh_install_and_keeps_it
             .sql(&database, "SELECT count(*) > 0 AND bool_and(score BETWEEN 0 AND 1) FROM odoo_mirror.churn_scores()")
             .unwrap();
         assert_eq!(scored, "t");
-        let not_ok = cluster
-            .sql(&database, "SELECT count(*) FROM odoo_mirror.verify() WHERE status = 'fail'")
-            .unwrap();
-        assert_eq!(not_ok, "0", "{}", cluster.sql(&database, "SELECT * FROM odoo_mirror.verify() WHERE status = 'fail'").unwrap());
+        let not_ok = cluster.sql(&database, "SELECT count(*) FROM odoo_mirror.verify() WHERE status = 'fail'").unwrap();
+        assert_eq!(
+            not_ok,
+            "0",
+            "{}",
+            cluster.sql(&database, "SELECT * FROM odoo_mirror.verify() WHERE status = 'fail'").unwrap()
+        );
     }
 }
 
@@ -134,7 +151,8 @@ fn drop_extension_keeps_memory_and_a_reinstall_uses_it() {
                         INSERT INTO ipai_memory.chunks (session_id, source_table, source_id, event, content) \
                         SELECT id, 'notes', 'n1', 'written', 'a planner note' FROM ipai_memory.sessions WHERE agent_name = 'planner'")
         .unwrap();
-    let memory = "SELECT string_agg(source_table || '/' || source_id || '/' || event, ',' ORDER BY id) FROM ipai_memory.chunks";
+    let memory =
+        "SELECT string_agg(source_table || '/' || source_id || '/' || event, ',' ORDER BY id) FROM ipai_memory.chunks";
     let before = cluster.sql("memory", memory).unwrap();
     assert_eq!(before, "account_move/1/posted,notes/n1/written");
 
@@ -148,7 +166,10 @@ fn drop_extension_keeps_memory_and_a_reinstall_uses_it() {
         .sql("memory", "INSERT INTO odoo_mirror.account_move (id, name, move_type, state, amount_total) VALUES (1, 'INV/1', 'out_invoice', 'posted', 10)")
         .unwrap();
     assert_eq!(cluster.sql("memory", memory).unwrap(), before, "replaying the same invoice adds nothing");
-    assert_eq!(cluster.sql("memory", "SELECT count(*) FROM ipai_memory.sessions WHERE agent_name = 'odoo-sync'").unwrap(), "1");
+    assert_eq!(
+        cluster.sql("memory", "SELECT count(*) FROM ipai_memory.sessions WHERE agent_name = 'odoo-sync'").unwrap(),
+        "1"
+    );
     let members = cluster
         .sql("memory", "SELECT count(*) FROM pg_depend WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e' \
                         AND ((classid = 'pg_namespace'::regclass AND objid = 'ipai_memory'::regnamespace) \

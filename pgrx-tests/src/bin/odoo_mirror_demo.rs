@@ -54,7 +54,10 @@ fn run(scale: u32, keep: bool) -> Result<()> {
     config.schema = "public".into();
     let load_started = Instant::now();
     let stats = load_generated(&odoo, ODOO_DATABASE, config)?;
-    println!("Generated data (scale {scale}, seed 42, up to {today}) written to Odoo's tables in {:.1}s:", load_started.elapsed().as_secs_f64());
+    println!(
+        "Generated data (scale {scale}, seed 42, up to {today}) written to Odoo's tables in {:.1}s:",
+        load_started.elapsed().as_secs_f64()
+    );
     for (table, rows) in &stats.tables {
         println!("  public.{table:<24} {rows:>9} rows");
     }
@@ -175,7 +178,10 @@ fn run(scale: u32, keep: bool) -> Result<()> {
 /// Invoices created, posted and paid in Odoo, arriving in the mirror's views and as AI memory.
 fn live_invoices(odoo: &Cluster, cluster: &Cluster) -> Result<()> {
     section("Odoo side: a customer invoice is created (draft), then posted, then paid");
-    let partner = odoo.sql(ODOO_DATABASE, "SELECT id || '|' || name FROM public.res_partner WHERE is_company AND customer_rank > 0 ORDER BY id LIMIT 1")?;
+    let partner = odoo.sql(
+        ODOO_DATABASE,
+        "SELECT id || '|' || name FROM public.res_partner WHERE is_company AND customer_rank > 0 ORDER BY id LIMIT 1",
+    )?;
     let (partner_id, partner_name) = partner.split_once('|').unwrap_or(("1", "a customer"));
     let currency = odoo.sql(ODOO_DATABASE, "SELECT currency_id FROM public.res_company ORDER BY id LIMIT 1")?;
     let steps = [
@@ -211,7 +217,10 @@ fn live_invoices(odoo: &Cluster, cluster: &Cluster) -> Result<()> {
             "1",
             WAIT,
         )?;
-        println!("  {label:<16} committed in Odoo -> in the mirror and in memory after {:.2}s", step_started.elapsed().as_secs_f64());
+        println!(
+            "  {label:<16} committed in Odoo -> in the mirror and in memory after {:.2}s",
+            step_started.elapsed().as_secs_f64()
+        );
     }
     show(
         cluster,
@@ -244,7 +253,14 @@ fn live_invoices(odoo: &Cluster, cluster: &Cluster) -> Result<()> {
 
 /// The churn model on the replicated invoices: trained, served to n8n, explained, and refreshed for Superset.
 fn churn(cluster: &Cluster) -> Result<()> {
-    let risks = |body: &str| RpcCall::post("get_churn_risks", &[("p_limit", "integer"), ("p_min_score", "double precision")], body, "n8n_service");
+    let risks = |body: &str| {
+        RpcCall::post(
+            "get_churn_risks",
+            &[("p_limit", "integer"), ("p_min_score", "double precision")],
+            body,
+            "n8n_service",
+        )
+    };
     section("n8n: POST /rpc/get_churn_risks {\"p_limit\": 3, \"p_min_score\": 0.5} before any model exists (42704: HTTP 400)");
     match risks(r#"{"p_limit": 3, "p_min_score": 0.5}"#).run(cluster, DATABASE)? {
         RpcOutcome::Body(body) => println!("{}", pretty_json(&body)),
@@ -305,7 +321,12 @@ fn fraud(cluster: &Cluster) -> Result<()> {
          r->>'fitted_on_labels' AS fitted_on_labels, round((r->>'training_seconds')::numeric, 2) AS seconds
          FROM (SELECT odoo_mirror.train_fraud_model() AS r) AS t",
     )?;
-    let suspects = RpcCall::post("get_suspicious_expenses", &[("p_limit", "integer"), ("p_min_score", "double precision")], r#"{"p_limit": 3, "p_min_score": 0.7}"#, "n8n_service");
+    let suspects = RpcCall::post(
+        "get_suspicious_expenses",
+        &[("p_limit", "integer"), ("p_min_score", "double precision")],
+        r#"{"p_limit": 3, "p_min_score": 0.7}"#,
+        "n8n_service",
+    );
     section("n8n: POST /rpc/get_suspicious_expenses {\"p_limit\": 3, \"p_min_score\": 0.7}");
     let top = match suspects.run(cluster, DATABASE)? {
         RpcOutcome::Body(body) => {

@@ -35,7 +35,8 @@ fn parse_args() -> Result<Config, String> {
                     .map_err(|_| format!("--today: not a YYYY-MM-DD date: {value}"))?
             }
             "--schema" => {
-                if value.is_empty() || !value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+                if value.is_empty() || !value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                {
                     return Err(format!("--schema: not a plain lower-case identifier: {value}"));
                 }
                 config.schema = value;

@@ -1,0 +1,12 @@
+//! The churn model: which customers are likely to stop buying.
+//!
+//! - `functions`: `train_churn_model`, `churn_score(s)`, `explain_churn`, `get_churn_risks`,
+//!   `refresh_churn_predictions`;
+//! - `features` (pure): features and labels of a customer as of a date;
+//! - `model` (pure): training, scoring, explanations, the stored model;
+//! - `store`: the invoice facts (facts.sql, partner_facts.sql), names and the predictions table.
+
+pub mod features;
+mod functions;
+pub mod model;
+mod store;

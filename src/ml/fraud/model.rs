@@ -1,0 +1,773 @@
+//! The expense fraud model: the rules of `fraud_signals` and an isolation forest over their numeric
+//! features, combined by a logistic function into a 0..1 score with reasons. Pure Rust, unit-tested.
+//!
+//! score = sigmoid(intercept + Σ weight_r × strength_r + weight_f × forest_input), where strength_r is
+//! how strongly rule r fired (0 when it did not) and forest_input is the isolation-forest score's
+//! distance above the training data's typical score. Without labels the weights are the documented
+//! defaults below; with auditors' labels (odoo_mirror.expense_labels) they are fitted by logistic
+//! regression (linfa), which calibrates the score to the labelled fraud rate (Platt scaling).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use linfa::prelude::*;
+use linfa_logistic::LogisticRegression;
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+use crate::ml::fraud::isolation_forest::{IsolationForest, SplitMix64};
+use crate::ml::fraud::signals::{self as fraud_signals, Assessment, Baseline, ExpenseFact, Rule, SignalConfig};
+use crate::ml::metrics::{self as ml_metrics, Metrics};
+use crate::ml::training::{read_params, Activation};
+use crate::ml::{sigmoid, StoredModel};
+use crate::params::ParamError;
+
+/// The version of the stored model layout; import refuses others.
+pub const MODEL_FORMAT: u32 = 1;
+pub const KIND: &str = "fraud";
+
+/// The rules, in the order of the model's inputs; the forest is the last input.
+pub const RULES: [Rule; 9] = [
+    Rule::EmployeeAmountOutlier,
+    Rule::CategoryAmountOutlier,
+    Rule::ExactDuplicate,
+    Rule::NearDuplicate,
+    Rule::SplitClaim,
+    Rule::RoundAmount,
+    Rule::WeekendDate,
+    Rule::LateSubmission,
+    Rule::FrequencySpike,
+];
+pub const INPUT_COUNT: usize = RULES.len() + 1;
+pub const FOREST_INPUT: usize = RULES.len();
+pub const FOREST_NAME: &str = "isolation_forest";
+
+pub fn input_names() -> Vec<String> {
+    RULES.iter().map(|rule| rule.name().to_string()).chain([FOREST_NAME.to_string()]).collect()
+}
+
+/// Default weights (logit per unit of strength), used without labels. Prior beliefs, documented in
+/// the README: with nothing fired the score is sigmoid(-4.5) ≈ 1%; an exact duplicate alone gives
+/// about 0.82, a near duplicate 0.5, a strong amount outlier 0.4 to 0.6, a split claim 0.4 to 0.7;
+/// a burst of claims at 5 times the usual rate about 0.2; round amounts, weekends and late submission
+/// are weak alone and add up.
+pub const DEFAULT_WEIGHTS: [f64; INPUT_COUNT] = [4.0, 3.0, 6.0, 6.0, 6.0, 1.5, 1.5, 3.0, 4.5, 0.8];
+pub const DEFAULT_INTERCEPT: f64 = -4.5;
+
+/// The forest's input: how far its score is above the training data's typical (median) score, in
+/// tenths, capped so one tree-depth quirk cannot dominate.
+fn forest_input(score: f64, typical: f64) -> f64 {
+    let input = (score - typical) * 10.0;
+    if input.is_finite() {
+        input.clamp(-3.0, 5.0)
+    } else {
+        0.0
+    }
+}
+
+/// A fraud model as stored in `odoo_mirror.ml_models.model`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FraudModel {
+    pub format: u32,
+    /// Input names, in weight order.
+    pub features: Vec<String>,
+    pub signals: SignalConfig,
+    /// The company's amount baseline per category (product id), from the training data.
+    pub categories: BTreeMap<i32, Baseline>,
+    pub forest: IsolationForest,
+    /// The median forest score of the training data.
+    pub forest_typical: f64,
+    pub weights: Vec<f64>,
+    pub intercept: f64,
+    /// Whether the weights were fitted on labels (false: the default weights).
+    pub fitted_on_labels: bool,
+}
+
+/// One scored expense: the score, its assessment and every input's contribution to the logit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub score: f64,
+    pub logit: f64,
+    pub forest_score: f64,
+    pub inputs: [f64; INPUT_COUNT],
+    pub contributions: [f64; INPUT_COUNT],
+    pub assessment: Assessment,
+}
+
+/// One reason for a score: the rule, what it saw, how strongly, and what it added to the logit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub rule: &'static str,
+    pub evidence: String,
+    pub strength: f64,
+    pub weight: f64,
+    pub contribution: f64,
+}
+
+impl FraudModel {
+    /// Checks a model read from the store or an import; Err says what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.format != MODEL_FORMAT {
+            return Err(format!("model format {} is not {MODEL_FORMAT}", self.format));
+        }
+        if self.weights.len() != INPUT_COUNT || self.features != input_names() {
+            return Err(format!("the model must have the {INPUT_COUNT} inputs {}", input_names().join(", ")));
+        }
+        let bounded = |value: f64| value.is_finite() && value.abs() <= 1e3;
+        if !self.weights.iter().all(|&weight| bounded(weight)) || !bounded(self.intercept) {
+            return Err("weights and intercept must be finite numbers within ±1000".into());
+        }
+        if !(0.0..=1.0).contains(&self.forest_typical) {
+            return Err("forest_typical must be within 0..1".into());
+        }
+        if self.categories.values().any(|baseline| {
+            !(baseline.median.is_finite() && baseline.mad.is_finite() && baseline.mean_deviation.is_finite())
+        }) {
+            return Err("category baselines must be finite".into());
+        }
+        self.forest.validate(fraud_signals::FOREST_FEATURE_COUNT)?;
+        let config = &self.signals;
+        if !(config.approval_threshold.is_finite()
+            && config.near_amount_tolerance.is_finite()
+            && config.outlier_z.is_finite())
+        {
+            return Err("signal thresholds must be finite".into());
+        }
+        Ok(())
+    }
+
+    /// Assesses `target` against its employee's expenses (sorted by date).
+    pub fn assess(&self, target: &ExpenseFact, employee: &[ExpenseFact]) -> Assessment {
+        let range = fraud_signals::comparison_range(employee, target);
+        let category = target.product_id.and_then(|product| self.categories.get(&product));
+        fraud_signals::assess(target, &employee[range], category, &self.signals)
+    }
+
+    pub fn score_assessment(&self, assessment: Assessment) -> Scored {
+        let forest_score = self.forest.score(&assessment.features);
+        let inputs = model_inputs(&assessment, forest_score, self.forest_typical);
+        let mut contributions = [0.0; INPUT_COUNT];
+        for index in 0..INPUT_COUNT {
+            contributions[index] = self.weights[index] * inputs[index];
+        }
+        let logit = self.intercept + contributions.iter().sum::<f64>();
+        Scored { score: sigmoid(logit), logit, forest_score, inputs, contributions, assessment }
+    }
+
+    /// Scores `target` against its employee's expenses (sorted by date).
+    pub fn score(&self, target: &ExpenseFact, employee: &[ExpenseFact]) -> Scored {
+        self.score_assessment(self.assess(target, employee))
+    }
+
+    /// The reasons that raised the score, strongest first.
+    pub fn reasons(&self, scored: &Scored) -> Vec<Reason> {
+        let mut reasons: Vec<Reason> = scored
+            .assessment
+            .signals
+            .iter()
+            .filter_map(|signal| {
+                let index = RULES.iter().position(|rule| *rule == signal.rule)?;
+                Some(Reason {
+                    rule: signal.rule.name(),
+                    evidence: signal.evidence.clone(),
+                    strength: signal.strength,
+                    weight: self.weights[index],
+                    contribution: self.weights[index] * signal.strength,
+                })
+            })
+            .collect();
+        let forest_contribution = scored.contributions[FOREST_INPUT];
+        if forest_contribution > 0.05 {
+            reasons.push(Reason {
+                rule: FOREST_NAME,
+                evidence: format!(
+                    "an unusual combination of amount, timing and frequency: anomaly score {:.2} against a typical {:.2}",
+                    scored.forest_score, self.forest_typical
+                ),
+                strength: scored.inputs[FOREST_INPUT],
+                weight: self.weights[FOREST_INPUT],
+                contribution: forest_contribution,
+            });
+        }
+        reasons.retain(|reason| reason.contribution > 0.0);
+        reasons.sort_by(|a, b| b.contribution.total_cmp(&a.contribution).then(a.rule.cmp(b.rule)));
+        reasons
+    }
+}
+
+impl StoredModel for FraudModel {
+    const KIND: &'static str = KIND;
+    const TRAIN_FUNCTION: &'static str = "train_fraud_model";
+    const FORMAT: u32 = MODEL_FORMAT;
+
+    fn check(&self) -> Result<(), String> {
+        self.validate()
+    }
+
+    fn feature_names(&self) -> Vec<String> {
+        self.features.clone()
+    }
+}
+
+/// The model's inputs for an assessment: each rule's strength, then the forest input.
+pub fn model_inputs(assessment: &Assessment, forest_score: f64, forest_typical: f64) -> [f64; INPUT_COUNT] {
+    let mut inputs = [0.0; INPUT_COUNT];
+    for (index, rule) in RULES.iter().enumerate() {
+        inputs[index] = assessment.strength(*rule);
+    }
+    inputs[FOREST_INPUT] = forest_input(forest_score, forest_typical);
+    inputs
+}
+
+/// A reason as one line of text: "rule: evidence".
+pub fn reason_text(reason: &Reason) -> String {
+    format!("{}: {}", reason.rule, reason.evidence)
+}
+
+// Training -----------------------------------------------------------------------------------------
+
+/// Training settings, from `p_params`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainConfig {
+    pub signals: SignalConfig,
+    pub trees: usize,
+    pub sample_size: usize,
+    pub seed: u64,
+    pub l2: f64,
+    pub max_iterations: u64,
+    /// Share of the labelled rows kept out of fitting to judge the model.
+    pub holdout_share: f64,
+    /// Fewest fraud and fewest legitimate examples (each) that a fit on labels needs.
+    pub min_labels: usize,
+    /// Whether expenses nobody labelled count as legitimate in the fit (fraud is rare, so most are).
+    pub unlabelled_as_legitimate: bool,
+    pub activate: Activation,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            signals: SignalConfig::default(),
+            trees: 100,
+            sample_size: 256,
+            seed: 42,
+            l2: 1.0,
+            max_iterations: 200,
+            holdout_share: 0.3,
+            min_labels: 10,
+            unlabelled_as_legitimate: true,
+            activate: Activation::IfBetter,
+        }
+    }
+}
+
+pub const PARAM_KEYS: &str = "approval_threshold, split_window_days, near_amount_tolerance, near_date_days, late_submission_days, outlier_z, min_history, spike_window_days, trees, sample_size, seed, l2, max_iterations, holdout_share, min_labels, unlabelled_as_legitimate, activate";
+
+impl TrainConfig {
+    /// Reads `p_params` (a JSON object) over the defaults; an unknown key or a bad value is an error
+    /// that names it.
+    pub fn with_params(mut self, params: &serde_json::Value) -> Result<Self, ParamError> {
+        read_params(params, "{\"approval_threshold\": 250}", PARAM_KEYS, |param| {
+            let signals = &mut self.signals;
+            match param.key {
+                "approval_threshold" => signals.approval_threshold = param.number(0.01, 1e12)?,
+                "split_window_days" => signals.split_window_days = param.int(1, 365)? as i32,
+                "near_amount_tolerance" => signals.near_amount_tolerance = param.number(0.0, 0.5)?,
+                "near_date_days" => signals.near_date_days = param.int(0, 365)? as i32,
+                "late_submission_days" => signals.late_submission_days = param.int(1, 3650)? as i32,
+                "outlier_z" => signals.outlier_z = param.number(0.5, 50.0)?,
+                "min_history" => signals.min_history = param.int(2, 1000)? as usize,
+                "spike_window_days" => signals.spike_window_days = param.int(1, 365)? as i32,
+                "trees" => self.trees = param.int(1, 1000)? as usize,
+                "sample_size" => self.sample_size = param.int(2, 100_000)? as usize,
+                "seed" => self.seed = param.int(0, i64::MAX)? as u64,
+                "l2" => self.l2 = param.number(0.0, 1e6)?,
+                "max_iterations" => self.max_iterations = param.int(1, 10_000)? as u64,
+                "holdout_share" => self.holdout_share = param.number(0.05, 0.95)?,
+                "min_labels" => self.min_labels = param.int(2, 1_000_000)? as usize,
+                "unlabelled_as_legitimate" => self.unlabelled_as_legitimate = param.boolean()?,
+                "activate" => self.activate = param.activation()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        Ok(self)
+    }
+
+    /// The params as stored with the model.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "signals": self.signals,
+            "trees": self.trees,
+            "sample_size": self.sample_size,
+            "seed": self.seed,
+            "l2": self.l2,
+            "max_iterations": self.max_iterations,
+            "holdout_share": self.holdout_share,
+            "min_labels": self.min_labels,
+            "unlabelled_as_legitimate": self.unlabelled_as_legitimate,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FraudTrainError {
+    #[error("no expenses to learn from: the mirror's hr_expense has no row with an employee and a date")]
+    NoExpenses,
+    #[error("could not fit the isolation forest: {0}")]
+    Forest(String),
+    #[error("could not fit the weights on the labels: {0}")]
+    Fit(String),
+}
+
+/// How the labels were used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelUse {
+    pub labelled_fraud: usize,
+    pub labelled_legitimate: usize,
+    /// Labels naming expenses the mirror does not have (or cannot score).
+    pub labels_without_expense: usize,
+    pub unlabelled_counted_legitimate: usize,
+    pub fitted: bool,
+    pub why: String,
+}
+
+/// Holdout metrics of the model and its two halves.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub rows: usize,
+    pub fraud: usize,
+    pub model: Metrics,
+    pub precision_top_1pct: f64,
+    pub recall_top_1pct: f64,
+    /// The default rule weights without the forest.
+    pub rules_only: Metrics,
+    /// The forest's score alone.
+    pub forest_only: Metrics,
+    /// Mean predicted score against the observed fraud rate, by predicted-score decile.
+    pub calibration: Vec<CalibrationBin>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalibrationBin {
+    pub from: f64,
+    pub to: f64,
+    pub rows: usize,
+    pub mean_score: f64,
+    pub fraud_rate: f64,
+}
+
+pub struct Trained {
+    pub model: FraudModel,
+    pub expenses: usize,
+    pub labels: LabelUse,
+    pub evaluation: Option<Evaluation>,
+    /// The labelled holdout (expense id → is fraud), to judge the active model on the same rows.
+    pub holdout: HashMap<i32, bool>,
+}
+
+/// Whether `id` falls in the holdout: a seeded hash, so the split is stable across retrains.
+fn in_holdout(id: i32, seed: u64, share: f64) -> bool {
+    SplitMix64::new(seed ^ (id as u32 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).unit() < share
+}
+
+/// Reliability by predicted-score bins (equal-width tenths).
+pub fn calibration(scores: &[f64], labels: &[bool]) -> Vec<CalibrationBin> {
+    let mut bins: Vec<(usize, f64, usize)> = vec![(0, 0.0, 0); 10];
+    for (&score, &label) in scores.iter().zip(labels) {
+        let bin = ((score * 10.0).floor() as usize).min(9);
+        bins[bin].0 += 1;
+        bins[bin].1 += score;
+        bins[bin].2 += usize::from(label);
+    }
+    bins.iter()
+        .enumerate()
+        .filter(|(_, (rows, _, _))| *rows > 0)
+        .map(|(index, &(rows, sum, fraud))| CalibrationBin {
+            from: index as f64 / 10.0,
+            to: (index + 1) as f64 / 10.0,
+            rows,
+            mean_score: sum / rows as f64,
+            fraud_rate: fraud as f64 / rows as f64,
+        })
+        .collect()
+}
+
+/// Scores every expense of `employees` (each sorted by date) whose id is in `wanted`, with `model`.
+pub fn score_ids(
+    model: &FraudModel,
+    employees: &[Vec<ExpenseFact>],
+    wanted: &HashMap<i32, bool>,
+) -> (Vec<f64>, Vec<bool>) {
+    let mut scores = Vec::with_capacity(wanted.len());
+    let mut labels = Vec::with_capacity(wanted.len());
+    for employee in employees {
+        for target in employee {
+            if let Some(&label) = wanted.get(&target.id) {
+                scores.push(model.score(target, employee).score);
+                labels.push(label);
+            }
+        }
+    }
+    (scores, labels)
+}
+
+/// Learns the category baselines and the forest from every expense, then the weights from the labels
+/// when there are enough (else the defaults). `employees` holds each employee's expenses sorted by date.
+pub fn train(
+    employees: &[Vec<ExpenseFact>],
+    labels: &HashMap<i32, bool>,
+    config: &TrainConfig,
+) -> Result<Trained, FraudTrainError> {
+    let expense_count: usize = employees.iter().map(Vec::len).sum();
+    if expense_count == 0 {
+        return Err(FraudTrainError::NoExpenses);
+    }
+    // Category baselines over the whole company.
+    let mut amounts: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
+    for expense in employees.iter().flatten() {
+        if let Some(product) = expense.product_id {
+            amounts.entry(product).or_default().push(expense.amount);
+        }
+    }
+    let categories: BTreeMap<i32, Baseline> = amounts
+        .iter()
+        .filter_map(|(&product, values)| Baseline::of(values).map(|baseline| (product, baseline)))
+        .collect();
+
+    // Every expense's assessment; the forest learns from their features.
+    let mut model = FraudModel {
+        format: MODEL_FORMAT,
+        features: input_names(),
+        signals: config.signals.clone(),
+        categories,
+        forest: IsolationForest::default(),
+        forest_typical: 0.5,
+        weights: DEFAULT_WEIGHTS.to_vec(),
+        intercept: DEFAULT_INTERCEPT,
+        fitted_on_labels: false,
+    };
+    let mut ids = Vec::with_capacity(expense_count);
+    let mut assessments = Vec::with_capacity(expense_count);
+    for employee in employees {
+        for target in employee {
+            ids.push(target.id);
+            assessments.push(model.assess(target, employee));
+        }
+    }
+    let rows: Vec<Vec<f64>> = assessments.iter().map(|assessment| assessment.features.to_vec()).collect();
+    model.forest = IsolationForest::fit(&rows, config.trees, config.sample_size, config.seed)
+        .map_err(|error| FraudTrainError::Forest(error.to_string()))?;
+    drop(rows);
+    let forest_scores: Vec<f64> =
+        assessments.iter().map(|assessment| model.forest.score(&assessment.features)).collect();
+    model.forest_typical = fraud_signals::median(&forest_scores).unwrap_or(0.5).clamp(0.0, 1.0);
+    let inputs: Vec<[f64; INPUT_COUNT]> = assessments
+        .iter()
+        .zip(&forest_scores)
+        .map(|(assessment, &forest_score)| model_inputs(assessment, forest_score, model.forest_typical))
+        .collect();
+
+    // The examples: labelled rows, and (by default) unlabelled ones as legitimate.
+    let known: HashSet<i32> = ids.iter().copied().collect();
+    let labels_without_expense = labels.keys().filter(|id| !known.contains(id)).count();
+    let mut examples: Vec<(usize, bool)> = Vec::new();
+    let (mut labelled_fraud, mut labelled_legitimate, mut unlabelled) = (0, 0, 0);
+    for (row, id) in ids.iter().enumerate() {
+        match labels.get(id) {
+            Some(&true) => {
+                labelled_fraud += 1;
+                examples.push((row, true));
+            }
+            Some(&false) => {
+                labelled_legitimate += 1;
+                examples.push((row, false));
+            }
+            None if config.unlabelled_as_legitimate => {
+                unlabelled += 1;
+                examples.push((row, false));
+            }
+            None => {}
+        }
+    }
+    let fraud_examples = labelled_fraud;
+    let legitimate_examples = labelled_legitimate + unlabelled;
+    let mut label_use = LabelUse {
+        labelled_fraud,
+        labelled_legitimate,
+        labels_without_expense,
+        unlabelled_counted_legitimate: unlabelled,
+        fitted: false,
+        why: String::new(),
+    };
+    if fraud_examples < config.min_labels || legitimate_examples < config.min_labels {
+        label_use.why = format!(
+            "default weights: a fit needs at least {} fraud and {} legitimate examples, there are {fraud_examples} and {legitimate_examples}",
+            config.min_labels, config.min_labels
+        );
+        return Ok(Trained {
+            model,
+            expenses: expense_count,
+            labels: label_use,
+            evaluation: None,
+            holdout: HashMap::new(),
+        });
+    }
+
+    let (holdout, training): (Vec<(usize, bool)>, Vec<(usize, bool)>) =
+        examples.iter().partition(|(row, _)| in_holdout(ids[*row], config.seed, config.holdout_share));
+    let has_both =
+        |rows: &[(usize, bool)]| rows.iter().any(|(_, label)| *label) && rows.iter().any(|(_, label)| !*label);
+    if !has_both(&training) || !has_both(&holdout) {
+        label_use.why = format!(
+            "default weights: with {fraud_examples} fraud examples the holdout split left one side without fraud; label more expenses or change p_params.holdout_share"
+        );
+        return Ok(Trained {
+            model,
+            expenses: expense_count,
+            labels: label_use,
+            evaluation: None,
+            holdout: HashMap::new(),
+        });
+    }
+    let (weights, intercept) = fit_weights(&inputs, &training, config)?;
+    model.weights = weights;
+    model.intercept = intercept;
+    model.fitted_on_labels = true;
+    model.validate().map_err(FraudTrainError::Fit)?;
+    label_use.fitted = true;
+    label_use.why = format!("fitted on {} examples, judged on {} held out", training.len(), holdout.len());
+
+    // Judge on the holdout: the model, the default rules alone, the forest alone.
+    let holdout_labels: Vec<bool> = holdout.iter().map(|(_, label)| *label).collect();
+    let model_scores: Vec<f64> =
+        holdout.iter().map(|(row, _)| logit_score(&model.weights, model.intercept, &inputs[*row])).collect();
+    let mut rule_weights = DEFAULT_WEIGHTS;
+    rule_weights[FOREST_INPUT] = 0.0;
+    let rules_scores: Vec<f64> =
+        holdout.iter().map(|(row, _)| logit_score(&rule_weights, DEFAULT_INTERCEPT, &inputs[*row])).collect();
+    let forest_only: Vec<f64> = holdout.iter().map(|(row, _)| forest_scores[*row]).collect();
+    let (precision_top_1pct, recall_top_1pct) =
+        ml_metrics::precision_recall_at_top(&model_scores, &holdout_labels, 0.01);
+    let evaluation = Evaluation {
+        rows: holdout.len(),
+        fraud: holdout_labels.iter().filter(|&&label| label).count(),
+        model: ml_metrics::evaluate(&model_scores, &holdout_labels),
+        precision_top_1pct,
+        recall_top_1pct,
+        rules_only: ml_metrics::evaluate(&rules_scores, &holdout_labels),
+        forest_only: ml_metrics::evaluate(&forest_only, &holdout_labels),
+        calibration: calibration(&model_scores, &holdout_labels),
+    };
+    let holdout_map = holdout.iter().map(|(row, label)| (ids[*row], *label)).collect();
+    Ok(Trained {
+        model,
+        expenses: expense_count,
+        labels: label_use,
+        evaluation: Some(evaluation),
+        holdout: holdout_map,
+    })
+}
+
+fn logit_score(weights: &[f64], intercept: f64, inputs: &[f64; INPUT_COUNT]) -> f64 {
+    sigmoid(intercept + weights.iter().zip(inputs).map(|(weight, input)| weight * input).sum::<f64>())
+}
+
+/// Logistic regression of the labels on the inputs. Inputs that never vary in the training rows
+/// cannot be fitted and keep their default weight (the labels say nothing about them).
+fn fit_weights(
+    inputs: &[[f64; INPUT_COUNT]],
+    training: &[(usize, bool)],
+    config: &TrainConfig,
+) -> Result<(Vec<f64>, f64), FraudTrainError> {
+    let varies = |index: usize| {
+        let first = inputs[training[0].0][index];
+        training.iter().any(|(row, _)| (inputs[*row][index] - first).abs() > 1e-12)
+    };
+    let columns: Vec<usize> = (0..INPUT_COUNT).filter(|&index| varies(index)).collect();
+    if columns.is_empty() {
+        return Err(FraudTrainError::Fit("no input varies across the labelled expenses".into()));
+    }
+    // The constant inputs' default contributions are a fixed offset, folded into the intercept below.
+    let offset: f64 = (0..INPUT_COUNT)
+        .filter(|index| !columns.contains(index))
+        .map(|index| DEFAULT_WEIGHTS[index] * inputs[training[0].0][index])
+        .sum();
+    let mut records = Array2::<f64>::zeros((training.len(), columns.len()));
+    for (row_index, (row, _)) in training.iter().enumerate() {
+        for (column, &index) in columns.iter().enumerate() {
+            records[[row_index, column]] = inputs[*row][index];
+        }
+    }
+    let targets: Array1<bool> = training.iter().map(|(_, label)| *label).collect();
+    let fitted = LogisticRegression::default()
+        .alpha(config.l2 / training.len() as f64)
+        .max_iterations(config.max_iterations)
+        .fit(&Dataset::new(records, targets))
+        .map_err(|error| FraudTrainError::Fit(error.to_string()))?;
+    // linfa models the larger class as "positive"; the stored weights always give P(fraud).
+    let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
+    let mut weights = DEFAULT_WEIGHTS.to_vec();
+    for (column, &index) in columns.iter().enumerate() {
+        weights[index] = sign * fitted.params()[column];
+    }
+    let intercept = sign * fitted.intercept() - offset;
+    if !weights.iter().all(|weight| weight.is_finite()) || !intercept.is_finite() {
+        return Err(FraudTrainError::Fit("the fit did not converge to finite weights".into()));
+    }
+    Ok((weights.iter().map(|weight| weight.clamp(-1e3, 1e3)).collect(), intercept.clamp(-1e3, 1e3)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WEDNESDAY: i32 = 9804;
+
+    fn expense(id: i32, employee_id: i32, amount: f64, date: i32) -> ExpenseFact {
+        ExpenseFact {
+            id,
+            employee_id,
+            product_id: Some(1 + id % 3),
+            sheet_id: Some(id / 3),
+            amount,
+            date,
+            submitted: Some(date + 3),
+            description: format!("item {}", id % 7),
+            open: true,
+        }
+    }
+
+    /// 40 employees with ordinary claims, a few inflated and duplicated ones; returns the fraud ids.
+    fn company() -> (Vec<Vec<ExpenseFact>>, HashMap<i32, bool>) {
+        let mut random = SplitMix64::new(7);
+        let mut employees = Vec::new();
+        let mut fraud = HashMap::new();
+        let mut next_id = 1;
+        for employee_id in 1..=40 {
+            let mut expenses: Vec<ExpenseFact> = (0..40)
+                .map(|k| {
+                    let id = next_id;
+                    next_id += 1;
+                    // Weekdays only, amounts 20..80 with cents.
+                    let day = WEDNESDAY - 700 + k * 7 + (random.below(3) as i32);
+                    expense(id, employee_id, 20.0 + random.unit() * 60.0 + 0.37, day)
+                })
+                .collect();
+            if employee_id % 4 == 0 {
+                let original = expenses[10].clone();
+                let copy = ExpenseFact {
+                    id: next_id,
+                    sheet_id: Some(99_999),
+                    submitted: Some(original.date + 40),
+                    ..original
+                };
+                fraud.insert(copy.id, true);
+                next_id += 1;
+                expenses.push(copy);
+            }
+            if employee_id % 5 == 0 {
+                expenses[20].amount *= 12.0;
+                fraud.insert(expenses[20].id, true);
+            }
+            expenses.sort_by_key(|expense| (expense.date, expense.id));
+            employees.push(expenses);
+        }
+        (employees, fraud)
+    }
+
+    #[test]
+    fn without_labels_default_weights_rank_injected_fraud_first() {
+        let (employees, fraud) = company();
+        let trained = train(&employees, &HashMap::new(), &TrainConfig::default()).expect("train");
+        assert!(!trained.model.fitted_on_labels && trained.evaluation.is_none());
+        assert!(trained.labels.why.starts_with("default weights"), "{}", trained.labels.why);
+        trained.model.validate().expect("valid");
+        let mut scored: Vec<(f64, i32)> = employees
+            .iter()
+            .flat_map(|employee| employee.iter().map(|target| (trained.model.score(target, employee).score, target.id)))
+            .collect();
+        assert!(scored.iter().all(|(score, _)| score.is_finite() && (0.0..=1.0).contains(score)));
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let top: Vec<i32> = scored.iter().take(fraud.len()).map(|(_, id)| *id).collect();
+        let hits = top.iter().filter(|id| fraud.contains_key(id)).count();
+        assert!(hits * 10 >= fraud.len() * 8, "{hits} of {} injected frauds in the top", fraud.len());
+    }
+
+    #[test]
+    fn with_labels_the_weights_are_fitted_calibrated_and_reported() {
+        let (employees, fraud) = company();
+        let config = TrainConfig { min_labels: 5, holdout_share: 0.3, ..TrainConfig::default() };
+        let trained = train(&employees, &fraud, &config).expect("train");
+        assert!(trained.model.fitted_on_labels, "{}", trained.labels.why);
+        let evaluation = trained.evaluation.expect("evaluation");
+        assert!(evaluation.model.roc_auc > 0.9, "{evaluation:?}");
+        assert!(evaluation.fraud > 0 && evaluation.rows > evaluation.fraud);
+        // Calibrated: the mean score is near the fraud rate of the data it was fitted on.
+        let (scores, labels) = score_ids(
+            &trained.model,
+            &employees,
+            &employees.iter().flatten().map(|e| (e.id, fraud.contains_key(&e.id))).collect(),
+        );
+        let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+        let rate = labels.iter().filter(|&&label| label).count() as f64 / labels.len() as f64;
+        assert!((mean - rate).abs() < rate * 0.5 + 0.005, "mean score {mean} against fraud rate {rate}");
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_model() {
+        let (employees, _) = company();
+        let first = train(&employees, &HashMap::new(), &TrainConfig::default()).expect("train").model;
+        let second = train(&employees, &HashMap::new(), &TrainConfig::default()).expect("train").model;
+        assert_eq!(first, second);
+        let json = serde_json::to_value(&first).expect("json");
+        let back: FraudModel = serde_json::from_value(json).expect("parse");
+        assert_eq!(back, first);
+    }
+
+    #[test]
+    fn a_single_expense_has_a_defined_score() {
+        let only = vec![vec![expense(1, 1, 250.0, WEDNESDAY)]];
+        let trained = train(&only, &HashMap::new(), &TrainConfig::default()).expect("train");
+        let scored = trained.model.score(&only[0][0], &only[0]);
+        assert!(scored.score.is_finite() && (0.0..=1.0).contains(&scored.score), "{scored:?}");
+        assert!(matches!(train(&[], &HashMap::new(), &TrainConfig::default()), Err(FraudTrainError::NoExpenses)));
+    }
+
+    #[test]
+    fn reasons_add_up_and_name_the_rule() {
+        let (employees, _) = company();
+        let trained = train(&employees, &HashMap::new(), &TrainConfig::default()).expect("train");
+        let employee = &employees[3];
+        let copy = employee.iter().find(|expense| expense.sheet_id == Some(99_999)).expect("copy");
+        let scored = trained.model.score(copy, employee);
+        let reasons = trained.model.reasons(&scored);
+        assert_eq!(reasons[0].rule, "exact_duplicate", "{reasons:?}");
+        let logit = trained.model.intercept + scored.contributions.iter().sum::<f64>();
+        assert!((logit - scored.logit).abs() < 1e-12);
+    }
+
+    #[test]
+    fn params_are_checked() {
+        let config = TrainConfig::default()
+            .with_params(&serde_json::json!({"approval_threshold": 250, "seed": 3}))
+            .expect("params");
+        assert_eq!(config.signals.approval_threshold, 250.0);
+        assert_eq!(config.seed, 3);
+        for bad in [
+            serde_json::json!({"approval_threshold": -1}),
+            serde_json::json!({"nope": 1}),
+            serde_json::json!([1]),
+            serde_json::json!({"trees": 0}),
+        ] {
+            assert!(TrainConfig::default().with_params(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_broken_model_is_refused() {
+        let (employees, _) = company();
+        let mut model = train(&employees, &HashMap::new(), &TrainConfig::default()).expect("train").model;
+        model.weights.pop();
+        assert!(model.validate().is_err());
+    }
+}

@@ -1,0 +1,649 @@
+//! Expense fraud signals, each explainable in words, and the numeric features the isolation forest
+//! reads. Pure Rust, unit-tested; `fraud_model` combines them into a score.
+//!
+//! Dates are days since 2000-01-01 (PostgreSQL's epoch, a Saturday). Amounts are totals in the company
+//! currency. Every statistic is robust: the median and the median absolute deviation (MAD), never the
+//! mean and standard deviation, which a single large claim would drag along.
+
+/// One expense line (odoo_mirror.hr_expense) as the signals read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpenseFact {
+    pub id: i32,
+    pub employee_id: i32,
+    /// The expense category (product_id).
+    pub product_id: Option<i32>,
+    pub sheet_id: Option<i32>,
+    pub amount: f64,
+    /// The expense date.
+    pub date: i32,
+    /// When it was submitted (the report's submission or creation day), if known.
+    pub submitted: Option<i32>,
+    pub description: String,
+    /// Awaiting approval, posting or payment (not draft, refused or paid).
+    pub open: bool,
+}
+
+/// Thresholds of the rules; the defaults are documented with each field.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SignalConfig {
+    /// Amount above which an expense needs approval (default 500): split claims stay under it.
+    pub approval_threshold: f64,
+    /// Days around an expense in which claims under the threshold are added up (default 7).
+    pub split_window_days: i32,
+    /// Relative amount difference still "nearly the same" (default 0.02, 2%).
+    pub near_amount_tolerance: f64,
+    /// Days apart still "a close date" (default 3).
+    pub near_date_days: i32,
+    /// Days between the expense and its submission that count as late (default 60).
+    pub late_submission_days: i32,
+    /// Robust z-score from which an amount is unusual (default 3.5).
+    pub outlier_z: f64,
+    /// Fewest earlier amounts a robust comparison needs (default 5).
+    pub min_history: usize,
+    /// Days of the frequency window (default 30).
+    pub spike_window_days: i32,
+}
+
+impl Default for SignalConfig {
+    fn default() -> Self {
+        Self {
+            approval_threshold: 500.0,
+            split_window_days: 7,
+            near_amount_tolerance: 0.02,
+            near_date_days: 3,
+            late_submission_days: 60,
+            outlier_z: 3.5,
+            min_history: 5,
+            spike_window_days: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    EmployeeAmountOutlier,
+    CategoryAmountOutlier,
+    ExactDuplicate,
+    NearDuplicate,
+    SplitClaim,
+    RoundAmount,
+    WeekendDate,
+    LateSubmission,
+    FrequencySpike,
+}
+
+impl Rule {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::EmployeeAmountOutlier => "employee_amount_outlier",
+            Self::CategoryAmountOutlier => "category_amount_outlier",
+            Self::ExactDuplicate => "exact_duplicate",
+            Self::NearDuplicate => "near_duplicate",
+            Self::SplitClaim => "split_claim",
+            Self::RoundAmount => "round_amount",
+            Self::WeekendDate => "weekend_date",
+            Self::LateSubmission => "late_submission",
+            Self::FrequencySpike => "frequency_spike",
+        }
+    }
+}
+
+/// A rule that fired: how strongly (0..1) and the evidence in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signal {
+    pub rule: Rule,
+    pub strength: f64,
+    pub evidence: String,
+}
+
+/// The median of `values` (None when empty). NaN-free input assumed: callers pass finite amounts.
+pub fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    Some(if sorted.len() % 2 == 1 { sorted[middle] } else { (sorted[middle - 1] + sorted[middle]) / 2.0 })
+}
+
+/// The robust centre and spread of a set of amounts: what an amount is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Baseline {
+    pub median: f64,
+    /// Median absolute deviation from the median.
+    pub mad: f64,
+    /// Mean absolute deviation from the median: the fallback scale when the MAD is 0.
+    pub mean_deviation: f64,
+    pub count: usize,
+}
+
+impl Baseline {
+    /// None for no values; non-finite values are left out.
+    pub fn of(values: &[f64]) -> Option<Self> {
+        let finite: Vec<f64> = values.iter().copied().filter(|value| value.is_finite()).collect();
+        let center = median(&finite)?;
+        let deviations: Vec<f64> = finite.iter().map(|amount| (amount - center).abs()).collect();
+        let mad = median(&deviations)?;
+        let mean_deviation = deviations.iter().sum::<f64>() / deviations.len() as f64;
+        Some(Self { median: center, mad, mean_deviation, count: finite.len() })
+    }
+
+    /// The robust z-score of `value`: 0.6745 × (value − median) / MAD, the scale at which it matches a
+    /// standard z-score for normal data. With a MAD of 0 (most values identical) the mean absolute
+    /// deviation × 1.2533 stands in; if that is 0 too, any other value is infinitely unusual and is
+    /// reported as ±99. Always within ±99; 0 for a non-finite value.
+    pub fn z(&self, value: f64) -> f64 {
+        if !value.is_finite() {
+            return 0.0;
+        }
+        let z = if self.mad > 0.0 {
+            0.6745 * (value - self.median) / self.mad
+        } else if self.mean_deviation > 0.0 {
+            (value - self.median) / (1.2533 * self.mean_deviation)
+        } else if value == self.median {
+            0.0
+        } else {
+            99.0f64.copysign(value - self.median)
+        };
+        if z.is_finite() {
+            z.clamp(-99.0, 99.0)
+        } else {
+            99.0f64.copysign(value - self.median)
+        }
+    }
+
+    /// Whether the baseline has enough values to judge by.
+    pub fn usable(&self, min_count: usize) -> bool {
+        self.count >= min_count.max(1)
+    }
+}
+
+/// The robust z-score of `value` against `history` (see `Baseline::z`); None with fewer than
+/// `min_history` values or a non-finite value.
+pub fn robust_z(value: f64, history: &[f64], min_history: usize) -> Option<f64> {
+    if !value.is_finite() {
+        return None;
+    }
+    Baseline::of(history).filter(|baseline| baseline.usable(min_history)).map(|baseline| baseline.z(value))
+}
+
+/// Monday 0 .. Sunday 6 (2000-01-01, day 0, was a Saturday).
+pub fn weekday(day: i32) -> i32 {
+    (day + 5).rem_euclid(7)
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| word.len() > 1)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether two descriptions say the same: equal once normalised, or sharing at least 60% of words.
+pub fn similar_descriptions(a: &str, b: &str) -> bool {
+    let (a, b) = (words(a), words(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let shared = a.iter().filter(|word| b.contains(word)).count() as f64;
+    let union = (a.len() + b.len()) as f64 - shared;
+    union > 0.0 && shared / union >= 0.6
+}
+
+fn money(amount: f64) -> String {
+    format!("{amount:.2}")
+}
+
+fn same_category(a: &ExpenseFact, b: &ExpenseFact) -> bool {
+    (a.product_id.is_some() && a.product_id == b.product_id) || similar_descriptions(&a.description, &b.description)
+}
+
+/// The numeric features the isolation forest reads, in order.
+pub const FOREST_FEATURES: [&str; 10] = [
+    "log_amount",
+    "employee_amount_z",
+    "category_amount_z",
+    "submission_delay_days",
+    "claims_in_split_window",
+    "split_window_total_over_threshold",
+    "claims_in_spike_window_over_usual",
+    "duplicate_closeness",
+    "weekend",
+    "roundness",
+];
+pub const FOREST_FEATURE_COUNT: usize = FOREST_FEATURES.len();
+
+/// What the rules found about one expense, and its numeric features.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub signals: Vec<Signal>,
+    pub features: [f64; FOREST_FEATURE_COUNT],
+}
+
+impl Assessment {
+    /// The strength of `rule` (0 when it did not fire).
+    pub fn strength(&self, rule: Rule) -> f64 {
+        self.signals.iter().filter(|signal| signal.rule == rule).map(|signal| signal.strength).fold(0.0, f64::max)
+    }
+}
+
+/// Most expenses of one employee a single assessment compares with: the nearest by date. Keeps the
+/// cost per expense bounded for an employee with a huge history.
+pub const MAX_COMPARED: usize = 2_000;
+/// Days before and after an expense whose claims are its history.
+pub const HISTORY_DAYS: i32 = 365;
+
+/// Whether `other` was claimed before `target`: submitted earlier, or the same day with a lower id.
+/// A duplicate is the later claim; the original is not flagged for it.
+fn claimed_before(other: &ExpenseFact, target: &ExpenseFact) -> bool {
+    let key = |expense: &ExpenseFact| (expense.submitted.unwrap_or(expense.date), expense.id);
+    key(other) < key(target)
+}
+
+/// The part of `employee` (sorted by date) an assessment of `target` compares with: within
+/// HISTORY_DAYS of its date, at most MAX_COMPARED expenses around it.
+pub fn comparison_range(employee: &[ExpenseFact], target: &ExpenseFact) -> std::ops::Range<usize> {
+    let low = employee.partition_point(|other| other.date < target.date.saturating_sub(HISTORY_DAYS));
+    let high = employee.partition_point(|other| other.date <= target.date.saturating_add(HISTORY_DAYS));
+    let (low, high) = (low.min(high), high);
+    if high - low <= MAX_COMPARED {
+        return low..high;
+    }
+    let at = employee.partition_point(|other| other.date < target.date).clamp(low, high);
+    let start = at.saturating_sub(MAX_COMPARED / 2).max(low);
+    let end = (start + MAX_COMPARED).min(high);
+    end.saturating_sub(MAX_COMPARED).max(low)..end
+}
+
+/// Every rule's verdict on `target`, and its forest features. `employee` holds the employee's other
+/// expenses (the target may be among them: it is skipped by id); pass them sorted by date and
+/// narrowed with `comparison_range`. `category` is the company's baseline for the target's category.
+pub fn assess(
+    target: &ExpenseFact,
+    employee: &[ExpenseFact],
+    category: Option<&Baseline>,
+    config: &SignalConfig,
+) -> Assessment {
+    let mut found = Vec::new();
+    let others: Vec<&ExpenseFact> = employee.iter().filter(|other| other.id != target.id).collect();
+    let mut features = [0.0; FOREST_FEATURE_COUNT];
+    features[0] = target.amount.max(0.0).ln_1p();
+
+    // Amount against the employee's own history.
+    let history: Vec<f64> = others.iter().map(|other| other.amount).collect();
+    if let Some(baseline) = Baseline::of(&history).filter(|baseline| baseline.usable(config.min_history)) {
+        let z = baseline.z(target.amount);
+        features[1] = z.clamp(-10.0, 10.0);
+        if z >= config.outlier_z {
+            found.push(Signal {
+                rule: Rule::EmployeeAmountOutlier,
+                strength: ((z - config.outlier_z) / config.outlier_z + 0.5).min(1.0),
+                evidence: format!(
+                    "{} is {z:.1} robust deviations above this employee's usual {} (median of {} expenses)",
+                    money(target.amount),
+                    money(baseline.median),
+                    baseline.count
+                ),
+            });
+        }
+    }
+    // Amount against the category across the company.
+    if let Some(baseline) = category.filter(|baseline| baseline.usable(config.min_history * 2)) {
+        let z = baseline.z(target.amount);
+        features[2] = z.clamp(-10.0, 10.0);
+        if z >= config.outlier_z {
+            found.push(Signal {
+                rule: Rule::CategoryAmountOutlier,
+                strength: ((z - config.outlier_z) / config.outlier_z + 0.5).min(1.0),
+                evidence: format!(
+                    "{} is {z:.1} robust deviations above the category's usual {} (median of {} expenses)",
+                    money(target.amount),
+                    money(baseline.median),
+                    baseline.count
+                ),
+            });
+        }
+    }
+
+    // Duplicates of an earlier claim: exact first; a near duplicate only where no exact one exists.
+    let earlier = || others.iter().copied().filter(|other| claimed_before(other, target));
+    let exact = earlier().find(|other| {
+        (other.amount - target.amount).abs() < 0.005 && other.date == target.date && same_category(target, other)
+    });
+    let near = || {
+        earlier().find(|other| {
+            let tolerance = config.near_amount_tolerance * target.amount.abs().max(other.amount.abs());
+            (other.amount - target.amount).abs() <= tolerance
+                && (other.date - target.date).abs() <= config.near_date_days
+                && same_category(target, other)
+        })
+    };
+    if let Some(other) = exact {
+        features[7] = 1.0;
+        found.push(Signal {
+            rule: Rule::ExactDuplicate,
+            strength: 1.0,
+            evidence: format!(
+                "same amount {}, date and category as the earlier expense #{}{}",
+                money(target.amount),
+                other.id,
+                if other.sheet_id != target.sheet_id { " on another report" } else { "" }
+            ),
+        });
+    } else if let Some(other) = near() {
+        let days = (other.date - target.date).abs();
+        features[7] = 1.0 / (2.0 + f64::from(days));
+        found.push(Signal {
+            rule: Rule::NearDuplicate,
+            strength: 0.75,
+            evidence: format!(
+                "nearly the same as the earlier expense #{} ({} on a date {days} days apart{})",
+                other.id,
+                money(other.amount),
+                if other.sheet_id != target.sheet_id { ", on another report" } else { "" }
+            ),
+        });
+    }
+
+    // Split claims: claims of the same category under the approval threshold around the target,
+    // together above it. One purchase split in parts keeps its category; a week of unrelated small
+    // claims is not a split.
+    let threshold = config.approval_threshold;
+    let window: Vec<&ExpenseFact> = others
+        .iter()
+        .copied()
+        .filter(|other| {
+            (other.date - target.date).abs() <= config.split_window_days
+                && other.amount < threshold
+                && same_category(target, other)
+        })
+        .collect();
+    let window_total = target.amount + window.iter().map(|other| other.amount).sum::<f64>();
+    features[4] = (window.len() + 1) as f64;
+    if threshold > 0.0 {
+        features[5] = (window_total / threshold).clamp(0.0, 20.0);
+    }
+    if target.amount < threshold && !window.is_empty() && window_total > threshold {
+        let count = window.len() + 1;
+        found.push(Signal {
+            rule: Rule::SplitClaim,
+            strength: (0.5 + 0.1 * count as f64).min(0.9),
+            evidence: format!(
+                "{count} claims within {} days, each under the {} approval threshold, together {}",
+                config.split_window_days,
+                money(threshold),
+                money(window_total)
+            ),
+        });
+    }
+
+    // Round amounts (whole multiples of 50, from 50 up).
+    let cents = (target.amount * 100.0).round();
+    if (5_000.0..1e15).contains(&cents) && (cents as i64) % 5_000 == 0 {
+        let strength = if (cents as i64) % 10_000 == 0 { 0.4 } else { 0.3 };
+        features[9] = strength / 0.4;
+        found.push(Signal {
+            rule: Rule::RoundAmount,
+            strength,
+            evidence: format!("a round amount: {}", money(target.amount)),
+        });
+    }
+    // Weekend dates.
+    if weekday(target.date) >= 5 {
+        features[8] = 1.0;
+        found.push(Signal {
+            rule: Rule::WeekendDate,
+            strength: 0.2,
+            evidence: format!("dated on a {}", if weekday(target.date) == 5 { "Saturday" } else { "Sunday" }),
+        });
+    }
+    // Submitted long after the expense.
+    if let Some(submitted) = target.submitted {
+        let delay = submitted.saturating_sub(target.date);
+        features[3] = f64::from(delay.clamp(0, 365));
+        if delay > config.late_submission_days {
+            found.push(Signal {
+                rule: Rule::LateSubmission,
+                strength: (0.3 + f64::from(delay - config.late_submission_days) / 180.0).min(1.0),
+                evidence: format!("submitted {delay} days after the expense date"),
+            });
+        }
+    }
+    // A burst of claims against the employee's usual rate.
+    let spike_window = config.spike_window_days.max(1);
+    let recent = others.iter().filter(|other| (0..spike_window).contains(&(target.date - other.date))).count() + 1;
+    let before: Vec<i32> =
+        others.iter().map(|other| other.date).filter(|&date| target.date - date >= spike_window).collect();
+    // The usual rate needs a history: at least min_history earlier claims over three windows.
+    let first = before
+        .iter()
+        .copied()
+        .min()
+        .filter(|&first| before.len() >= config.min_history && target.date - first >= 3 * spike_window);
+    if let Some(first) = first {
+        let periods = (f64::from(target.date - first) / f64::from(spike_window)).floor().max(1.0);
+        let usual = before.len() as f64 / periods;
+        features[6] = (recent as f64 / usual.max(1.0)).min(20.0);
+        if recent >= 4 && recent as f64 >= 3.0 * usual.max(1.0) {
+            found.push(Signal {
+                rule: Rule::FrequencySpike,
+                strength: (0.2 + 0.1 * (recent as f64 / usual.max(1.0))).min(1.0),
+                evidence: format!("{recent} claims in {spike_window} days against a usual {usual:.1}"),
+            });
+        }
+    } else {
+        features[6] = 1.0;
+    }
+    Assessment { signals: found, features }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expense(id: i32, amount: f64, date: i32) -> ExpenseFact {
+        ExpenseFact {
+            id,
+            employee_id: 1,
+            product_id: Some(1),
+            sheet_id: Some(id),
+            amount,
+            date,
+            submitted: Some(date + 5),
+            description: format!("lunch {id}"),
+            open: true,
+        }
+    }
+
+    /// A Wednesday, so weekend rules stay quiet unless asked.
+    const WEDNESDAY: i32 = 9804;
+
+    /// The signals, with the category's amounts as a baseline.
+    fn assess_signals(
+        target: &ExpenseFact,
+        employee: &[ExpenseFact],
+        category: &[f64],
+        config: &SignalConfig,
+    ) -> Vec<Signal> {
+        assess(target, employee, Baseline::of(category).as_ref(), config).signals
+    }
+
+    fn rules(found: &[Signal]) -> Vec<Rule> {
+        found.iter().map(|signal| signal.rule).collect()
+    }
+
+    #[test]
+    fn median_and_robust_z() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+        // Median 30, MAD 10: 130 is 0.6745 × 100 / 10 = 6.745.
+        let history = [10.0, 20.0, 30.0, 40.0, 50.0];
+        assert!((robust_z(130.0, &history, 5).expect("z") - 6.745).abs() < 1e-9);
+        assert_eq!(robust_z(130.0, &history[..4], 5), None);
+        // One huge outlier in the history does not move the median or the MAD.
+        let with_outlier = [10.0, 20.0, 30.0, 40.0, 50.0, 1e9];
+        assert!(robust_z(130.0, &with_outlier, 5).expect("z") > 4.0);
+        // Identical history: equal is 0, anything else ±99.
+        assert_eq!(robust_z(25.0, &[25.0; 6], 5), Some(0.0));
+        assert_eq!(robust_z(26.0, &[25.0; 6], 5), Some(99.0));
+        assert_eq!(robust_z(f64::NAN, &history, 1), None);
+    }
+
+    #[test]
+    fn weekdays_from_the_postgres_epoch() {
+        assert_eq!(weekday(0), 5); // 2000-01-01 was a Saturday
+        assert_eq!(weekday(1), 6);
+        assert_eq!(weekday(2), 0);
+        assert_eq!(weekday(-1), 4);
+        assert_eq!(weekday(WEDNESDAY), 2);
+    }
+
+    #[test]
+    fn an_unusual_amount_for_the_employee_and_the_category() {
+        let history: Vec<ExpenseFact> = (0..10).map(|i| expense(i, 30.0 + f64::from(i), WEDNESDAY - 20 * i)).collect();
+        let big = expense(99, 400.0, WEDNESDAY);
+        let category: Vec<f64> = (0..20).map(|i| 25.0 + f64::from(i)).collect();
+        let found = assess_signals(&big, &history, &category, &SignalConfig::default());
+        assert!(rules(&found).contains(&Rule::EmployeeAmountOutlier), "{found:?}");
+        assert!(rules(&found).contains(&Rule::CategoryAmountOutlier), "{found:?}");
+        assert!(found.iter().all(|signal| (0.0..=1.0).contains(&signal.strength)));
+        // An ordinary amount raises neither.
+        let usual = expense(98, 34.0, WEDNESDAY);
+        let found = assess_signals(&usual, &history, &category, &SignalConfig::default());
+        assert!(
+            !rules(&found).contains(&Rule::EmployeeAmountOutlier)
+                && !rules(&found).contains(&Rule::CategoryAmountOutlier)
+        );
+    }
+
+    #[test]
+    fn a_single_expense_gets_no_history_signal_and_no_panic() {
+        let only = expense(1, 10_000.0, WEDNESDAY);
+        let found = assess_signals(&only, std::slice::from_ref(&only), &[], &SignalConfig::default());
+        assert!(found.iter().all(|signal| signal.rule == Rule::RoundAmount), "{found:?}");
+    }
+
+    #[test]
+    fn exact_and_near_duplicates_also_across_reports() {
+        let first = expense(1, 123.45, WEDNESDAY);
+        let copy = ExpenseFact { id: 2, sheet_id: Some(77), ..first.clone() };
+        let found = assess_signals(&copy, &[first.clone(), copy.clone()], &[], &SignalConfig::default());
+        let duplicate = found.iter().find(|signal| signal.rule == Rule::ExactDuplicate).expect("exact duplicate");
+        assert!(
+            duplicate.evidence.contains("#1") && duplicate.evidence.contains("another report"),
+            "{}",
+            duplicate.evidence
+        );
+        // 1% more, two days later, another category but the same description.
+        let near = ExpenseFact {
+            id: 3,
+            amount: 124.60,
+            date: WEDNESDAY + 2,
+            product_id: Some(9),
+            description: first.description.clone(),
+            ..first.clone()
+        };
+        let found = assess_signals(&near, &[first.clone(), near.clone()], &[], &SignalConfig::default());
+        assert_eq!(rules(&found).iter().filter(|rule| **rule == Rule::NearDuplicate).count(), 1, "{found:?}");
+        // 10% more is not a duplicate.
+        let different = ExpenseFact { id: 4, amount: 136.0, ..near };
+        assert!(!rules(&assess_signals(&different, &[first, different.clone()], &[], &SignalConfig::default()))
+            .contains(&Rule::NearDuplicate));
+    }
+
+    #[test]
+    fn split_claims_under_the_threshold_that_add_up_over_it() {
+        let parts: Vec<ExpenseFact> = (0..3)
+            .map(|i| ExpenseFact {
+                description: format!("hotel night {i}"),
+                ..expense(i, 240.0 - f64::from(i) * 17.0, WEDNESDAY + i)
+            })
+            .collect();
+        let found = assess_signals(&parts[1], &parts, &[], &SignalConfig::default());
+        let split = found.iter().find(|signal| signal.rule == Rule::SplitClaim).expect("split claim");
+        assert!(split.evidence.starts_with("3 claims within 7 days"), "{}", split.evidence);
+        // The threshold is a parameter: at 1000 the same claims are fine.
+        let relaxed = SignalConfig { approval_threshold: 1000.0, ..SignalConfig::default() };
+        assert!(!rules(&assess_signals(&parts[1], &parts, &[], &relaxed)).contains(&Rule::SplitClaim));
+    }
+
+    #[test]
+    fn round_amounts_weekends_late_submissions() {
+        let round = expense(1, 300.0, WEDNESDAY);
+        assert!(rules(&assess_signals(&round, &[], &[], &SignalConfig::default())).contains(&Rule::RoundAmount));
+        assert!(!rules(&assess_signals(&expense(2, 301.5, WEDNESDAY), &[], &[], &SignalConfig::default()))
+            .contains(&Rule::RoundAmount));
+        let saturday = expense(3, 12.0, WEDNESDAY + 3);
+        assert_eq!(rules(&assess_signals(&saturday, &[], &[], &SignalConfig::default())), vec![Rule::WeekendDate]);
+        let late = ExpenseFact { submitted: Some(WEDNESDAY + 200), ..expense(4, 12.0, WEDNESDAY) };
+        let found = assess_signals(&late, &[], &[], &SignalConfig::default());
+        assert_eq!(found[0].evidence, "submitted 200 days after the expense date");
+    }
+
+    #[test]
+    fn a_burst_of_claims_against_the_usual_rate() {
+        // One claim a month for a year, then six in a week.
+        let mut history: Vec<ExpenseFact> = (1..=12)
+            .map(|month| ExpenseFact {
+                description: format!("taxi {month}"),
+                ..expense(month, 20.0 + f64::from(month), WEDNESDAY - 30 * month - 40)
+            })
+            .collect();
+        history.extend((0..6).map(|i| ExpenseFact {
+            description: format!("train {i}"),
+            ..expense(100 + i, 15.0 + f64::from(i) * 7.0, WEDNESDAY - i)
+        }));
+        let found = assess_signals(&history[12], &history, &[], &SignalConfig::default());
+        assert!(rules(&found).contains(&Rule::FrequencySpike), "{found:?}");
+    }
+
+    #[test]
+    fn descriptions_compare_by_words() {
+        assert!(similar_descriptions("Taxi to airport", "taxi TO airport!"));
+        assert!(similar_descriptions("Hotel Paris 3 nights", "hotel paris nights"));
+        assert!(!similar_descriptions("Hotel Paris", "Train Berlin"));
+        assert!(!similar_descriptions("", "anything"));
+    }
+
+    #[test]
+    fn only_the_later_claim_is_the_duplicate() {
+        let first = expense(1, 123.45, WEDNESDAY);
+        let copy = ExpenseFact { id: 2, sheet_id: Some(77), submitted: Some(WEDNESDAY + 30), ..first.clone() };
+        let both = [first.clone(), copy.clone()];
+        assert!(rules(&assess_signals(&copy, &both, &[], &SignalConfig::default())).contains(&Rule::ExactDuplicate));
+        assert!(!rules(&assess_signals(&first, &both, &[], &SignalConfig::default())).contains(&Rule::ExactDuplicate));
+    }
+
+    #[test]
+    fn features_are_finite_for_hostile_amounts() {
+        let history: Vec<ExpenseFact> = (0..10).map(|i| expense(i, 30.0, WEDNESDAY - i)).collect();
+        for amount in [0.0, -50.0, 1e300, f64::MAX, 1e-300] {
+            let target = expense(99, amount, WEDNESDAY);
+            let assessment = assess(&target, &history, Baseline::of(&[30.0; 20]).as_ref(), &SignalConfig::default());
+            assert!(assessment.features.iter().all(|value| value.is_finite()), "{amount}: {:?}", assessment.features);
+            assert!(assessment
+                .signals
+                .iter()
+                .all(|signal| signal.strength.is_finite() && (0.0..=1.0).contains(&signal.strength)));
+        }
+    }
+
+    #[test]
+    fn the_comparison_range_is_bounded_and_around_the_target() {
+        let many: Vec<ExpenseFact> = (0..10_000).map(|i| expense(i, 10.0, WEDNESDAY - 5_000 + i / 2)).collect();
+        let target = many[6_000].clone();
+        let range = comparison_range(&many, &target);
+        assert!(range.len() <= MAX_COMPARED && range.contains(&6_000), "{range:?}");
+        assert!(many[range.clone()].iter().all(|other| (other.date - target.date).abs() <= HISTORY_DAYS));
+        let few = &many[..10];
+        assert_eq!(comparison_range(few, &few[3]), 0..10);
+        assert_eq!(comparison_range(&[], &target), 0..0);
+    }
+}

@@ -1,0 +1,191 @@
+//! The fraud model's statements: the expense facts it learns from and scores (streamed straight from
+//! the executor), the auditors' labels, the predictions table and the details the RPC shows. Every
+//! statement is schema-qualified.
+
+use pgrx::prelude::*;
+use pgrx::PgOid;
+
+use crate::error::OdooMirrorError;
+use crate::ml::fraud::signals::ExpenseFact;
+use crate::spi::datum::{finite_day, numeric_to_f64, timestamp_day, varlena_bytes};
+use crate::spi::{self, DATE, INT4, TEXT};
+
+const TIMESTAMP: PgOid = PgOid::BuiltIn(PgBuiltInOids::TIMESTAMPOID);
+const NUMERIC: PgOid = PgOid::BuiltIn(PgBuiltInOids::NUMERICOID);
+
+const FRAUD_FACTS_SQL: &str = include_str!("facts.sql");
+const FRAUD_EMPLOYEE_FACTS_SQL: &str = include_str!("employee_facts.sql");
+const BOOL: PgOid = PgOid::BuiltIn(PgBuiltInOids::BOOLOID);
+
+/// The column types of fraud_facts.sql and fraud_employee_facts.sql, in order.
+const EXPENSE_TYPES: [PgOid; 9] = [INT4, INT4, INT4, INT4, NUMERIC, DATE, TIMESTAMP, TEXT, BOOL];
+
+/// The largest expense amount counted: far above any real claim, low enough for every sum to stay finite.
+const EXPENSE_AMOUNT_LIMIT: f64 = 1e12;
+
+/// One row of the fraud facts queries (types checked against EXPENSE_TYPES by the SPI layer).
+/// None for a row without an employee or a usable date.
+fn expense_fact(row: spi::DatumRow<'_>) -> Option<ExpenseFact> {
+    let column = |index: usize| row.get(index).copied().flatten();
+    // SAFETY: every datum is of the type EXPENSE_TYPES names at its position: int4, date and bool by
+    // value, timestamp by value (64-bit), numeric and text varlena.
+    let int = |index: usize| column(index).map(|datum| datum.value() as i32);
+    let amount = column(4)
+        .and_then(|datum| unsafe { numeric_to_f64(datum) })
+        .filter(|value| value.is_finite())
+        .map_or(0.0, |value| value.clamp(-EXPENSE_AMOUNT_LIMIT, EXPENSE_AMOUNT_LIMIT));
+    let submitted = column(6).and_then(|datum| timestamp_day(datum.value() as i64));
+    let description = column(7)
+        .map(|datum| String::from_utf8_lossy(unsafe { varlena_bytes(datum) }).into_owned())
+        .unwrap_or_default();
+    Some(ExpenseFact {
+        employee_id: int(0)?,
+        id: int(1)?,
+        product_id: int(2),
+        sheet_id: int(3),
+        amount,
+        date: column(5).and_then(|datum| finite_day(datum.value() as i32))?,
+        submitted,
+        description,
+        open: column(8).is_some_and(|datum| datum.value() != 0),
+    })
+}
+
+/// Streams every employee's expenses (sorted by date), one employee at a time.
+pub fn for_each_employee(
+    mut each_employee: impl FnMut(&[ExpenseFact]) -> Result<(), OdooMirrorError>,
+) -> Result<(), OdooMirrorError> {
+    let mut current: Option<i32> = None;
+    let mut expenses: Vec<ExpenseFact> = Vec::with_capacity(256);
+    spi::stream_rows(FRAUD_FACTS_SQL, &[], &EXPENSE_TYPES, |row| {
+        let Some(fact) = expense_fact(row) else { return Ok(()) };
+        if current != Some(fact.employee_id) {
+            if current.is_some() {
+                each_employee(&expenses)?;
+            }
+            expenses.clear();
+            current = Some(fact.employee_id);
+        }
+        expenses.push(fact);
+        Ok(())
+    })?;
+    if current.is_some() {
+        each_employee(&expenses)?;
+    }
+    Ok(())
+}
+
+/// One employee's expenses, sorted by date.
+pub fn employee_expenses(employee_id: i32) -> Result<Vec<ExpenseFact>, OdooMirrorError> {
+    let mut expenses = Vec::with_capacity(64);
+    spi::stream_rows(FRAUD_EMPLOYEE_FACTS_SQL, &[employee_id], &EXPENSE_TYPES, |row| {
+        if let Some(fact) = expense_fact(row) {
+            expenses.push(fact);
+        }
+        Ok(())
+    })?;
+    Ok(expenses)
+}
+
+const FRAUD_EXPENSE_HISTORY_SQL: &str = include_str!("expense_history.sql");
+
+/// The expenses (sorted by date) of the employee of `expense_id`, in one query; empty for an unknown
+/// expense or one without an employee.
+pub fn expense_history(expense_id: i32) -> Result<Vec<ExpenseFact>, OdooMirrorError> {
+    let mut expenses = Vec::with_capacity(64);
+    spi::stream_rows(FRAUD_EXPENSE_HISTORY_SQL, &[expense_id], &EXPENSE_TYPES, |row| {
+        if let Some(fact) = expense_fact(row) {
+            expenses.push(fact);
+        }
+        Ok(())
+    })?;
+    Ok(expenses)
+}
+
+/// The auditors' labels: expense id → is fraud.
+pub fn expense_labels() -> Result<std::collections::HashMap<i32, bool>, OdooMirrorError> {
+    let rows: Vec<(Option<i32>, Option<bool>)> =
+        spi::select_rows("SELECT l.expense_id, l.is_fraud FROM odoo_mirror.expense_labels AS l", &[], |row| {
+            Ok((row.get::<i32>(1)?, row.get::<bool>(2)?))
+        })?;
+    Ok(rows.into_iter().filter_map(|(id, label)| Some((id?, label?))).collect())
+}
+
+/// One row of odoo_mirror.fraud_predictions.
+pub struct FraudPrediction {
+    pub expense_id: i32,
+    pub employee_id: i32,
+    pub sheet_id: Option<i32>,
+    pub score: f64,
+    pub reasons: Vec<String>,
+}
+
+/// Replaces odoo_mirror.fraud_predictions with `predictions`, in the caller's transaction.
+pub fn replace_fraud_predictions(
+    predictions: Vec<FraudPrediction>,
+    model_version: i32,
+) -> Result<u64, OdooMirrorError> {
+    // One refresh at a time (a second waits, then replaces the first's rows); readers never wait.
+    spi::execute("LOCK TABLE odoo_mirror.fraud_predictions IN SHARE ROW EXCLUSIVE MODE", &[])?;
+    spi::execute("DELETE FROM odoo_mirror.fraud_predictions", &[])?;
+    let mut written = 0;
+    for chunk in predictions.chunks(50_000) {
+        let expenses: Vec<i32> = chunk.iter().map(|row| row.expense_id).collect();
+        let employees: Vec<i32> = chunk.iter().map(|row| row.employee_id).collect();
+        let sheets: Vec<Option<i32>> = chunk.iter().map(|row| row.sheet_id).collect();
+        let scores: Vec<f64> = chunk.iter().map(|row| row.score).collect();
+        // Reasons travel joined by a unit separator, split back into text[] in SQL.
+        let reasons: Vec<String> = chunk.iter().map(|row| row.reasons.join("\u{1f}")).collect();
+        written += spi::execute(
+            "INSERT INTO odoo_mirror.fraud_predictions \
+                 (expense_id, employee_id, sheet_id, score, top_reason, reasons, model_version, scored_at) \
+             SELECT r.expense_id, r.employee_id, r.sheet_id, r.score, \
+                    NULLIF(pg_catalog.split_part(r.reasons, E'\\x1f', 1), ''), \
+                    CASE WHEN r.reasons = '' THEN '{}'::text[] ELSE pg_catalog.string_to_array(r.reasons, E'\\x1f') END, \
+                    $6, pg_catalog.now() \
+             FROM ROWS FROM (pg_catalog.unnest($1::int[]), pg_catalog.unnest($2::int[]), pg_catalog.unnest($3::int[]), \
+                             pg_catalog.unnest($4::float8[]), pg_catalog.unnest($5::text[])) \
+                  AS r (expense_id, employee_id, sheet_id, score, reasons) \
+             ON CONFLICT (expense_id) DO NOTHING",
+            &[expenses.into(), employees.into(), sheets.into(), scores.into(), reasons.into(), model_version.into()],
+        )?;
+    }
+    Ok(written)
+}
+
+/// What get_suspicious_expenses shows of an expense besides its score.
+pub struct ExpenseDetails {
+    pub name: Option<String>,
+    pub employee_name: Option<String>,
+    pub date: Option<pgrx::datum::Date>,
+    pub amount: Option<pgrx::AnyNumeric>,
+    pub currency: Option<String>,
+    pub state: Option<String>,
+}
+
+/// Details of the expenses `ids`, by id.
+pub fn expense_details(ids: Vec<i32>) -> Result<std::collections::HashMap<i32, ExpenseDetails>, OdooMirrorError> {
+    let rows = spi::select_rows(
+        "SELECT e.id, e.name::text, employee.name::text, e.date, pg_catalog.round(e.total_amount, 2), currency.name::text, e.state::text \
+         FROM odoo_mirror.hr_expense AS e \
+         LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = e.employee_id \
+         LEFT JOIN odoo_mirror.res_company AS company ON company.id = e.company_id \
+         LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = company.currency_id \
+         WHERE e.id = ANY ($1)",
+        &[ids.into()],
+        |row| {
+            Ok((
+                row.get::<i32>(1)?,
+                ExpenseDetails {
+                    name: row.get(2)?,
+                    employee_name: row.get(3)?,
+                    date: row.get(4)?,
+                    amount: row.get(5)?,
+                    currency: row.get(6)?,
+                    state: row.get(7)?,
+                },
+            ))
+        },
+    )?;
+    Ok(rows.into_iter().filter_map(|(id, details)| Some((id?, details))).collect())
+}

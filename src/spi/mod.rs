@@ -1,0 +1,325 @@
+//! The SPI layer: the only code that runs SQL. Each feature keeps its statements (schema-qualified
+//! text) in its own `store.rs` or next to its function, and runs them through the functions here.
+//! Every statement is schema-qualified, because the functions run with
+//! `search_path = pg_catalog, pg_temp` (and under a replication apply worker the search_path is empty).
+//!
+//! - `mod.rs`: running statements, plain or kept (planned once per backend), and streaming rows;
+//! - `datum`: decoding raw datums of streamed rows (dates, timestamps, numerics, text);
+//! - `numeric`: numeric's stored form to f64 (pure);
+//! - `subtransaction`: running code in a subtransaction and catching its errors.
+
+pub mod datum;
+pub mod numeric;
+pub mod subtransaction;
+
+use pgrx::datum::DatumWithOid;
+use pgrx::prelude::*;
+use pgrx::spi::{OwnedPreparedStatement, SpiClient, SpiHeapTupleData, SpiResult, SpiTupleTable};
+use pgrx::PgOid;
+
+use crate::error::OdooMirrorError;
+
+/// Argument types of kept statements.
+pub const INT4: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT4OID);
+pub const INT8: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT8OID);
+pub const TEXT: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTOID);
+pub const DATE: PgOid = PgOid::BuiltIn(PgBuiltInOids::DATEOID);
+
+/// The columns of an SPI row as a tuple, by 1-based ordinal: `spi_row!(row; 1, 2, 3)`.
+#[macro_export]
+macro_rules! spi_row {
+    ($row:expr; $($ordinal:literal),+ $(,)?) => {
+        ( $( $row.get($ordinal)? ),+ )
+    };
+}
+
+/// Maps every row of a result.
+fn collect_rows<T>(
+    table: SpiTupleTable<'_>,
+    mut map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
+) -> Result<Vec<T>, OdooMirrorError> {
+    let mut rows = Vec::with_capacity(table.len());
+    for row in table {
+        rows.push(map_row(&row)?);
+    }
+    Ok(rows)
+}
+
+/// Runs a read-only query and maps each row.
+pub fn select_rows<T>(
+    query: &str,
+    args: &[DatumWithOid<'_>],
+    map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
+) -> Result<Vec<T>, OdooMirrorError> {
+    Spi::connect(|client| collect_rows(client.select(query, None, args)?, map_row))
+}
+
+thread_local! {
+    /// The extension's own statements, planned once per backend: for the RPCs planning costs as much
+    /// as running them, and the rollup trigger runs one per changed date. PostgreSQL re-plans a kept
+    /// statement by itself when a table it reads changes.
+    // ManuallyDrop: a kept plan must not be freed by a thread-local destructor at process exit, after
+    // PostgreSQL has torn its memory down; it lives as long as the backend anyway.
+    static PREPARED: std::cell::RefCell<std::collections::HashMap<(usize, usize), std::mem::ManuallyDrop<OwnedPreparedStatement>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The kept statement for `query`, prepared on first use (`mutating` for INSERT/UPDATE/DELETE).
+fn with_prepared<'conn, R>(
+    client: &mut SpiClient<'conn>,
+    query: &'static str,
+    arg_types: &[PgOid],
+    mutating: bool,
+    run: impl FnOnce(&mut SpiClient<'conn>, &OwnedPreparedStatement) -> Result<R, OdooMirrorError>,
+) -> Result<R, OdooMirrorError> {
+    // Keyed by the constant's address: hashing the text on every call costs more than some queries.
+    let key = (query.as_ptr() as usize, query.len());
+    PREPARED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let std::collections::hash_map::Entry::Vacant(entry) = cache.entry(key) {
+            let statement = if mutating {
+                client.prepare_mut(query, arg_types)?.keep()
+            } else {
+                client.prepare(query, arg_types)?.keep()
+            };
+            entry.insert(std::mem::ManuallyDrop::new(statement));
+        }
+        match cache.get(&key) {
+            Some(statement) => run(client, statement),
+            None => Err(OdooMirrorError::NoRows("a statement just prepared")),
+        }
+    })
+}
+
+/// Runs one of the extension's own read-only queries through its kept statement.
+pub fn select_prepared<T>(
+    query: &'static str,
+    arg_types: &[PgOid],
+    args: &[DatumWithOid<'_>],
+    map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
+) -> Result<Vec<T>, OdooMirrorError> {
+    Spi::connect_mut(|client| {
+        with_prepared(client, query, arg_types, false, |client, statement| {
+            collect_rows(client.select(statement, None, args)?, map_row)
+        })
+    })
+}
+
+/// A row as raw datums (None for NULL), in column order.
+pub type DatumRow<'a> = &'a [Option<pg_sys::Datum>];
+
+/// A DestReceiver that hands each row to a Rust closure straight from the executor's slot.
+#[repr(C)]
+struct RowReceiver {
+    /// Must stay first: PostgreSQL sees a `DestReceiver *`.
+    base: pg_sys::DestReceiver,
+    /// Points at the caller's slice, alive for the whole execution.
+    expected: *const [PgOid],
+    row: Vec<Option<pg_sys::Datum>>,
+    each_row: *mut (dyn FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError> + 'static),
+    error: Option<OdooMirrorError>,
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn row_receiver_startup(
+    receiver: *mut pg_sys::DestReceiver,
+    _operation: i32,
+    typeinfo: pg_sys::TupleDesc,
+) {
+    // SAFETY: `receiver` is the RowReceiver stream_rows passed to the executor.
+    let state = unsafe { &mut *(receiver as *mut RowReceiver) };
+    let natts = unsafe { (*typeinfo).natts };
+    // SAFETY: `expected` points at stream_rows' argument, which outlives the execution.
+    let expected = unsafe { &*state.expected };
+    // SPI_gettypeid: the same call on every PostgreSQL version (the descriptor's layout differs).
+    let matches = usize::try_from(natts).is_ok_and(|count| count == expected.len())
+        && expected
+            .iter()
+            .zip(1..=natts)
+            .all(|(oid, column)| unsafe { pg_sys::SPI_gettypeid(typeinfo, column) } == oid.value());
+    if !matches {
+        state.error = Some(OdooMirrorError::NoRows("a result with the expected column types"));
+    }
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn row_receiver_receive(
+    slot: *mut pg_sys::TupleTableSlot,
+    receiver: *mut pg_sys::DestReceiver,
+) -> bool {
+    // SAFETY: `receiver` is the RowReceiver stream_rows passed to the executor, `slot` the executor's
+    // current row with the descriptor row_receiver_startup checked.
+    let state = unsafe { &mut *(receiver as *mut RowReceiver) };
+    if state.error.is_some() {
+        return false;
+    }
+    unsafe {
+        let natts = (*(*slot).tts_tupleDescriptor).natts;
+        if i32::from((*slot).tts_nvalid) < natts {
+            pg_sys::slot_getsomeattrs_int(slot, natts);
+        }
+        let values = std::slice::from_raw_parts((*slot).tts_values, natts as usize);
+        let nulls = std::slice::from_raw_parts((*slot).tts_isnull, natts as usize);
+        state.row.clear();
+        state.row.extend(values.iter().zip(nulls).map(|(value, null)| if *null { None } else { Some(*value) }));
+        match (*state.each_row)(&state.row) {
+            Ok(()) => true,
+            Err(error) => {
+                state.error = Some(error);
+                false
+            }
+        }
+    }
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn row_receiver_done(_receiver: *mut pg_sys::DestReceiver) {}
+
+thread_local! {
+    /// Plans of the streamed queries, kept for the backend's life (SPI_keepplan), by query address.
+    static STREAM_PLANS: std::cell::RefCell<std::collections::HashMap<(usize, usize), usize>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Runs one of the extension's read-only queries with int4 arguments and hands every row to
+/// `each_row` as raw datums of the `expected` types, straight from the executor (a DestReceiver):
+/// nothing is copied into an SPI result table, so a million-row scan costs little more than the scan.
+/// `each_row` returning an error stops the query and returns that error.
+pub fn stream_rows(
+    query: &'static str,
+    args: &[i32],
+    expected: &[PgOid],
+    mut each_row: impl FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError>,
+) -> Result<(), OdooMirrorError> {
+    let key = (query.as_ptr() as usize, query.len());
+    Spi::connect(|_client| {
+        let plan = match STREAM_PLANS.with(|plans| plans.borrow().get(&key).copied()) {
+            Some(plan) => plan as pg_sys::SPIPlanPtr,
+            None => {
+                let text =
+                    std::ffi::CString::new(query).map_err(|_| OdooMirrorError::NoRows("a query without NUL bytes"))?;
+                let mut types = vec![pg_sys::INT4OID; args.len()];
+                // SAFETY: inside an SPI connection; SPI_prepare raises (as a Rust panic) on bad SQL.
+                let plan = unsafe { pg_sys::SPI_prepare(text.as_ptr(), args.len() as i32, types.as_mut_ptr()) };
+                if plan.is_null() || unsafe { pg_sys::SPI_keepplan(plan) } != 0 {
+                    return Err(OdooMirrorError::NoRows("a prepared streaming query"));
+                }
+                STREAM_PLANS.with(|plans| plans.borrow_mut().insert(key, plan as usize));
+                plan
+            }
+        };
+        // SAFETY: makeParamList allocates in the current (SPI procedure) memory context, freed at
+        // SPI_finish; the receiver outlives the execution; the closure's lifetime is erased only for
+        // the duration of SPI_execute_plan_extended below.
+        unsafe {
+            let params = pg_sys::makeParamList(args.len() as i32);
+            for (index, value) in args.iter().enumerate() {
+                (*params).params.as_mut_slice(args.len())[index] = pg_sys::ParamExternData {
+                    value: pg_sys::Datum::from(*value),
+                    isnull: false,
+                    pflags: pg_sys::PARAM_FLAG_CONST as u16,
+                    ptype: pg_sys::INT4OID,
+                };
+            }
+            let each_row: &mut dyn FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError> = &mut each_row;
+            let each_row: *mut (dyn FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError> + 'static) =
+                std::mem::transmute(each_row);
+            let mut receiver = RowReceiver {
+                base: pg_sys::DestReceiver {
+                    receiveSlot: Some(row_receiver_receive),
+                    rStartup: Some(row_receiver_startup),
+                    rShutdown: Some(row_receiver_done),
+                    rDestroy: Some(row_receiver_done),
+                    mydest: pg_sys::CommandDest::DestNone,
+                },
+                expected: expected as *const [PgOid],
+                row: Vec::with_capacity(expected.len()),
+                each_row,
+                error: None,
+            };
+            // One raw pointer to the whole receiver, used by PostgreSQL and by us alike: the callbacks
+            // reach past `base`, so it must not be derived from a reference to that field alone.
+            let raw: *mut RowReceiver = &mut receiver;
+            let options = pg_sys::SPIExecuteOptions {
+                params,
+                read_only: true,
+                allow_nonatomic: false,
+                must_return_tuples: false,
+                tcount: 0,
+                dest: raw.cast::<pg_sys::DestReceiver>(),
+                owner: std::ptr::null_mut(),
+            };
+            let status = pg_sys::SPI_execute_plan_extended(plan, &options);
+            if let Some(error) = (*raw).error.take() {
+                return Err(error);
+            }
+            if status < 0 {
+                return Err(OdooMirrorError::NoRows("a streaming query (SPI error)"));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Runs a query returning one value (NULL and "no row" both give None).
+pub fn select_value<T: FromDatum + IntoDatum>(
+    query: &str,
+    args: &[DatumWithOid<'_>],
+) -> Result<Option<T>, OdooMirrorError> {
+    Spi::connect(|client| {
+        let table = client.select(query, Some(1), args)?;
+        if table.is_empty() {
+            return Ok(None);
+        }
+        Ok(table.first().get_one::<T>()?)
+    })
+}
+
+/// Runs a statement that writes (or runs DDL); returns the number of rows it processed.
+pub fn execute(statement: &str, args: &[DatumWithOid<'_>]) -> Result<u64, OdooMirrorError> {
+    Spi::connect_mut(|client| Ok(client.update(statement, None, args)?.len() as u64))
+}
+
+/// Runs a query returning a list of text values from its first column.
+pub fn select_names(query: &str, args: &[DatumWithOid<'_>]) -> Result<Vec<String>, OdooMirrorError> {
+    let names = select_rows(query, args, |row| row.get::<String>(1))?;
+    Ok(names.into_iter().flatten().collect())
+}
+
+/// Runs one of the extension's own writing statements through its kept plan; returns the number of
+/// rows it processed.
+pub fn execute_prepared(
+    statement: &'static str,
+    arg_types: &[PgOid],
+    args: &[DatumWithOid<'_>],
+) -> Result<u64, OdooMirrorError> {
+    Spi::connect_mut(|client| {
+        with_prepared(client, statement, arg_types, true, |client, prepared| {
+            Ok(client.update(prepared, None, args)?.len() as u64)
+        })
+    })
+}
+
+/// Runs one of the extension's own writing statements with RETURNING through its kept plan; returns
+/// the first column of its first row.
+pub fn execute_prepared_returning<T: FromDatum + IntoDatum>(
+    statement: &'static str,
+    arg_types: &[PgOid],
+    args: &[DatumWithOid<'_>],
+) -> Result<Option<T>, OdooMirrorError> {
+    Spi::connect_mut(|client| {
+        with_prepared(client, statement, arg_types, true, |client, prepared| {
+            let table = client.update(prepared, Some(1), args)?;
+            Ok(if table.is_empty() { None } else { table.first().get_one::<T>()? })
+        })
+    })
+}
+
+/// Runs a writing statement with RETURNING and maps each row it returns.
+pub fn execute_returning<T>(
+    statement: &str,
+    args: &[DatumWithOid<'_>],
+    map_row: impl FnMut(&SpiHeapTupleData<'_>) -> SpiResult<T>,
+) -> Result<Vec<T>, OdooMirrorError> {
+    Spi::connect_mut(|client| collect_rows(client.update(statement, None, args)?, map_row))
+}

@@ -240,7 +240,7 @@ pub fn report(memory: &TriggerCost) -> String {
          paid: one chunk each, as the trigger writes for a row it sees first) inserted into account_move, which holds\n\
          the generated data and its memory. The baseline has the memory trigger disabled; the revenue rollup's\n\
          triggers stay on in every variant. The PL/pgSQL trigger is the same logic written as a SQL author would\n\
-         (bench source: `PLPGSQL_MEMORY_TRIGGER` in pgrx-tests/src/bin/odoo_mirror_bench.rs), EXCEPTION block included.\n\n",
+         (bench source: `PLPGSQL_MEMORY_TRIGGER` in pgrx-tests/src/bench/memory_trigger.rs), EXCEPTION block included.\n\n",
         memory.rows
     ));
     let base_tx =

@@ -23,7 +23,7 @@ use crate::ml::StoredModel;
 
 type StatementKey = (i64, i64, u32, u32);
 
-/// A backend rarely needs more than two versions of a kind; the cache is emptied past this many.
+/// A backend rarely needs more than two versions of a kind; a kind's entries go past this many.
 const CACHED_MODELS: usize = 8;
 
 thread_local! {
@@ -88,8 +88,8 @@ pub fn load<M: StoredModel>(model_ref: &ModelRef) -> Result<Rc<M>, OdooMirrorErr
     let model = Rc::new(model);
     MODELS.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if cache.len() >= CACHED_MODELS {
-            cache.clear();
+        if cache.keys().filter(|(kind, _)| *kind == M::KIND).count() >= CACHED_MODELS {
+            cache.retain(|(kind, _), _| *kind != M::KIND);
         }
         cache.insert(key, model.clone());
     });

@@ -11,6 +11,14 @@ TRUNCATE odoo_mirror.hr_expense, odoo_mirror.hr_expense_sheet;
 \set ON_ERROR_STOP 0
 SELECT odoo_mirror.train_fraud_model();
 \echo :LAST_ERROR_SQLSTATE
+-- One expense is too few (the forest samples at least 2): 22000, and nothing is stored, so no model
+-- that every fraud function would reject becomes active.
+INSERT INTO odoo_mirror.hr_expense (id, name, date, employee_id, company_id, total_amount, state)
+VALUES (1, 'Alone', '2025-01-06', 7999, 1, 10, 'submitted');
+SELECT odoo_mirror.train_fraud_model();
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS fraud_models FROM odoo_mirror.ml_models WHERE kind = 'fraud';
+DELETE FROM odoo_mirror.hr_expense WHERE id = 1;
 \set ON_ERROR_STOP 1
 
 INSERT INTO odoo_mirror.hr_employee (id, name, company_id)
@@ -91,6 +99,9 @@ SELECT odoo_mirror.train_fraud_model('{"approval_threshold": -5}');
 SELECT odoo_mirror.train_fraud_model('{"trees": 0}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT odoo_mirror.train_fraud_model('{"approval_treshold": 500}');
+\echo :LAST_ERROR_SQLSTATE
+-- A forest too large to store is refused before any fitting: 22023, naming both keys.
+SELECT odoo_mirror.train_fraud_model('{"trees": 1000, "sample_size": 100000}');
 \echo :LAST_ERROR_SQLSTATE
 \set ON_ERROR_STOP 1
 

@@ -130,7 +130,8 @@ pub struct Candidate<M> {
 }
 
 /// Stores `candidate` as the next version of its kind and activates it by the rules of
-/// `training::decide_activation`, one writer at a time (scoring sessions are not blocked).
+/// `training::decide_activation`, one writer at a time (scoring sessions are not blocked); a model
+/// that fails its own check is refused (22000), never stored.
 /// `compare` judges the active model against it. Returns the report: the candidate's metrics with
 /// its kind, id, version, whether and why it was activated, the active model's holdout metrics and
 /// the params.
@@ -138,6 +139,12 @@ pub fn store_and_activate<M: StoredModel>(
     candidate: Candidate<M>,
     compare: impl FnOnce(&ModelRef, &M) -> Comparison,
 ) -> Result<serde_json::Value, OdooMirrorError> {
+    // Never store (let alone activate) a model the extension would refuse to load.
+    candidate.model.check().map_err(|problem| OdooMirrorError::TrainingRefused {
+        sqlstate: PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+        message: format!("the trained {} model would not be usable: {problem}", M::KIND),
+        hint: format!("train on more data or with other p_params: SELECT odoo_mirror.{}()", M::TRAIN_FUNCTION),
+    })?;
     store::lock_model_store()?;
     // An unusable active model is beaten by any usable one.
     let active = match store::active_model(M::KIND)? {

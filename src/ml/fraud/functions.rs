@@ -43,17 +43,25 @@ fn scoring_context() -> Result<Active<FraudModel>, OdooMirrorError> {
 }
 
 impl From<FraudTrainError> for OdooMirrorError {
-    /// 22000 (data_exception), as the churn model's degenerate data: the data cannot support a model.
+    /// 22000 (data_exception), as the churn model's degenerate data: the data cannot support a model;
+    /// 22023 for a forest p_params would make too large to store.
     fn from(error: FraudTrainError) -> Self {
-        let hint = match error {
-            FraudTrainError::NoExpenses => "replicate hr_expense first: SELECT * FROM odoo_mirror.verify()",
-            _ => "check the mirrored expenses: SELECT * FROM odoo_mirror.v_expense_summary",
+        let (sqlstate, hint) = match error {
+            FraudTrainError::NoExpenses | FraudTrainError::TooFewExpenses(_) => (
+                PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+                "replicate hr_expense first: SELECT * FROM odoo_mirror.verify()",
+            ),
+            // The settings chose the size: 22023, as any other bad p_params value.
+            FraudTrainError::ForestTooLarge { .. } => (
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                "lower p_params.trees or p_params.sample_size (the defaults are 100 and 256)",
+            ),
+            _ => (
+                PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+                "check the mirrored expenses: SELECT * FROM odoo_mirror.v_expense_summary",
+            ),
         };
-        OdooMirrorError::TrainingRefused {
-            sqlstate: PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
-            message: error.to_string(),
-            hint: hint.into(),
-        }
+        OdooMirrorError::TrainingRefused { sqlstate, message: error.to_string(), hint: hint.into() }
     }
 }
 

@@ -313,6 +313,14 @@ impl TrainConfig {
 pub enum FraudTrainError {
     #[error("no expenses to learn from: the mirror's hr_expense has no row with an employee and a date")]
     NoExpenses,
+    /// The forest samples at least 2 rows: fewer cannot make a model that scores.
+    #[error("too few expenses to learn from: {0} with an employee and a date, at least 2 are needed")]
+    TooFewExpenses(usize),
+    /// Checked before fitting: the forest's size follows from p_params and the rows there are.
+    #[error(
+        "p_params.trees {trees} with p_params.sample_size {sample_size} ({sampled} of the {expenses} expenses) would grow up to {nodes} forest nodes, more than the {MAX_FOREST_NODES} a stored model may hold"
+    )]
+    ForestTooLarge { trees: usize, sample_size: usize, sampled: usize, expenses: usize, nodes: usize },
     #[error("could not fit the isolation forest: {0}")]
     Forest(String),
     #[error("could not fit the weights on the labels: {0}")]
@@ -363,6 +371,31 @@ pub struct Trained {
     pub evaluation: Option<Evaluation>,
     /// The labelled holdout (expense id → is fraud), to judge the active model on the same rows.
     pub holdout: HashMap<i32, bool>,
+}
+
+/// The most forest nodes a model may hold: about 80 MB of stored JSON, parsed by every backend that
+/// scores; the default forest (100 trees of 256 rows) has at most 51,100.
+pub const MAX_FOREST_NODES: usize = 1_000_000;
+
+/// Refuses, before any fitting, the settings and data that cannot make a usable, storable model:
+/// fewer than 2 expenses (the forest samples at least 2), or a forest of more than MAX_FOREST_NODES
+/// nodes (a tree over n rows has at most 2n - 1).
+pub fn check_forest_size(config: &TrainConfig, expenses: usize) -> Result<(), FraudTrainError> {
+    if expenses < 2 {
+        return Err(FraudTrainError::TooFewExpenses(expenses));
+    }
+    let sampled = config.sample_size.min(expenses);
+    let nodes = config.trees.saturating_mul(sampled.saturating_mul(2).saturating_sub(1));
+    if nodes > MAX_FOREST_NODES {
+        return Err(FraudTrainError::ForestTooLarge {
+            trees: config.trees,
+            sample_size: config.sample_size,
+            sampled,
+            expenses,
+            nodes,
+        });
+    }
+    Ok(())
 }
 
 /// Whether `id` falls in the holdout: a seeded hash, so the split is stable across retrains.
@@ -422,6 +455,7 @@ pub fn train(
     if expense_count == 0 {
         return Err(FraudTrainError::NoExpenses);
     }
+    check_forest_size(config, expense_count)?;
     // Category baselines over the whole company.
     let mut amounts: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
     for expense in employees.iter().flatten() {
@@ -726,10 +760,18 @@ mod tests {
 
     #[test]
     fn a_single_expense_has_a_defined_score() {
-        let only = vec![vec![expense(1, 1, 250.0, WEDNESDAY)]];
-        let trained = train(&only, &HashMap::new(), &TrainConfig::default()).expect("train");
-        let scored = trained.model.score(&only[0][0], &only[0]);
+        // An employee with one expense, scored by a model trained on the company.
+        let (employees, _) = company();
+        let trained = train(&employees, &HashMap::new(), &TrainConfig::default()).expect("train");
+        let only = vec![expense(1, 1, 250.0, WEDNESDAY)];
+        let scored = trained.model.score(&only[0], &only);
         assert!(scored.score.is_finite() && (0.0..=1.0).contains(&scored.score), "{scored:?}");
+        // A model is not trained on fewer than 2 expenses: the forest could not score with it.
+        let alone = vec![only];
+        assert_eq!(
+            train(&alone, &HashMap::new(), &TrainConfig::default()).err(),
+            Some(FraudTrainError::TooFewExpenses(1))
+        );
         assert!(matches!(train(&[], &HashMap::new(), &TrainConfig::default()), Err(FraudTrainError::NoExpenses)));
     }
 
@@ -761,6 +803,24 @@ mod tests {
         ] {
             assert!(TrainConfig::default().with_params(&bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn settings_that_cannot_make_a_storable_model_are_refused_before_fitting() {
+        let config = TrainConfig::default();
+        assert_eq!(check_forest_size(&config, 0), Err(FraudTrainError::TooFewExpenses(0)));
+        assert_eq!(check_forest_size(&config, 1), Err(FraudTrainError::TooFewExpenses(1)));
+        assert_eq!(check_forest_size(&config, 2), Ok(()));
+        assert_eq!(check_forest_size(&config, 1_000_000), Ok(()), "the default forest always fits");
+        let huge = TrainConfig::default()
+            .with_params(&serde_json::json!({"trees": 1000, "sample_size": 100000}))
+            .expect("within each key's range");
+        assert!(matches!(check_forest_size(&huge, 105_915), Err(FraudTrainError::ForestTooLarge { .. })));
+        // The same settings are fine where the rows bound the sample.
+        assert_eq!(check_forest_size(&huge, 400), Ok(()));
+        let (employees, _) = company();
+        let one = vec![vec![employees[0][0].clone()]];
+        assert_eq!(train(&one, &HashMap::new(), &config).err(), Some(FraudTrainError::TooFewExpenses(1)));
     }
 
     #[test]

@@ -1,9 +1,6 @@
 //! The AI memory's statements: the agent session, chunks written and completed, errors recorded, and
 //! the names a chunk needs (partner, currency). Every statement is schema-qualified.
 
-use pgrx::prelude::*;
-use pgrx::PgOid;
-
 use crate::error::OdooMirrorError;
 use crate::spi;
 
@@ -57,7 +54,7 @@ const PARTNER_NAME_SQL: &str =
 
 /// A currency's ISO code and decimal places; None when it is not mirrored (yet).
 pub fn currency(currency_id: i32) -> Result<Option<(Option<String>, Option<i32>)>, OdooMirrorError> {
-    let rows = spi::select_prepared(CURRENCY_SQL, &[PgOid::from(pg_sys::INT4OID)], &[currency_id.into()], |row| {
+    let rows = spi::select_prepared(CURRENCY_SQL, &[spi::INT4], &[currency_id.into()], |row| {
         Ok((row.get::<String>(1)?, row.get::<i32>(2)?))
     })?;
     Ok(rows.into_iter().next())
@@ -65,9 +62,7 @@ pub fn currency(currency_id: i32) -> Result<Option<(Option<String>, Option<i32>)
 
 /// A partner's display name; None when it is not mirrored (yet).
 pub fn partner_name(partner_id: i32) -> Result<Option<String>, OdooMirrorError> {
-    let rows = spi::select_prepared(PARTNER_NAME_SQL, &[PgOid::from(pg_sys::INT4OID)], &[partner_id.into()], |row| {
-        row.get::<String>(1)
-    })?;
+    let rows = spi::select_prepared(PARTNER_NAME_SQL, &[spi::INT4], &[partner_id.into()], |row| row.get::<String>(1))?;
     Ok(rows.into_iter().next().flatten())
 }
 
@@ -93,14 +88,7 @@ pub fn insert_chunks(session_id: i64, source_table: &str, chunks: Vec<NewChunk<'
     if chunks.is_empty() {
         return Ok(0);
     }
-    let types = [
-        PgOid::from(pg_sys::INT8OID),
-        PgOid::from(pg_sys::TEXTOID),
-        PgOid::from(pg_sys::TEXTARRAYOID),
-        PgOid::from(pg_sys::TEXTARRAYOID),
-        PgOid::from(pg_sys::TEXTARRAYOID),
-        PgOid::from(pg_sys::JSONBARRAYOID),
-    ];
+    let types = [spi::INT8, spi::TEXT, spi::TEXT_ARRAY, spi::TEXT_ARRAY, spi::TEXT_ARRAY, spi::JSONB_ARRAY];
     let mut source_ids = Vec::with_capacity(chunks.len());
     let mut events = Vec::with_capacity(chunks.len());
     let mut contents = Vec::with_capacity(chunks.len());
@@ -130,14 +118,7 @@ pub fn record_memory_error(
     message: &str,
     detail: Option<&str>,
 ) -> Result<(), OdooMirrorError> {
-    let types = [
-        PgOid::from(pg_sys::TEXTOID),
-        PgOid::from(pg_sys::INT8OID),
-        PgOid::from(pg_sys::TEXTOID),
-        PgOid::from(pg_sys::TEXTOID),
-        PgOid::from(pg_sys::TEXTOID),
-        PgOid::from(pg_sys::TEXTOID),
-    ];
+    let types = [spi::TEXT, spi::INT8, spi::TEXT, spi::TEXT, spi::TEXT, spi::TEXT];
     spi::execute_prepared(
         RECORD_MEMORY_ERROR_SQL,
         &types,
@@ -194,7 +175,7 @@ pub fn count_unresolved_name_chunks(agent: &str) -> Result<i64, OdooMirrorError>
 const UPDATE_CHUNK_SQL: &str = "UPDATE ipai_memory.chunks SET content = $2, metadata = $3 WHERE id = $1";
 
 pub fn update_chunk(id: i64, content: String, metadata: serde_json::Value) -> Result<(), OdooMirrorError> {
-    let types = [PgOid::from(pg_sys::INT8OID), PgOid::from(pg_sys::TEXTOID), PgOid::from(pg_sys::JSONBOID)];
+    let types = [spi::INT8, spi::TEXT, spi::JSONB];
     spi::execute_prepared(UPDATE_CHUNK_SQL, &types, &[id.into(), content.into(), pgrx::JsonB(metadata).into()])?;
     Ok(())
 }

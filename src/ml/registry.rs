@@ -51,12 +51,6 @@ pub struct Active<M> {
     pub model: Rc<M>,
 }
 
-impl<M> Clone for Active<M> {
-    fn clone(&self) -> Self {
-        Self { model_ref: self.model_ref.clone(), model: self.model.clone() }
-    }
-}
-
 /// What a kind's SQL functions share within one statement, built from the active model (None when
 /// none is active): the model, and whatever else the kind reads once per statement.
 pub trait Served: StoredModel {

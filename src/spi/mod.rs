@@ -19,11 +19,19 @@ use pgrx::PgOid;
 
 use crate::error::OdooMirrorError;
 
-/// Argument types of kept statements.
+/// Argument types of kept statements and column types of streamed rows.
+pub const BOOL: PgOid = PgOid::BuiltIn(PgBuiltInOids::BOOLOID);
 pub const INT4: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT4OID);
+pub const INT4_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT4ARRAYOID);
 pub const INT8: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT8OID);
+pub const NUMERIC: PgOid = PgOid::BuiltIn(PgBuiltInOids::NUMERICOID);
 pub const TEXT: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTOID);
+pub const TEXT_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTARRAYOID);
+pub const VARCHAR: PgOid = PgOid::BuiltIn(PgBuiltInOids::VARCHAROID);
 pub const DATE: PgOid = PgOid::BuiltIn(PgBuiltInOids::DATEOID);
+pub const TIMESTAMP: PgOid = PgOid::BuiltIn(PgBuiltInOids::TIMESTAMPOID);
+pub const JSONB: PgOid = PgOid::BuiltIn(PgBuiltInOids::JSONBOID);
+pub const JSONB_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::JSONBARRAYOID);
 
 /// The columns of an SPI row as a tuple, by 1-based ordinal: `spi_row!(row; 1, 2, 3)`.
 #[macro_export]

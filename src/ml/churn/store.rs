@@ -2,20 +2,15 @@
 //! the executor), the scoring dates, partner names and the predictions table. Every statement is
 //! schema-qualified.
 
-use pgrx::prelude::*;
 use pgrx::PgOid;
 
 use crate::error::OdooMirrorError;
 use crate::ml::churn::features::{InvoiceFact, Settlement};
 use crate::spi::datum::{finite_day, numeric_to_f64, timestamp_day, varlena_bytes, UNKNOWN_DAY};
-use crate::spi::{self, DATE, INT4};
+use crate::spi::{self, DATE, INT4, INT4_ARRAY, NUMERIC, TIMESTAMP, VARCHAR};
 
 const FACTS_SQL: &str = include_str!("facts.sql");
 const PARTNER_FACTS_SQL: &str = include_str!("partner_facts.sql");
-
-const TIMESTAMP: PgOid = PgOid::BuiltIn(PgBuiltInOids::TIMESTAMPOID);
-const VARCHAR: PgOid = PgOid::BuiltIn(PgBuiltInOids::VARCHAROID);
-const NUMERIC: PgOid = PgOid::BuiltIn(PgBuiltInOids::NUMERICOID);
 
 /// The column types of facts.sql and partner_facts.sql, in order (the mirror's own).
 const FACT_TYPES: [PgOid; 9] = [INT4, DATE, VARCHAR, NUMERIC, NUMERIC, DATE, TIMESTAMP, VARCHAR, NUMERIC];
@@ -118,7 +113,7 @@ const NAMES_SQL: &str = "SELECT p.id, COALESCE(p.complete_name, p.name) \
 
 /// Partner names by id (missing partners are left out).
 pub fn partner_names(ids: Vec<i32>) -> Result<std::collections::HashMap<i32, String>, OdooMirrorError> {
-    let rows = spi::select_prepared(NAMES_SQL, &[PgOid::BuiltIn(PgBuiltInOids::INT4ARRAYOID)], &[ids.into()], |row| {
+    let rows = spi::select_prepared(NAMES_SQL, &[INT4_ARRAY], &[ids.into()], |row| {
         Ok((row.get::<i32>(1)?, row.get::<String>(2)?))
     })?;
     Ok(rows.into_iter().filter_map(|(id, name)| Some((id?, name?))).collect())

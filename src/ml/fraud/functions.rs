@@ -4,6 +4,7 @@
 //! parses models once per backend and reads the active one once per statement.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::Instant;
 
 use pgrx::datum::Date;
@@ -25,20 +26,20 @@ const REASON_COUNT: usize = 3;
 
 impl Served for FraudModel {
     /// None when no fraud model is active: get_pending_expenses works without one.
-    type Context = Option<Active<FraudModel>>;
+    type Context = Option<Rc<Active<FraudModel>>>;
 
     fn context(active: Option<Active<Self>>) -> Result<Self::Context, OdooMirrorError> {
-        Ok(active)
+        Ok(active.map(Rc::new))
     }
 }
 
 /// The active fraud model for this statement, None when none is active.
-fn active_context() -> Result<Option<Active<FraudModel>>, OdooMirrorError> {
+fn active_context() -> Result<Option<Rc<Active<FraudModel>>>, OdooMirrorError> {
     Ok(registry::statement_context::<FraudModel>()?.as_ref().clone())
 }
 
 /// The active fraud model for this statement; 42704 when none is active.
-fn scoring_context() -> Result<Active<FraudModel>, OdooMirrorError> {
+fn scoring_context() -> Result<Rc<Active<FraudModel>>, OdooMirrorError> {
     active_context()?.ok_or_else(registry::no_model::<FraudModel>)
 }
 

@@ -2,20 +2,15 @@
 //! the executor), the auditors' labels, the predictions table and the details the RPC shows. Every
 //! statement is schema-qualified.
 
-use pgrx::prelude::*;
 use pgrx::PgOid;
 
 use crate::error::OdooMirrorError;
 use crate::ml::fraud::signals::ExpenseFact;
 use crate::spi::datum::{finite_day, numeric_to_f64, timestamp_day, varlena_bytes};
-use crate::spi::{self, DATE, INT4, TEXT};
-
-const TIMESTAMP: PgOid = PgOid::BuiltIn(PgBuiltInOids::TIMESTAMPOID);
-const NUMERIC: PgOid = PgOid::BuiltIn(PgBuiltInOids::NUMERICOID);
+use crate::spi::{self, BOOL, DATE, INT4, NUMERIC, TEXT, TIMESTAMP};
 
 const FRAUD_FACTS_SQL: &str = include_str!("facts.sql");
 const FRAUD_EMPLOYEE_FACTS_SQL: &str = include_str!("employee_facts.sql");
-const BOOL: PgOid = PgOid::BuiltIn(PgBuiltInOids::BOOLOID);
 
 /// The column types of fraud_facts.sql and fraud_employee_facts.sql, in order.
 const EXPENSE_TYPES: [PgOid; 9] = [INT4, INT4, INT4, INT4, NUMERIC, DATE, TIMESTAMP, TEXT, BOOL];

@@ -9,6 +9,23 @@ mod tests {
     use pgrx::prelude::*;
 
     #[pg_test]
+    fn every_view_column_has_a_description_for_superset() {
+        let undescribed = Spi::get_one::<String>(
+            "SELECT string_agg(c.relname || '.' || a.attname, ', ' ORDER BY c.relname, a.attnum) \
+             FROM pg_class AS c JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+             WHERE c.relnamespace = 'odoo_mirror'::regnamespace AND c.relkind = 'v' \
+               AND coalesce(col_description(c.oid, a.attnum), '') = ''",
+        );
+        assert_eq!(undescribed, Ok(None), "view columns without COMMENT ON COLUMN");
+        let described = Spi::get_one::<i64>(
+            "SELECT count(*) FROM pg_class AS c JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 \
+             WHERE c.relnamespace = 'odoo_mirror'::regnamespace AND c.relkind = 'v' \
+               AND col_description(c.oid, a.attnum) <> ''",
+        );
+        assert!(described.unwrap().unwrap_or(0) > 50, "the views' columns are described");
+    }
+
+    #[pg_test]
     fn extension_installs_every_table_view_and_index() {
         let tables = Spi::get_one::<i64>("SELECT count(*) FROM pg_tables WHERE schemaname = 'odoo_mirror'");
         let expected = crate::catalog::TABLES.len()

@@ -325,6 +325,11 @@ pub const EXTENSION_OBJECTS_SQL: &str = "\
         FROM pg_catalog.pg_extension AS e, ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition)) AS x (config, condition) \
         WHERE e.extname = 'odoo_mirror' \
         UNION ALL \
+        SELECT 'comment ' || c.oid::regclass::text || COALESCE('.' || a.attname, '') || ' ' || d.description \
+        FROM pg_catalog.pg_description AS d JOIN pg_catalog.pg_class AS c ON d.classoid = 'pg_catalog.pg_class'::regclass AND c.oid = d.objoid \
+        LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 \
+        WHERE c.relnamespace = 'odoo_mirror'::regnamespace \
+        UNION ALL \
         SELECT 'schema acl ' || n.nspname || ' ' || COALESCE(n.nspacl::text, 'default') \
         FROM pg_catalog.pg_namespace AS n WHERE n.nspname IN ('odoo_mirror', 'ipai_memory') \
         UNION ALL \

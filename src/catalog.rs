@@ -80,7 +80,9 @@ pub const RPCS: &[Rpc] = &[
     Rpc {
         name: "explain_churn",
         signature: "odoo_mirror.explain_churn(integer)",
-        probe: "SELECT pg_catalog.count(odoo_mirror.explain_churn(NULL))",
+        // An id no partner has (Odoo ids are positive): explains nothing, proves the call works.
+        probe: "SELECT pg_catalog.count(odoo_mirror.explain_churn(-1)) \
+                WHERE EXISTS (SELECT FROM odoo_mirror.ml_models AS m WHERE m.kind = 'churn' AND m.active)",
     },
     Rpc {
         name: "get_suspicious_expenses",
@@ -91,7 +93,8 @@ pub const RPCS: &[Rpc] = &[
     Rpc {
         name: "explain_fraud",
         signature: "odoo_mirror.explain_fraud(integer)",
-        probe: "SELECT pg_catalog.count(odoo_mirror.explain_fraud(NULL))",
+        probe: "SELECT pg_catalog.count(odoo_mirror.explain_fraud(-1)) \
+                WHERE EXISTS (SELECT FROM odoo_mirror.ml_models AS m WHERE m.kind = 'fraud' AND m.active)",
     },
 ];
 
@@ -144,6 +147,31 @@ pub const SERVICE_ROLE: &str = "n8n_service";
 pub const SUPABASE_SERVICE_ROLE: &str = "service_role";
 /// Supabase's public roles: must get nothing.
 pub const SUPABASE_PUBLIC_ROLES: &[&str] = &["anon", "authenticated"];
+
+/// Per mirror table, the amount and date columns the views read, whose odd values (an amount beyond
+/// numeric(16,2), NaN, ±Infinity; a date at ±infinity) they show as NULL: verify() counts such rows.
+pub const BLANKED_VALUES: &[(&str, &[&str], &[&str])] = &[
+    (
+        "account_move",
+        &[
+            "amount_untaxed",
+            "amount_tax",
+            "amount_total",
+            "amount_residual",
+            "amount_untaxed_signed",
+            "amount_total_signed",
+            "amount_residual_signed",
+        ],
+        &["invoice_date", "invoice_date_due", "date"],
+    ),
+    (
+        "hr_expense",
+        &["price_unit", "total_amount_currency", "total_amount", "tax_amount"],
+        &["date", "accounting_date"],
+    ),
+    ("hr_expense_sheet", &["total_amount"], &["create_date", "approval_date", "accounting_date"]),
+    ("project_task", &[], &["date_deadline"]),
+];
 
 #[cfg(test)]
 mod tests {

@@ -29,6 +29,11 @@ pub enum OdooMirrorError {
     #[error("{message}")]
     TrainingRefused { sqlstate: PgSqlErrorCode, message: String, hint: String },
 
+    /// A function that writes was called where nothing can be written: on a standby (hot standby,
+    /// read replica) or in a read-only transaction.
+    #[error("odoo_mirror.{function}() writes, and {where_}")]
+    ReadOnly { function: &'static str, where_: &'static str },
+
     /// A trigger could not read the row it fired for.
     #[error("odoo_mirror trigger could not read the row: {0}")]
     Trigger(String),
@@ -50,6 +55,7 @@ impl OdooMirrorError {
             // 42704 undefined_object: PostgREST answers 400, and it says what is missing.
             Self::NoModel { .. } => PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
             Self::TrainingRefused { sqlstate, .. } => *sqlstate,
+            Self::ReadOnly { .. } => PgSqlErrorCode::ERRCODE_READ_ONLY_SQL_TRANSACTION,
             Self::Spi(_) | Self::NoRows(_) | Self::Trigger(_) => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
         }
     }
@@ -61,6 +67,9 @@ impl OdooMirrorError {
             Self::NoModel { train_function, .. } => Some(format!(
                 "as the extension owner: SELECT odoo_mirror.{train_function}(); or activate or import one with odoo_mirror.activate_model() / odoo_mirror.import_model()"
             )),
+            Self::ReadOnly { .. } => Some(
+                "run it on the primary in a read-write transaction; a standby serves the views, the RPCs and the scores, never refreshes, training, model changes or memory rebuilds".into(),
+            ),
             Self::Spi(_) | Self::NoRows(_) | Self::Trigger(_) => {
                 Some("run SELECT * FROM odoo_mirror.verify() to find what is missing".into())
             }

@@ -21,6 +21,11 @@ ORDER BY 1, 2;
 SELECT count(*) AS money_columns FROM pg_attribute AS a JOIN pg_class AS c ON c.oid = a.attrelid
 WHERE c.relnamespace = 'odoo_mirror'::regnamespace AND c.relkind = 'v' AND a.attnum > 0
   AND format_type(a.atttypid, a.atttypmod) = 'numeric(16,2)';
+-- Every view column has a concrete type: no bare numeric (a CASE without ELSE loses the typmod).
+SELECT c.relname AS view, a.attname AS column FROM pg_attribute AS a JOIN pg_class AS c ON c.oid = a.attrelid
+WHERE c.relnamespace = 'odoo_mirror'::regnamespace AND c.relkind = 'v' AND a.attnum > 0
+  AND a.atttypid = 'numeric'::regtype AND a.atttypmod < 0
+ORDER BY 1, 2;
 -- Every mirror table has a primary key and no foreign key.
 SELECT c.relname FROM pg_class AS c
 WHERE c.relnamespace = 'odoo_mirror'::regnamespace AND c.relkind = 'r'

@@ -166,12 +166,12 @@ SELECT odoo_mirror.rebuild_memory(NULL);
 SELECT count(*) AS hostile FROM ipai_memory.search_chunks($$'); DROP TABLE ipai_memory.chunks; --$$);
 SELECT count(*) AS still_there FROM ipai_memory.chunks;
 
--- Who may search: n8n_service (SECURITY DEFINER: no table privilege); not Superset's role, not PUBLIC.
+-- Who may search: n8n_service (the search runs as its caller, so it reads chunks: row-level security on
+-- chunks applies, see 12_deliberate_errors); not Superset's role, not PUBLIC.
 SET ROLE n8n_service;
 SELECT count(*) > 0 AS n8n_finds FROM ipai_memory.search_chunks('invoice');
+SELECT count(*) > 0 AS n8n_reads_chunks FROM ipai_memory.chunks;
 \set ON_ERROR_STOP 0
-SELECT count(*) FROM ipai_memory.chunks;
-\echo :LAST_ERROR_SQLSTATE
 SELECT odoo_mirror.rebuild_memory();
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;

@@ -343,7 +343,8 @@ SELECT odoo_mirror.import_model('{}');
 \set ON_ERROR_STOP 1
 RESET ROLE;
 
--- Leave the database as the next files expect it.
+-- Leave the database as the next files expect it, with the churn model exported for 11_odd_rows.
+CREATE TABLE public.regress_churn_model AS SELECT odoo_mirror.export_model('churn') AS document;
 TRUNCATE odoo_mirror.account_move, odoo_mirror.churn_predictions;
 DELETE FROM odoo_mirror.ml_models;
 DELETE FROM odoo_mirror.res_partner WHERE id BETWEEN 9201 AND 9500;

@@ -129,6 +129,21 @@ fn free_port() -> Result<u16> {
     listener.local_addr().map(|addr| addr.port()).map_err(|e| ClusterError(e.to_string()))
 }
 
+/// The directory of cluster `name`, emptied (a previous run that died is stopped first) and owned by
+/// the server's user.
+fn fresh_dir(install: &PgInstall, name: &str) -> Result<PathBuf> {
+    let dir = work_dir().join(name);
+    if dir.exists() {
+        let _ = as_owner(&install.bin("pg_ctl")).args(["stop", "-m", "immediate", "-D"]).arg(dir.join("data")).output();
+        fs::remove_dir_all(&dir).map_err(|e| ClusterError(format!("cannot remove {}: {e}", dir.display())))?;
+    }
+    fs::create_dir_all(&dir).map_err(|e| ClusterError(format!("cannot create {}: {e}", dir.display())))?;
+    if running_as_root() {
+        run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir), "chown")?;
+    }
+    Ok(dir)
+}
+
 pub struct Cluster {
     pub install: PgInstall,
     pub dir: PathBuf,
@@ -140,17 +155,7 @@ impl Cluster {
     /// Creates and starts a cluster named `name` (its directory is replaced if it exists).
     pub fn start(name: &str, extra_conf: &[&str]) -> Result<Self> {
         let install = PgInstall::detect()?;
-        let dir = work_dir().join(name);
-        if dir.exists() {
-            // A previous run that died: stop whatever may still run there, then start afresh.
-            let _ =
-                as_owner(&install.bin("pg_ctl")).args(["stop", "-m", "immediate", "-D"]).arg(dir.join("data")).output();
-            fs::remove_dir_all(&dir).map_err(|e| ClusterError(format!("cannot remove {}: {e}", dir.display())))?;
-        }
-        fs::create_dir_all(&dir).map_err(|e| ClusterError(format!("cannot create {}: {e}", dir.display())))?;
-        if running_as_root() {
-            run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir), "chown")?;
-        }
+        let dir = fresh_dir(&install, name)?;
         let data = dir.join("data");
         run(
             as_owner(&install.bin("initdb"))
@@ -158,6 +163,27 @@ impl Cluster {
                 .arg(&data),
             "initdb",
         )?;
+        Self::configure_and_start(install, dir, extra_conf)
+    }
+
+    /// A physical hot standby of `primary` (pg_basebackup -R: standby.signal and primary_conninfo),
+    /// started and streaming. It serves reads only; every write there fails as PostgreSQL decides.
+    pub fn start_standby(primary: &Cluster, name: &str) -> Result<Self> {
+        let install = PgInstall::detect()?;
+        let dir = fresh_dir(&install, name)?;
+        run(
+            as_owner(&install.bin("pg_basebackup"))
+                .args(["-h", "127.0.0.1", "-U", "postgres", "-p", &primary.port.to_string()])
+                .args(["--wal-method=stream", "--write-recovery-conf", "--no-sync", "--checkpoint=fast", "-D"])
+                .arg(dir.join("data")),
+            "pg_basebackup",
+        )?;
+        Self::configure_and_start(install, dir, &["hot_standby = on"])
+    }
+
+    /// Appends this run's settings (a free port, the socket in `dir`, no fsync) and starts the server.
+    fn configure_and_start(install: PgInstall, dir: PathBuf, extra_conf: &[&str]) -> Result<Self> {
+        let data = dir.join("data");
         let port = free_port()?;
         let mut conf = format!(
             "\nlisten_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{}'\n\

@@ -9,12 +9,16 @@ SELECT
     employee.name::text AS employee_name,
     sheet.state::text AS state,
     CASE sheet.state WHEN 'submit' THEN 'approval' WHEN 'approve' THEN 'posting' ELSE 'payment' END AS awaiting,
-    pg_catalog.round(sheet.total_amount, 2) AS total_amount,
+    -- NaN and ±Infinity are no amount (NULL), as in the views.
+    CASE WHEN sheet.total_amount > '-Infinity' AND sheet.total_amount < 'Infinity'
+         THEN pg_catalog.round(sheet.total_amount, 2) END AS total_amount,
     currency.name::text AS currency,
     -- Odoo stores naive UTC timestamps; clients get an unambiguous instant.
     sheet.create_date AT TIME ZONE 'UTC' AS submitted_at,
     sheet.approval_date AT TIME ZONE 'UTC' AS approved_at,
-    ((pg_catalog.now() AT TIME ZONE 'UTC')::date - sheet.pending_since::date) AS days_pending,
+    -- NULL for a date at ±infinity: no day count.
+    CASE WHEN pg_catalog.isfinite(sheet.pending_since)
+         THEN (pg_catalog.now() AT TIME ZONE 'UTC')::date - sheet.pending_since::date END AS days_pending,
     (SELECT pg_catalog.count(*) FROM odoo_mirror.hr_expense AS line WHERE line.sheet_id = sheet.id) AS line_count,
     sheet.payment_state::text AS payment_state
 FROM (

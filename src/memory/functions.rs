@@ -41,6 +41,7 @@ const DELETE_SYNC_CHUNKS_SQL: &str = "\
 #[pg_extern(volatile, parallel_unsafe)]
 #[search_path(pg_catalog, pg_temp)]
 fn rebuild_memory(p_replace: default!(Option<bool>, false)) -> Result<i64, ErrorReport> {
+    crate::spi::require_writable("rebuild_memory")?;
     let replace = p_replace.ok_or_else(|| OdooMirrorError::from(P_REPLACE.invalid("NULL")))?;
     Ok(rebuild(replace)?)
 }

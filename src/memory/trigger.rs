@@ -279,8 +279,16 @@ enum Written {
     Chunks(i64),
 }
 
+// The SQL (memory.sql) names on_invoice_insert_wrapper: the checked entry below.
+crate::trigger_entry!(
+    on_invoice_insert_wrapper,
+    pg_finfo_on_invoice_insert_wrapper,
+    "odoo_mirror.on_invoice_insert()",
+    invoice_memory_trigger_wrapper
+);
+
 #[pg_trigger(sql = false)]
-fn on_invoice_insert<'a>(
+fn invoice_memory_trigger<'a>(
     trigger: &'a PgTrigger<'a>,
 ) -> Result<Option<PgHeapTuple<'a, AllocatedByPostgres>>, OdooMirrorError> {
     if !MEMORY_ENABLED.get() {

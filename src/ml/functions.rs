@@ -11,6 +11,7 @@ use crate::ml::fraud::model::FraudModel;
 use crate::ml::store;
 use crate::ml::StoredModel;
 use crate::params::{P_ACTIVATE, P_KIND, P_MODEL, P_VERSION};
+use crate::spi::jsonb::JsonbArg;
 
 /// What the admin functions need of a model kind, without its type.
 struct Kind {
@@ -66,6 +67,7 @@ fn no_version(kind: &str, version: i32) -> Result<OdooMirrorError, OdooMirrorErr
 #[pg_extern(volatile)]
 #[search_path(pg_catalog, pg_temp)]
 fn activate_model(p_kind: Option<&str>, p_version: Option<i32>) -> Result<JsonB, ErrorReport> {
+    crate::spi::require_writable("activate_model")?;
     let kind = kind(p_kind)?;
     let version = P_VERSION.require(p_version)?;
     store::lock_model_store()?;
@@ -119,8 +121,10 @@ fn export_model(
 /// p_activate. Returns the new version.
 #[pg_extern(volatile)]
 #[search_path(pg_catalog, pg_temp)]
-fn import_model(p_model: Option<JsonB>, p_activate: default!(Option<bool>, false)) -> Result<JsonB, ErrorReport> {
-    let Some(JsonB(document)) = p_model else { return Err(P_MODEL.invalid("NULL").into()) };
+fn import_model(p_model: Option<JsonbArg>, p_activate: default!(Option<bool>, false)) -> Result<JsonB, ErrorReport> {
+    crate::spi::require_writable("import_model")?;
+    let Some(model) = p_model else { return Err(P_MODEL.invalid("NULL").into()) };
+    let document = model.parse().map_err(|problem| P_MODEL.invalid(problem))?;
     let Some(activate) = p_activate else { return Err(P_ACTIVATE.invalid("NULL").into()) };
     if !document.is_object() {
         return Err(P_MODEL.invalid("not a JSON object").into());

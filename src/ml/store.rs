@@ -4,7 +4,8 @@
 use pgrx::JsonB;
 
 use crate::error::OdooMirrorError;
-use crate::spi::{self, INT4, TEXT};
+use crate::spi::datum::varlena_bytes;
+use crate::spi::{self, INT4, INT8, TEXT};
 
 /// A model row's identity: id, xmin (changes whenever the row is rewritten) and version.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -15,19 +16,33 @@ pub struct ModelRef {
     pub version: i32,
 }
 
-const ACTIVE_MODEL_SQL: &str =
-    "SELECT m.id, m.xmin::text::bigint, m.ctid::text, m.version FROM odoo_mirror.ml_models AS m \
-     WHERE m.kind = $1 AND m.active";
+// Every kind's active row (at most one per kind): no argument, so it runs through spi::stream_rows.
+const ACTIVE_MODELS_SQL: &str = "SELECT m.kind::text, m.id, m.xmin::text::bigint, m.ctid::text, m.version \
+     FROM odoo_mirror.ml_models AS m WHERE m.active";
 
-/// The active model of `kind`, if any.
+/// The active model of `kind`, if any, as the calling statement sees the store: read in the
+/// statement's own snapshot (a cursor's, while it fetches), never a newer one, so a model activated
+/// later in the same transaction does not reach a statement (or cursor) that started before.
 pub fn active_model(kind: &str) -> Result<Option<ModelRef>, OdooMirrorError> {
-    let rows = spi::select_prepared(ACTIVE_MODEL_SQL, &[TEXT], &[kind.into()], |row| {
-        Ok((row.get::<i32>(1)?, row.get::<i64>(2)?, row.get::<String>(3)?, row.get::<i32>(4)?))
+    let mut found = None;
+    spi::stream_rows(ACTIVE_MODELS_SQL, &[], &[TEXT, INT4, INT8, TEXT, INT4], |row| {
+        let column = |index: usize| row.get(index).copied().flatten();
+        // SAFETY: the columns are of the types named above: text varlena, int4 and int8 by value.
+        let text = |index: usize| {
+            column(index).map(|datum| String::from_utf8_lossy(unsafe { varlena_bytes(datum) }).into_owned())
+        };
+        if text(0).as_deref() == Some(kind) {
+            if let (Some(id), Some(xmin), Some(ctid), Some(version)) = (column(1), column(2), text(3), column(4)) {
+                found = Some(ModelRef {
+                    id: id.value() as i32,
+                    row_version: (xmin.value() as i64, ctid),
+                    version: version.value() as i32,
+                });
+            }
+        }
+        Ok(())
     })?;
-    Ok(rows.into_iter().find_map(|row| match row {
-        (Some(id), Some(xmin), Some(ctid), Some(version)) => Some(ModelRef { id, row_version: (xmin, ctid), version }),
-        _ => None,
-    }))
+    Ok(found)
 }
 
 const MODEL_JSON_SQL: &str = "SELECT m.model FROM odoo_mirror.ml_models AS m WHERE m.id = $1";

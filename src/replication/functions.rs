@@ -98,6 +98,7 @@ fn create_landing_tables(
     TableIterator<'static, (name!(mirror_table, String), name!(landing_table, String), name!(action, String))>,
     ErrorReport,
 > {
+    crate::spi::require_writable("create_landing_tables")?;
     Ok(TableIterator::new(create_landing(p_schema)?))
 }
 
@@ -160,6 +161,7 @@ fn drop_landing_tables() -> Result<
     TableIterator<'static, (name!(mirror_table, String), name!(landing_table, String), name!(action, String))>,
     ErrorReport,
 > {
+    crate::spi::require_writable("drop_landing_tables")?;
     Ok(TableIterator::new(drop_landing()?))
 }
 

@@ -64,8 +64,16 @@ fn forget_revenue_marks() {
     MARKED.with(|marked| *marked.borrow_mut() = MarkedDates::default());
 }
 
+// The SQL (rollups.sql) names mark_revenue_stale_wrapper: the checked entry below.
+crate::trigger_entry!(
+    mark_revenue_stale_wrapper,
+    pg_finfo_mark_revenue_stale_wrapper,
+    "odoo_mirror.mark_revenue_stale()",
+    revenue_mark_trigger_wrapper
+);
+
 #[pg_trigger(sql = false)]
-fn mark_revenue_stale<'a>(
+fn revenue_mark_trigger<'a>(
     trigger: &'a PgTrigger<'a>,
 ) -> Result<Option<PgHeapTuple<'a, AllocatedByPostgres>>, OdooMirrorError> {
     let scope = current_scope();

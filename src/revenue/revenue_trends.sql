@@ -1,7 +1,8 @@
 -- get_revenue_trends: untaxed revenue per month and company currency, from posted customer invoices and
 -- refunds, for the months from $1 months before the current one up to the current (month-to-date) one.
 -- $2 = optional company id. Only months with revenue come back; src/trends.rs lays out the full series.
--- Companies in different currencies are never added up.
+-- Companies in different currencies are never added up. NaN and ±Infinity amounts are left out of the
+-- sums, as NULL is (the invoice still counts), as in the views and the rollup.
 --
 -- Clean dates come from the daily rollup, stale ones (changed since the last refresh) straight from
 -- account_move, all in this statement's snapshot: the result is exact whether or not the rollup was
@@ -29,7 +30,9 @@ per_day AS (
     UNION ALL
     -- Stale dates, from account_move.
     SELECT m.invoice_date, COALESCE(m.company_id, 0), m.move_type::text,
-           COALESCE(pg_catalog.sum(m.amount_untaxed_signed), 0), pg_catalog.count(*)
+           COALESCE(pg_catalog.sum(m.amount_untaxed_signed)
+                        FILTER (WHERE m.amount_untaxed_signed > '-Infinity' AND m.amount_untaxed_signed < 'Infinity'), 0),
+           pg_catalog.count(*)
     FROM odoo_mirror.account_move AS m
     WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
       AND m.invoice_date >= (pg_catalog.date_trunc('month', CURRENT_DATE) - pg_catalog.make_interval(months => $1))::date
@@ -41,7 +44,9 @@ per_day AS (
     UNION ALL
     -- Every date, from account_move, when a change's date is unknown (a one-time filter otherwise).
     SELECT m.invoice_date, COALESCE(m.company_id, 0), m.move_type::text,
-           COALESCE(pg_catalog.sum(m.amount_untaxed_signed), 0), pg_catalog.count(*)
+           COALESCE(pg_catalog.sum(m.amount_untaxed_signed)
+                        FILTER (WHERE m.amount_untaxed_signed > '-Infinity' AND m.amount_untaxed_signed < 'Infinity'), 0),
+           pg_catalog.count(*)
     FROM odoo_mirror.account_move AS m
     WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
       AND m.invoice_date >= (pg_catalog.date_trunc('month', CURRENT_DATE) - pg_catalog.make_interval(months => $1))::date

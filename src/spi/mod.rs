@@ -5,12 +5,16 @@
 //!
 //! - `mod.rs`: running statements, plain or kept (planned once per backend), and streaming rows;
 //! - `datum`: decoding raw datums of streamed rows (dates, timestamps, numerics, text);
+//! - `jsonb`: jsonb arguments read by PostgreSQL's jsonb code (no serde round trip that can fail);
 //! - `numeric`: numeric's stored form to f64 (pure);
-//! - `subtransaction`: running code in a subtransaction and catching its errors.
+//! - `subtransaction`: running code in a subtransaction and catching its errors;
+//! - `trigger`: the entry points of the trigger functions (0A000 when called directly).
 
 pub mod datum;
+pub mod jsonb;
 pub mod numeric;
 pub mod subtransaction;
+pub mod trigger;
 
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
@@ -32,6 +36,19 @@ pub const DATE: PgOid = PgOid::BuiltIn(PgBuiltInOids::DATEOID);
 pub const TIMESTAMP: PgOid = PgOid::BuiltIn(PgBuiltInOids::TIMESTAMPOID);
 pub const JSONB: PgOid = PgOid::BuiltIn(PgBuiltInOids::JSONBOID);
 pub const JSONB_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::JSONBARRAYOID);
+
+/// 25006 before a writer starts, where it could only fail half-way: on a standby (where PostgreSQL
+/// would raise XX000 "cannot assign TransactionIds during recovery" from deep inside) or in a read-only
+/// transaction (PostgREST's GET).
+pub fn require_writable(function: &'static str) -> Result<(), OdooMirrorError> {
+    // SAFETY: both read backend-local state that is valid for the whole transaction.
+    let (standby, read_only) = unsafe { (pg_sys::RecoveryInProgress(), pg_sys::XactReadOnly) };
+    match (standby, read_only) {
+        (true, _) => Err(OdooMirrorError::ReadOnly { function, where_: "this server is a standby (in recovery)" }),
+        (false, true) => Err(OdooMirrorError::ReadOnly { function, where_: "this transaction is read-only" }),
+        (false, false) => Ok(()),
+    }
+}
 
 /// The columns of an SPI row as a tuple, by 1-based ordinal: `spi_row!(row; 1, 2, 3)`.
 #[macro_export]

@@ -29,7 +29,7 @@ COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_untaxed_signed IS 'Amount
 COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_total_signed IS 'Total including tax in the company currency; positive for customer invoices and vendor refunds, negative for customer refunds and bills.';
 COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_residual_signed IS 'Amount still to be paid in the company currency, signed as amount_total_signed; 0 when fully paid.';
 COMMENT ON COLUMN odoo_mirror.v_invoice_summary.is_overdue IS 'True when posted, not or partly paid, and the due date is before today (Odoo''s rule); never NULL.';
-COMMENT ON COLUMN odoo_mirror.v_invoice_summary.days_overdue IS 'Days between the due date and today when overdue; 0 when not overdue.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.days_overdue IS 'Days between the due date and today when overdue; 0 when not overdue; NULL for a due date at -infinity.';
 
 -- v_expense_summary
 COMMENT ON COLUMN odoo_mirror.v_expense_summary.expense_id IS 'Odoo id of the expense line (hr.expense).';
@@ -75,7 +75,7 @@ COMMENT ON COLUMN odoo_mirror.v_task_summary.assignees IS 'Names of the assigned
 COMMENT ON COLUMN odoo_mirror.v_task_summary.assignee_count IS 'Number of users assigned to the task; 0 when nobody is.';
 COMMENT ON COLUMN odoo_mirror.v_task_summary.date_deadline IS 'Deadline of the task (UTC timestamp); NULL when none is set.';
 COMMENT ON COLUMN odoo_mirror.v_task_summary.is_overdue IS 'True for an active, open (not Done or Cancelled) task whose deadline has passed (UTC); never NULL.';
-COMMENT ON COLUMN odoo_mirror.v_task_summary.days_overdue IS 'Days from the deadline''s date to today''s date (UTC) when overdue; 0 when not overdue.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.days_overdue IS 'Days from the deadline''s date to today''s date (UTC) when overdue; 0 when not overdue; NULL for a deadline at -infinity.';
 COMMENT ON COLUMN odoo_mirror.v_task_summary.partner_id IS 'Odoo id of the customer the task is for; NULL when none.';
 COMMENT ON COLUMN odoo_mirror.v_task_summary.partner_name IS 'Name of the customer the task is for; NULL when none.';
 COMMENT ON COLUMN odoo_mirror.v_task_summary.company_id IS 'Odoo id of the company the task belongs to.';
@@ -145,7 +145,7 @@ COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.employee_name IS 'Name of th
 COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.sheet_id IS 'Odoo id of the expense report (sheet) at scoring time; NULL when on no report.';
 COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.sheet_name IS 'Name of the expense report; NULL when on no report.';
 COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.date IS 'Date the expense was incurred; NULL if the expense has left the mirror.';
-COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.amount IS 'Total including tax, in the company currency; NULL beyond ±10^14 or if the expense has left the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.amount IS 'Total including tax, in the company currency; NULL when it does not fit numeric(16,2) (beyond ±10^14), is NaN or ±Infinity, or if the expense has left the mirror.';
 COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.currency IS 'Company currency code: the currency of amount.';
 COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.state IS 'Current Odoo status of the expense, e.g. submitted, approved, done, refused.';
 COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.score IS 'Fraud score (0..1) from the fraud model; calibrated to the fraud rate when trained on auditors'' labels. Always 0.5 or more here.';

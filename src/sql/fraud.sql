@@ -45,8 +45,8 @@ SELECT
     p.sheet_id,
     sheet.name::text AS sheet_name,
     e.date,
-    -- numeric(16,2) for Superset; an absurd amount (above 10^14) shows as NULL rather than failing the view.
-    CASE WHEN pg_catalog.abs(e.total_amount) < 1e14 THEN e.total_amount::numeric(16,2) END AS amount,
+    -- numeric(16,2) for Superset; an amount that does not fit, NaN or ±Infinity shows as NULL.
+    CASE WHEN e.total_amount > -99999999999999.995 AND e.total_amount < 99999999999999.995 THEN (e.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount,
     currency.name::text AS currency,
     e.state::text AS state,
     p.score,

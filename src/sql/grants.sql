@@ -51,10 +51,28 @@ GRANT EXECUTE ON FUNCTION
 TO superset_readonly;
 
 -- AI memory: agents search it through n8n. ipai_memory is not the extension's (other agents share it),
--- but the search function is, and it is SECURITY DEFINER: no table privilege needed.
+-- but the search function is. It runs as its caller (SECURITY INVOKER), so row-level security on
+-- ipai_memory.chunks applies to every search: the search roles read chunks.
 REVOKE ALL ON FUNCTION ipai_memory.search_chunks(text, integer) FROM PUBLIC;
 GRANT USAGE ON SCHEMA ipai_memory TO n8n_service;
 GRANT EXECUTE ON FUNCTION ipai_memory.search_chunks(text, integer) TO n8n_service;
+-- chunks is missing only while pg_restore re-creates the extension before the dumped tables (and their
+-- grants) come back; ensure_memory_store() grants it whenever it creates the table.
+DO $chunks$
+BEGIN
+    IF pg_catalog.to_regclass('ipai_memory.chunks') IS NOT NULL THEN
+        GRANT SELECT ON ipai_memory.chunks TO n8n_service;
+        IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
+            GRANT SELECT ON ipai_memory.chunks TO service_role;
+        END IF;
+        -- A GRANT inside CREATE or ALTER EXTENSION is recorded as the extension's initial privilege, which
+        -- pg_dump leaves out; chunks is not the extension's, so its grants must be dumped like any other.
+        DELETE FROM pg_catalog.pg_init_privs AS p
+        WHERE p.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+          AND p.objoid = 'ipai_memory.chunks'::pg_catalog.regclass;
+    END IF;
+END
+$chunks$;
 
 -- Supabase: service_role gets what n8n_service gets; anon and authenticated get nothing, even where
 -- default privileges would have given them something.
@@ -114,7 +132,7 @@ COMMENT ON FUNCTION odoo_mirror.drop_landing_tables() IS
 COMMENT ON FUNCTION odoo_mirror.rebuild_memory(boolean) IS
     'Writes the invoice chunks missing from ipai_memory.chunks (p_replace: rewrites them all); returns how many were written';
 COMMENT ON FUNCTION ipai_memory.search_chunks(text, integer) IS
-    'Ranked full-text search over AI memory. p_query: web-search syntax (words, "phrases", or, -word), English stemming; p_limit: 1..1000 (default 10). SECURITY DEFINER: callers need EXECUTE only.';
+    'Ranked full-text search over AI memory. p_query: web-search syntax (words, "phrases", or, -word), English stemming; p_limit: 1..1000 (default 10). Runs as its caller: row-level security on ipai_memory.chunks applies (n8n_service and service_role read chunks).';
 COMMENT ON FUNCTION odoo_mirror.train_churn_model(date, integer, jsonb) IS
     'Trains a churn model (logistic regression) on the mirror''s invoices; stores it in odoo_mirror.ml_models, activates it if it beats the active one on the time-based holdout; returns the metrics beside a recency-only baseline. Owner only.';
 COMMENT ON FUNCTION odoo_mirror.churn_score(integer) IS

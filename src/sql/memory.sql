@@ -39,6 +39,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $function$
 DECLARE
+    search_role text;
     schema_existed boolean := EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = 'ipai_memory');
     extension_oid oid := (SELECT e.oid FROM pg_catalog.pg_extension AS e WHERE e.extname = 'odoo_mirror');
     missing text[];
@@ -126,6 +127,15 @@ BEGIN
                   HINT = 'ALTER TABLE ipai_memory.chunks ADD UNIQUE (source_table, source_id, event)';
     END IF;
 
+    -- ipai_memory.search_chunks runs as its caller, so row-level security on chunks (another agent's
+    -- policies) applies to every search: the search roles read chunks, nothing else of ipai_memory.
+    FOR search_role IN
+        SELECT r.rolname::text FROM pg_catalog.pg_roles AS r WHERE r.rolname IN ('n8n_service', 'service_role')
+    LOOP
+        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ipai_memory TO %I', search_role);
+        EXECUTE pg_catalog.format('GRANT SELECT ON ipai_memory.chunks TO %I', search_role);
+    END LOOP;
+
     -- Memory belongs to no extension: detach what this call created inside CREATE/ALTER EXTENSION (the
     -- schema, the tables and their identity sequences).
     FOR member IN
@@ -185,7 +195,8 @@ CREATE TRIGGER invoice_to_memory
 -- ALWAYS: fire under logical replication's apply worker and with session_replication_role = replica.
 ALTER TABLE odoo_mirror.account_move ENABLE ALWAYS TRIGGER invoice_to_memory;
 
--- Ranked full-text search over memory, for agents (n8n through PostgREST). Rust, src/memory.rs.
+-- Ranked full-text search over memory, for agents (n8n through PostgREST). Rust, src/memory/functions.rs.
+-- SECURITY INVOKER: it reads ipai_memory.chunks as its caller, so row-level security on chunks applies.
 -- Declared here rather than by pgrx, which would make ipai_memory part of the extension.
 CREATE FUNCTION ipai_memory.search_chunks(p_query text, p_limit integer DEFAULT 10)
 RETURNS TABLE (
@@ -201,7 +212,7 @@ RETURNS TABLE (
 )
 LANGUAGE c
 STABLE PARALLEL SAFE
-SECURITY DEFINER
+SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 ROWS 10
 AS 'MODULE_PATHNAME', 'search_chunks_wrapper';

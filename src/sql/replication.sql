@@ -39,7 +39,50 @@ AS $function$
 #variable_conflict use_column
 DECLARE
     can_read_origins boolean := pg_catalog.has_table_privilege('pg_catalog.pg_replication_origin_status', 'SELECT');
+    origins_query text := CASE WHEN can_read_origins
+        THEN 'SELECT o.external_id, o.remote_lsn FROM pg_catalog.pg_replication_origin_status AS o'
+        ELSE 'SELECT NULL::text AS external_id, NULL::pg_catalog.pg_lsn AS remote_lsn WHERE false'
+    END;
 BEGIN
+    -- A physical standby (hot standby, read replica) runs no apply worker: its subscriptions are the
+    -- primary's catalog rows and its data the primary's, as far as it has replayed. State 'standby'; the
+    -- lag is the standby's own replay lag (0 once it has replayed all the WAL it received), which added to
+    -- the primary's lag is how old the data read here can be. Replication origins are replayed too, so
+    -- applied_lsn is what the primary had applied as of the replayed WAL.
+    IF pg_catalog.pg_is_in_recovery() THEN
+        RETURN QUERY EXECUTE pg_catalog.format($query$
+        WITH replay AS (
+            SELECT pg_catalog.pg_last_wal_receive_lsn() AS received_lsn,
+                   pg_catalog.pg_last_wal_replay_lsn() AS replayed_lsn,
+                   pg_catalog.pg_last_xact_replay_timestamp() AS replayed_at
+        ),
+        relations AS (
+            SELECT r.srsubid, pg_catalog.count(*)::integer AS total,
+                   (pg_catalog.count(*) FILTER (WHERE r.srsubstate = 'r'))::integer AS ready
+            FROM pg_catalog.pg_subscription_rel AS r
+            GROUP BY r.srsubid
+        ),
+        origins AS (%s)
+        SELECT s.subname::text, s.subenabled, 'standby'::text, NULL::integer,
+               COALESCE(r.total, 0), COALESCE(r.ready, 0),
+               NULL::pg_catalog.pg_lsn, NULLIF(o.remote_lsn, '0/0'::pg_catalog.pg_lsn),
+               CASE WHEN replay.received_lsn IS NULL THEN NULL
+                    ELSE GREATEST(replay.received_lsn OPERATOR(pg_catalog.-) replay.replayed_lsn, 0::numeric) END,
+               CASE WHEN replay.received_lsn IS NOT NULL
+                         AND replay.received_lsn OPERATOR(pg_catalog.<=) replay.replayed_lsn THEN 0::double precision
+                    ELSE GREATEST(EXTRACT(epoch FROM pg_catalog.now() OPERATOR(pg_catalog.-) replay.replayed_at)::double precision, 0)
+               END,
+               replay.replayed_at,
+               0::bigint, 0::bigint
+        FROM pg_catalog.pg_subscription AS s
+        CROSS JOIN replay
+        LEFT JOIN relations AS r ON r.srsubid = s.oid
+        LEFT JOIN origins AS o ON o.external_id = 'pg_' || s.oid::text
+        WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database AS d WHERE d.datname = pg_catalog.current_database())
+        ORDER BY s.subname
+        $query$, origins_query);
+        RETURN;
+    END IF;
     -- PostgreSQL checks privileges on every relation a query names, so the origins come from a query
     -- that names pg_replication_origin_status only when the owner may read it.
     RETURN QUERY EXECUTE pg_catalog.format($query$
@@ -106,12 +149,8 @@ BEGIN
            f.sync_errors
     FROM facts AS f
     ORDER BY f.subname
-    $query$,
-        CASE WHEN can_read_origins
-             THEN 'SELECT o.external_id, o.remote_lsn FROM pg_catalog.pg_replication_origin_status AS o'
-             ELSE 'SELECT NULL::text AS external_id, NULL::pg_catalog.pg_lsn AS remote_lsn WHERE false'
-        END);
+    $query$, origins_query);
 END
 $function$;
 COMMENT ON FUNCTION odoo_mirror.replication_status() IS
-    'Per subscription: state, worker, tables ready, received and applied positions, lag (bytes, seconds) and error counts';
+    'Per subscription: state, worker, tables ready, received and applied positions, lag (bytes, seconds) and error counts; on a standby, state ''standby'' and the standby''s own replay lag';

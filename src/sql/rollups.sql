@@ -133,7 +133,9 @@ BEGIN
     DELETE FROM odoo_mirror.revenue_daily AS r WHERE r.invoice_date = ANY (stale_dates);
     INSERT INTO odoo_mirror.revenue_daily (invoice_date, company_id, move_type, amount_untaxed_signed, move_count)
     SELECT m.invoice_date, COALESCE(m.company_id, 0), m.move_type,
-           COALESCE(pg_catalog.sum(m.amount_untaxed_signed), 0), pg_catalog.count(*)
+           COALESCE(pg_catalog.sum(m.amount_untaxed_signed)
+                        FILTER (WHERE m.amount_untaxed_signed > '-Infinity' AND m.amount_untaxed_signed < 'Infinity'), 0),
+           pg_catalog.count(*)
     FROM odoo_mirror.account_move AS m
     WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND m.invoice_date = ANY (stale_dates)
     GROUP BY 1, 2, 3;

@@ -2,6 +2,9 @@
 --
 -- Typed for Superset's column reflection: money is numeric(16,2), hours and ratios are double precision,
 -- translated jsonb names are text, dates and timestamps keep their temporal types, and no column is jsonb.
+-- One odd row never fails a view: an amount that does not fit numeric(16,2), NaN or ±Infinity shows as
+-- NULL; sums leave NaN and ±Infinity amounts out, as they leave out NULL; a day count from a date at
+-- ±infinity is NULL. verify() counts the rows holding such values.
 -- Amounts named *_signed are in the company currency and signed as Odoo signs them: customer invoices and
 -- vendor refunds positive, customer refunds and vendor bills negative. Other amounts are in the document
 -- currency and never negative.
@@ -33,16 +36,18 @@ SELECT
     m.invoice_date_due,
     m.date AS accounting_date,
     currency.name::text AS currency,
-    m.amount_untaxed::numeric(16,2) AS amount_untaxed,
-    m.amount_tax::numeric(16,2) AS amount_tax,
-    m.amount_total::numeric(16,2) AS amount_total,
-    m.amount_residual::numeric(16,2) AS amount_residual,
+    CASE WHEN m.amount_untaxed > -99999999999999.995 AND m.amount_untaxed < 99999999999999.995 THEN (m.amount_untaxed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_untaxed,
+    CASE WHEN m.amount_tax > -99999999999999.995 AND m.amount_tax < 99999999999999.995 THEN (m.amount_tax)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_tax,
+    CASE WHEN m.amount_total > -99999999999999.995 AND m.amount_total < 99999999999999.995 THEN (m.amount_total)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_total,
+    CASE WHEN m.amount_residual > -99999999999999.995 AND m.amount_residual < 99999999999999.995 THEN (m.amount_residual)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_residual,
     company_currency.name::text AS company_currency,
-    m.amount_untaxed_signed::numeric(16,2) AS amount_untaxed_signed,
-    m.amount_total_signed::numeric(16,2) AS amount_total_signed,
-    m.amount_residual_signed::numeric(16,2) AS amount_residual_signed,
+    CASE WHEN m.amount_untaxed_signed > -99999999999999.995 AND m.amount_untaxed_signed < 99999999999999.995 THEN (m.amount_untaxed_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_untaxed_signed,
+    CASE WHEN m.amount_total_signed > -99999999999999.995 AND m.amount_total_signed < 99999999999999.995 THEN (m.amount_total_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_total_signed,
+    CASE WHEN m.amount_residual_signed > -99999999999999.995 AND m.amount_residual_signed < 99999999999999.995 THEN (m.amount_residual_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_residual_signed,
     overdue.is_overdue,
-    CASE WHEN overdue.is_overdue THEN CURRENT_DATE - m.invoice_date_due ELSE 0 END AS days_overdue
+    -- NULL for a due date at -infinity (no day count); 0 when not overdue.
+    CASE WHEN NOT overdue.is_overdue THEN 0
+         WHEN pg_catalog.isfinite(m.invoice_date_due) THEN CURRENT_DATE - m.invoice_date_due END AS days_overdue
 FROM odoo_mirror.account_move AS m
 LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = COALESCE(m.commercial_partner_id, m.partner_id)
 LEFT JOIN odoo_mirror.res_company AS company ON company.id = m.company_id
@@ -70,11 +75,11 @@ SELECT
     e.payment_mode::text AS payment_mode,
     e.product_id,
     e.quantity::double precision AS quantity,
-    e.price_unit::numeric(16,2) AS unit_amount,
-    e.total_amount_currency::numeric(16,2) AS total_amount_currency,
+    CASE WHEN e.price_unit > -99999999999999.995 AND e.price_unit < 99999999999999.995 THEN (e.price_unit)::numeric(16,2) ELSE NULL::numeric(16,2) END AS unit_amount,
+    CASE WHEN e.total_amount_currency > -99999999999999.995 AND e.total_amount_currency < 99999999999999.995 THEN (e.total_amount_currency)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount_currency,
     currency.name::text AS currency,
-    e.total_amount::numeric(16,2) AS total_amount,
-    e.tax_amount::numeric(16,2) AS tax_amount,
+    CASE WHEN e.total_amount > -99999999999999.995 AND e.total_amount < 99999999999999.995 THEN (e.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount,
+    CASE WHEN e.tax_amount > -99999999999999.995 AND e.tax_amount < 99999999999999.995 THEN (e.tax_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS tax_amount,
     company_currency.name::text AS company_currency,
     e.sheet_id,
     sheet.name::text AS sheet_name,
@@ -128,9 +133,9 @@ SELECT
     COALESCE(assignees.how_many, 0) AS assignee_count,
     t.date_deadline,
     overdue.is_overdue,
-    CASE WHEN overdue.is_overdue
-         THEN (pg_catalog.now() AT TIME ZONE 'UTC')::date - t.date_deadline::date
-         ELSE 0 END AS days_overdue,
+    CASE WHEN NOT overdue.is_overdue THEN 0
+         WHEN pg_catalog.isfinite(t.date_deadline)
+         THEN (pg_catalog.now() AT TIME ZONE 'UTC')::date - t.date_deadline::date END AS days_overdue,
     t.partner_id,
     partner.name::text AS partner_name,
     t.company_id,
@@ -171,8 +176,8 @@ WITH revenue AS (
     SELECT
         COALESCE(m.commercial_partner_id, m.partner_id) AS partner_id,
         m.company_id,
-        COALESCE(pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_invoice'), 0) AS invoiced,
-        COALESCE(-pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_refund'), 0) AS refunded,
+        COALESCE(pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_invoice' AND m.amount_untaxed_signed > '-Infinity' AND m.amount_untaxed_signed < 'Infinity'), 0) AS invoiced,
+        COALESCE(-pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_refund' AND m.amount_untaxed_signed > '-Infinity' AND m.amount_untaxed_signed < 'Infinity'), 0) AS refunded,
         pg_catalog.count(*) FILTER (WHERE m.move_type = 'out_invoice') AS invoice_count,
         pg_catalog.count(*) FILTER (WHERE m.move_type = 'out_refund') AS refund_count,
         pg_catalog.min(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS first_invoice_date,
@@ -188,9 +193,9 @@ SELECT
     r.company_id,
     company.name::text AS company_name,
     company_currency.name::text AS currency,
-    r.invoiced::numeric(16,2) AS invoiced_amount,
-    r.refunded::numeric(16,2) AS refunded_amount,
-    (r.invoiced - r.refunded)::numeric(16,2) AS net_revenue,
+    CASE WHEN r.invoiced > -99999999999999.995 AND r.invoiced < 99999999999999.995 THEN (r.invoiced)::numeric(16,2) ELSE NULL::numeric(16,2) END AS invoiced_amount,
+    CASE WHEN r.refunded > -99999999999999.995 AND r.refunded < 99999999999999.995 THEN (r.refunded)::numeric(16,2) ELSE NULL::numeric(16,2) END AS refunded_amount,
+    CASE WHEN (r.invoiced - r.refunded) > -99999999999999.995 AND (r.invoiced - r.refunded) < 99999999999999.995 THEN ((r.invoiced - r.refunded))::numeric(16,2) ELSE NULL::numeric(16,2) END AS net_revenue,
     r.invoice_count,
     r.refund_count,
     r.first_invoice_date,
@@ -225,7 +230,12 @@ WITH totals AS (
         pg_catalog.count(*) FILTER (WHERE e.state IN ('done', 'in_payment', 'paid')) AS count_done,
         pg_catalog.count(*) FILTER (WHERE e.state = 'refused') AS count_refused,
         pg_catalog.max(e.date) AS last_expense_date
-    FROM odoo_mirror.hr_expense AS e
+    FROM (
+        -- NaN and ±Infinity amounts are left out of the sums, as NULL is.
+        SELECT x.employee_id, x.company_id, x.state, x.date,
+               CASE WHEN x.total_amount > '-Infinity' AND x.total_amount < 'Infinity' THEN x.total_amount END AS total_amount
+        FROM odoo_mirror.hr_expense AS x
+    ) AS e
     GROUP BY e.employee_id, e.company_id
 )
 SELECT
@@ -235,13 +245,13 @@ SELECT
     company.name::text AS company_name,
     company_currency.name::text AS currency,
     t.expense_count,
-    t.total_amount::numeric(16,2) AS total_amount,
-    t.amount_to_report::numeric(16,2) AS amount_to_report,
-    t.amount_to_submit::numeric(16,2) AS amount_to_submit,
-    t.amount_submitted::numeric(16,2) AS amount_submitted,
-    t.amount_approved::numeric(16,2) AS amount_approved,
-    t.amount_done::numeric(16,2) AS amount_done,
-    t.amount_refused::numeric(16,2) AS amount_refused,
+    CASE WHEN t.total_amount > -99999999999999.995 AND t.total_amount < 99999999999999.995 THEN (t.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount,
+    CASE WHEN t.amount_to_report > -99999999999999.995 AND t.amount_to_report < 99999999999999.995 THEN (t.amount_to_report)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_to_report,
+    CASE WHEN t.amount_to_submit > -99999999999999.995 AND t.amount_to_submit < 99999999999999.995 THEN (t.amount_to_submit)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_to_submit,
+    CASE WHEN t.amount_submitted > -99999999999999.995 AND t.amount_submitted < 99999999999999.995 THEN (t.amount_submitted)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_submitted,
+    CASE WHEN t.amount_approved > -99999999999999.995 AND t.amount_approved < 99999999999999.995 THEN (t.amount_approved)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_approved,
+    CASE WHEN t.amount_done > -99999999999999.995 AND t.amount_done < 99999999999999.995 THEN (t.amount_done)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_done,
+    CASE WHEN t.amount_refused > -99999999999999.995 AND t.amount_refused < 99999999999999.995 THEN (t.amount_refused)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_refused,
     t.count_to_report,
     t.count_to_submit,
     t.count_submitted,

@@ -16,7 +16,9 @@ SELECT
         ORDER BY 1
     ) AS assignees,
     task.date_deadline AT TIME ZONE 'UTC' AS deadline,
-    ((pg_catalog.now() AT TIME ZONE 'UTC')::date - task.date_deadline::date) AS days_overdue,
+    -- NULL for a deadline at -infinity: no day count.
+    CASE WHEN pg_catalog.isfinite(task.date_deadline)
+         THEN (pg_catalog.now() AT TIME ZONE 'UTC')::date - task.date_deadline::date END AS days_overdue,
     task.priority::text AS priority,
     CASE task.priority WHEN '0' THEN 'Low' WHEN '1' THEN 'High' END
         AS priority_label

@@ -10,10 +10,11 @@ use crate::catalog::{self, Rpc};
 use pgrx::pg_sys::panic::ErrorReport;
 
 use crate::error::OdooMirrorError;
+use crate::spi::subtransaction;
 use crate::spi::{select_names, select_rows, select_value};
 use crate::verify::rules::{
-    index_check, landing_check, none_allowed, rollup_check, rows, subscription_check, table_check, Check, Status,
-    SubscriptionFacts,
+    blanked_check, index_check, landing_check, none_allowed, rollup_check, rows, subscription_check, table_check,
+    Check, Status, SubscriptionFacts,
 };
 
 const RELATIONS_WITHOUT_SELECT: &str = "\
@@ -50,7 +51,9 @@ const FUNCTIONS_WITHOUT_SEARCH_PATH: &str = "\
 const ROLLUP_MISMATCHES: &str = "\
     WITH direct AS ( \
         SELECT m.invoice_date, COALESCE(m.company_id, 0) AS company_id, m.move_type::text AS move_type, \
-               COALESCE(pg_catalog.sum(m.amount_untaxed_signed), 0) AS amount, pg_catalog.count(*) AS moves \
+               COALESCE(pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.amount_untaxed_signed > '-Infinity' \
+                                                  AND m.amount_untaxed_signed < 'Infinity'), 0) AS amount, \
+               pg_catalog.count(*) AS moves \
         FROM odoo_mirror.account_move AS m \
         WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') AND m.invoice_date IS NOT NULL \
         GROUP BY 1, 2, 3), \
@@ -80,32 +83,86 @@ fn verify(
 }
 
 fn run_checks() -> Result<Vec<Check>, OdooMirrorError> {
-    let mut checks = vec![extension_check()?];
+    let mut checks = guarded("extension", || Ok(vec![extension_check()?]));
     for table in catalog::TABLES {
-        checks.push(check_table(table)?);
+        checks.extend(guarded(&format!("table {table}"), || Ok(vec![check_table(table)?])));
     }
     for view in catalog::VIEWS {
-        checks.push(check_view(view)?);
+        checks.extend(guarded(&format!("view {view}"), || Ok(vec![check_view(view)?])));
     }
     for rpc in catalog::RPCS {
-        checks.push(check_rpc(rpc)?);
+        checks.extend(guarded(&format!("rpc {}", rpc.name), || Ok(vec![check_rpc(rpc)?])));
     }
     for index in catalog::INDEXES {
-        let valid = select_value::<bool>(
-            "SELECT i.indisvalid FROM pg_catalog.pg_index AS i \
-             JOIN pg_catalog.pg_class AS c ON c.oid = i.indexrelid \
-             JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace \
-             WHERE n.nspname = 'odoo_mirror' AND c.relname = $1",
-            &[(*index).into()],
-        )?;
-        checks.push(index_check(index, valid));
+        checks.extend(guarded(&format!("index {index}"), || {
+            let valid = select_value::<bool>(
+                "SELECT i.indisvalid FROM pg_catalog.pg_index AS i \
+                 JOIN pg_catalog.pg_class AS c ON c.oid = i.indexrelid \
+                 JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = 'odoo_mirror' AND c.relname = $1",
+                &[(*index).into()],
+            )?;
+            Ok(vec![index_check(index, valid)])
+        }));
     }
-    checks.extend(rollup_checks()?);
-    checks.extend(memory_checks()?);
-    checks.extend(replication_checks()?);
-    checks.extend(model_checks()?);
-    checks.extend(grant_checks()?);
+    for (table, amounts, dates) in catalog::BLANKED_VALUES {
+        checks.extend(guarded(&format!("values {table}"), || Ok(vec![blanked_values_check(table, amounts, dates)?])));
+    }
+    checks.extend(guarded("revenue rollup", rollup_checks));
+    checks.extend(guarded("memory", memory_checks));
+    checks.extend(guarded("replication", replication_checks));
+    checks.extend(guarded("models", model_checks));
+    checks.extend(guarded("grants", grant_checks));
     Ok(checks)
+}
+
+/// Runs one check (or group of checks) in its own subtransaction: whatever stops it (a damaged
+/// catalog, a lock timeout, a value PostgreSQL cannot compute) becomes a `fail` row with its SQLSTATE
+/// and message, and the other checks still run. verify() itself never raises for them.
+fn guarded(name: &str, run: impl FnOnce() -> Result<Vec<Check>, OdooMirrorError>) -> Vec<Check> {
+    match subtransaction::run(run) {
+        Ok(checks) => checks,
+        Err(failure) => vec![Check::new(
+            name,
+            Status::Fail,
+            format!("the check could not run: {} {}", failure.sqlstate, failure.message),
+        )],
+    }
+}
+
+/// How many rows of `table` hold values the views show as NULL: amounts that do not fit numeric(16,2),
+/// NaN or ±Infinity, and dates at ±infinity (no day count). The data is someone else's: a warning that
+/// says where, never a failure.
+fn blanked_values_check(table: &str, amounts: &[&str], dates: &[&str]) -> Result<Check, OdooMirrorError> {
+    if relation_readable(table)? != Some(true) {
+        return Ok(Check::new(
+            format!("values {table}"),
+            Status::Ok,
+            "not checked: the table is missing or not readable",
+        ));
+    }
+    let or_all = |columns: &[&str], test: &dyn Fn(&str) -> String| {
+        if columns.is_empty() {
+            "false".to_string()
+        } else {
+            columns.iter().map(|column| test(column)).collect::<Vec<_>>().join(" OR ")
+        }
+    };
+    let odd_amount = or_all(amounts, &|column| {
+        format!("NOT (t.{column} > -99999999999999.995 AND t.{column} < 99999999999999.995)")
+    });
+    let odd_date = or_all(dates, &|column| format!("NOT pg_catalog.isfinite(t.{column})"));
+    // Names come from the compiled-in catalog, never from a caller.
+    let counts = select_rows(
+        &format!(
+            "SELECT pg_catalog.count(*) FILTER (WHERE {odd_amount}), pg_catalog.count(*) FILTER (WHERE {odd_date}) \
+             FROM odoo_mirror.{table} AS t"
+        ),
+        &[],
+        |row| Ok((row.get::<i64>(1)?.unwrap_or(0), row.get::<i64>(2)?.unwrap_or(0))),
+    )?;
+    let (amount_rows, date_rows) = counts.first().copied().unwrap_or((0, 0));
+    Ok(blanked_check(table, amount_rows, date_rows))
 }
 
 fn trigger_enabled_always(trigger: &str) -> Result<bool, OdooMirrorError> {

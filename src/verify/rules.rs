@@ -31,6 +31,27 @@ impl Check {
     }
 }
 
+/// Rows whose values the views show as NULL: a warning naming how many and why (the data is the
+/// source's to fix), ok when there are none.
+pub fn blanked_check(table: &str, amount_rows: i64, date_rows: i64) -> Check {
+    let name = format!("values {table}");
+    if amount_rows == 0 && date_rows == 0 {
+        return Check::new(name, Status::Ok, "no amount or date the views must show as NULL");
+    }
+    let mut parts = Vec::new();
+    if amount_rows > 0 {
+        parts.push(format!("{} with an amount beyond numeric(16,2), NaN or ±Infinity", rows(amount_rows)));
+    }
+    if date_rows > 0 {
+        parts.push(format!("{} with a date at ±infinity", rows(date_rows)));
+    }
+    Check::new(
+        name,
+        Status::Warn,
+        format!("{}: the views show those values (and day counts) as NULL", parts.join("; ")),
+    )
+}
+
 /// A mirror table: missing is a failure, empty is a warning (replication not set up or not caught up).
 pub fn table_check(table: &str, row_count: Option<i64>) -> Check {
     let name = format!("table {table}");
@@ -127,6 +148,22 @@ pub fn subscription_check(facts: &SubscriptionFacts) -> Check {
             Check::new(name, Status::Warn, format!("disabled: ALTER SUBSCRIPTION {} ENABLE{errors}", facts.name))
         }
         "starting" => Check::new(name, Status::Warn, format!("enabled, apply worker not running yet{errors}")),
+        // A physical standby applies nothing itself: its data is the primary's, lag is its replay lag.
+        "standby" => match facts.lag_seconds {
+            Some(lag) if lag > MAX_LAG_SECONDS => Check::new(
+                name,
+                Status::Warn,
+                format!("on a standby: replay {lag:.0} s behind the primary (more than {MAX_LAG_SECONDS:.0} s)"),
+            ),
+            Some(lag) => Check::new(
+                name,
+                Status::Ok,
+                format!(
+                    "on a standby: replay {lag:.0} s behind the primary; the primary's verify() shows the subscription"
+                ),
+            ),
+            None => Check::new(name, Status::Warn, "on a standby: replay lag unknown (no WAL received yet)"),
+        },
         "initial copy" => Check::new(
             name,
             Status::Warn,

@@ -21,6 +21,7 @@ use crate::ml::registry::{self, Active, Candidate, Served};
 use crate::ml::store::ModelRef;
 use crate::ml::training::Comparison;
 use crate::params::{self, P_AS_OF, P_HORIZON_DAYS, P_LIMIT, P_PARAMS};
+use crate::spi::jsonb::JsonbArg;
 
 /// How many reasons get_churn_risks and the predictions table give.
 const REASON_COUNT: usize = 3;
@@ -158,10 +159,11 @@ fn explanation(context: &ScoringContext, partner_id: i32, as_of: i32, features: 
 }
 
 /// Why a customer scores what it does: each feature's value and its contribution to the logit, and
-/// the top reasons in words. NULL for a partner without history.
-#[pg_extern(stable, parallel_safe, strict, security_definer)]
+/// the top reasons in words. NULL for a partner without history; 22023 for a NULL id.
+#[pg_extern(stable, parallel_safe, security_definer)]
 #[search_path(pg_catalog, pg_temp)]
-fn explain_churn(p_partner_id: i32) -> Result<Option<JsonB>, ErrorReport> {
+fn explain_churn(p_partner_id: Option<i32>) -> Result<Option<JsonB>, ErrorReport> {
+    let p_partner_id = params::P_PARTNER_ID.require(p_partner_id)?;
     let context = scoring_context()?;
     let facts = store::customer_facts(p_partner_id, context.scoring_date)?;
     Ok(churn_features::features_as_of(&facts, context.scoring_date)
@@ -258,6 +260,7 @@ fn get_churn_risks(
 #[pg_extern(volatile)]
 #[search_path(pg_catalog, pg_temp)]
 fn refresh_churn_predictions() -> Result<JsonB, ErrorReport> {
+    crate::spi::require_writable("refresh_churn_predictions")?;
     let started = Instant::now();
     let context = scoring_context()?;
     let predictions: Vec<Prediction> = risks(&context, 0.0)?
@@ -300,21 +303,23 @@ fn class_balance(rows: usize, churned: usize) -> serde_json::Value {
 fn train_churn_model(
     p_as_of: default!(Option<Date>, "NULL"),
     p_horizon_days: default!(Option<i32>, 90),
-    p_params: default!(Option<JsonB>, "'{}'"),
+    p_params: default!(Option<JsonbArg>, "'{}'"),
 ) -> Result<JsonB, ErrorReport> {
+    crate::spi::require_writable("train_churn_model")?;
     Ok(JsonB(train(p_as_of, p_horizon_days, p_params)?))
 }
 
 fn train(
     p_as_of: Option<Date>,
     p_horizon_days: Option<i32>,
-    p_params: Option<JsonB>,
+    p_params: Option<JsonbArg>,
 ) -> Result<serde_json::Value, OdooMirrorError> {
     let started = Instant::now();
     let horizon = P_HORIZON_DAYS.require(p_horizon_days)?;
-    let Some(JsonB(params_json)) = p_params else {
+    let Some(params) = p_params else {
         return Err(P_PARAMS.invalid("NULL").into());
     };
+    let params_json = params.parse().map_err(|problem| P_PARAMS.invalid(problem))?;
     let config = TrainConfig::new(horizon).with_params(&params_json)?;
 
     let (latest, current_date) = store::scoring_dates()?;

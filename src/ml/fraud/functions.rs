@@ -20,6 +20,7 @@ use crate::ml::metrics as ml_metrics;
 use crate::ml::registry::{self, Active, Candidate, Served};
 use crate::ml::training::Comparison;
 use crate::params::{self, P_LIMIT, P_PARAMS};
+use crate::spi::jsonb::JsonbArg;
 
 /// How many reasons the RPC and the predictions table keep.
 const REASON_COUNT: usize = 3;
@@ -141,10 +142,11 @@ fn explanation(context: &Active<FraudModel>, target: &ExpenseFact, scored: &Scor
 }
 
 /// Why an expense scores what it does: each rule's evidence, strength, weight and contribution, and the
-/// isolation forest's view. NULL for an expense that cannot be scored.
-#[pg_extern(stable, parallel_safe, strict, security_definer)]
+/// isolation forest's view. NULL for an expense that cannot be scored; 22023 for a NULL id.
+#[pg_extern(stable, parallel_safe, security_definer)]
 #[search_path(pg_catalog, pg_temp)]
-fn explain_fraud(p_expense_id: i32) -> Result<Option<JsonB>, ErrorReport> {
+fn explain_fraud(p_expense_id: Option<i32>) -> Result<Option<JsonB>, ErrorReport> {
+    let p_expense_id = params::P_EXPENSE_ID.require(p_expense_id)?;
     let context = scoring_context()?;
     Ok(expense_with_history(p_expense_id)?.map(|(target, expenses)| {
         let scored = context.model.score(&target, &expenses);
@@ -293,6 +295,7 @@ pub(crate) fn sheet_fraud(
 #[pg_extern(volatile)]
 #[search_path(pg_catalog, pg_temp)]
 fn refresh_fraud_predictions() -> Result<JsonB, ErrorReport> {
+    crate::spi::require_writable("refresh_fraud_predictions")?;
     let started = Instant::now();
     let context = scoring_context()?;
     let mut predictions = Vec::new();
@@ -324,15 +327,17 @@ fn refresh_fraud_predictions() -> Result<JsonB, ErrorReport> {
 /// it by the same rules as the churn model.
 #[pg_extern(volatile)]
 #[search_path(pg_catalog, pg_temp)]
-fn train_fraud_model(p_params: default!(Option<JsonB>, "'{}'")) -> Result<JsonB, ErrorReport> {
+fn train_fraud_model(p_params: default!(Option<JsonbArg>, "'{}'")) -> Result<JsonB, ErrorReport> {
+    crate::spi::require_writable("train_fraud_model")?;
     Ok(JsonB(train(p_params)?))
 }
 
-fn train(p_params: Option<JsonB>) -> Result<serde_json::Value, OdooMirrorError> {
+fn train(p_params: Option<JsonbArg>) -> Result<serde_json::Value, OdooMirrorError> {
     let started = Instant::now();
-    let Some(JsonB(params_json)) = p_params else {
+    let Some(params) = p_params else {
         return Err(P_PARAMS.invalid("NULL").into());
     };
+    let params_json = params.parse().map_err(|problem| P_PARAMS.invalid(problem))?;
     let config = TrainConfig::default().with_params(&params_json)?;
 
     let mut employees: Vec<Vec<ExpenseFact>> = Vec::new();

@@ -1,0 +1,49 @@
+//! The trigger call protocol. pgrx's `#[pg_trigger]` wrapper panics (XX000) when its function is called
+//! directly (`SELECT odoo_mirror.mark_revenue_stale()`); PostgreSQL's own trigger languages answer 0A000
+//! there. `trigger_entry!` exports the symbol the SQL names, checks the call, then hands over to pgrx's
+//! wrapper.
+
+use pgrx::prelude::*;
+
+/// Raises 0A000 unless PostgreSQL's trigger manager made this call.
+///
+/// # Safety
+/// `fcinfo` must be the call's own FunctionCallInfo.
+pub unsafe fn require_trigger_call(fcinfo: pg_sys::FunctionCallInfo, sql_name: &str) {
+    if !unsafe { pgrx::trigger_support::called_as_trigger(fcinfo) } {
+        pgrx::ereport!(
+            ERROR,
+            PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
+            format!("{sql_name} is a trigger function: it can only be called as a trigger")
+        );
+    }
+}
+
+/// `trigger_entry!(symbol, pg_finfo_symbol, "odoo_mirror.name()", pgrx_wrapper)`: the C entry point
+/// `symbol` (what CREATE FUNCTION ... AS 'MODULE_PATHNAME', 'symbol' names) for the `#[pg_trigger]`
+/// whose generated wrapper is `pgrx_wrapper`.
+#[macro_export]
+macro_rules! trigger_entry {
+    ($symbol:ident, $finfo:ident, $sql_name:literal, $pgrx_wrapper:path) => {
+        #[unsafe(no_mangle)]
+        #[doc(hidden)]
+        pub extern "C" fn $finfo() -> &'static pgrx::pg_sys::Pg_finfo_record {
+            const V1_API: pgrx::pg_sys::Pg_finfo_record = pgrx::pg_sys::Pg_finfo_record { api_version: 1 };
+            &V1_API
+        }
+
+        #[pgrx::pg_guard]
+        #[unsafe(no_mangle)]
+        #[doc(hidden)]
+        pub unsafe extern "C-unwind" fn $symbol(fcinfo: pgrx::pg_sys::FunctionCallInfo) -> pgrx::pg_sys::Datum {
+            let sql_name: &str = $sql_name;
+            let pgrx_wrapper: unsafe extern "C-unwind" fn(pgrx::pg_sys::FunctionCallInfo) -> pgrx::pg_sys::Datum =
+                $pgrx_wrapper;
+            // SAFETY: fcinfo is this call's, handed over unchanged.
+            unsafe {
+                $crate::spi::trigger::require_trigger_call(fcinfo, sql_name);
+                pgrx_wrapper(fcinfo)
+            }
+        }
+    };
+}

@@ -3,7 +3,9 @@
 //!
 //! Options: --scale N (customers; 100000 gives about 1M invoices, 100k expenses, 100k tasks),
 //! --seconds N (per query, default 10), --out FILE (default BENCHMARKS.md), --only churn (load the
-//! data and run only the churn benchmark, replacing that section of FILE; --only fraud likewise).
+//! data and run only the churn benchmark, replacing that section of FILE; --only fraud likewise;
+//! --only readers: the views and RPCs with both models trained and predictions refreshed, for an A/B
+//! of two builds in one session).
 //!
 //! This file is the driver (options, the cluster and the data, the order of the measurements, the
 //! report's frame and `--only`); each section's measurement and text is a module of
@@ -75,7 +77,9 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
          # the churn section alone (loads the data, replaces that section):\n\
          cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --only churn --out {out}\n\
          # the fraud section alone:\n\
-         cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --only fraud --out {out}\n```\n\n"
+         cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --only fraud --out {out}\n\
+         # the views and RPCs alone, models trained (an A/B of two installed builds; writes the Results section):\n\
+         cargo run --release -p odoo_mirror_tests --bin odoo_mirror_bench -- --scale {scale} --only readers --out FILE\n```\n\n"
     ));
     report.push_str(&format!(
         "## Data (generator scale {scale}, seed 42, loaded in {load_seconds:.0} s)\n\n| table | rows |\n|---|---:|\n"
@@ -119,13 +123,26 @@ fn replace_section(out: &str, heading: &str, section: &str) -> Result<()> {
     fs::write(out, updated).map_err(|e| ClusterError(format!("cannot write {out}: {e}")))
 }
 
-/// Loads the data and runs only the churn or the fraud benchmark; its section replaces the one in `out`.
-fn run_only(what: &str, scale: u32, out: &str) -> Result<()> {
+/// Loads the data and runs only the churn, the fraud or the readers benchmark; its section replaces the
+/// one in `out`.
+fn run_only(what: &str, scale: u32, seconds: u32, out: &str) -> Result<()> {
     let cluster = Cluster::start("bench", &["max_parallel_workers_per_gather = 2", "work_mem = '64MB'"])?;
     create_database_with_extension(&cluster, DATABASE)?;
     let stats = load_demo_data(&cluster, DATABASE, scale, chrono::Utc::now().date_naive())?;
     settle_after_load(&cluster)?;
-    if what == "fraud" {
+    if what == "readers" {
+        // The state users run in: rollup refreshed, both models trained and active, predictions refreshed.
+        rollup::refresh(&cluster)?;
+        cluster.sql(
+            DATABASE,
+            "SELECT odoo_mirror.train_churn_model(); SELECT odoo_mirror.train_fraud_model(); \
+             SELECT odoo_mirror.refresh_churn_predictions(), odoo_mirror.refresh_fraud_predictions()",
+        )?;
+        cluster.sql(DATABASE, "VACUUM ANALYZE")?;
+        let variables = latency::variables(&cluster)?;
+        let results = latency::measure(&cluster, seconds, &variables)?;
+        replace_section(out, "\n## Results", &latency::report(&cluster, &results, &variables)?)?;
+    } else if what == "fraud" {
         replace_section(
             out,
             "\n## The fraud model",
@@ -158,15 +175,15 @@ fn main() -> ExitCode {
                 seconds = v.parse().unwrap_or(seconds)
             }
             ("--out", Some(v)) => out = v,
-            ("--only", Some(v)) if v == "churn" || v == "fraud" => only = Some(v),
+            ("--only", Some(v)) if ["churn", "fraud", "readers"].contains(&v.as_str()) => only = Some(v),
             (other, _) => {
-                eprintln!("odoo_mirror_bench: bad option {other} (--scale 10..1000000, --seconds 1..600, --out FILE, --only churn|fraud)");
+                eprintln!("odoo_mirror_bench: bad option {other} (--scale 10..1000000, --seconds 1..600, --out FILE, --only churn|fraud|readers)");
                 return ExitCode::from(2);
             }
         }
     }
     let outcome = match &only {
-        Some(what) => run_only(what, scale, &out),
+        Some(what) => run_only(what, scale, seconds, &out),
         None => run(scale, seconds, &out),
     };
     match outcome {

@@ -27,11 +27,26 @@ BEGIN
         IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
             GRANT SELECT ON ipai_memory.chunks TO service_role;
         END IF;
-        -- A GRANT inside CREATE or ALTER EXTENSION is recorded as the extension's initial privilege, which
-        -- pg_dump leaves out; chunks is not the extension's, so its grants must be dumped like any other.
-        DELETE FROM pg_catalog.pg_init_privs AS p
-        WHERE p.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
-          AND p.objoid = 'ipai_memory.chunks'::pg_catalog.regclass;
+        -- A GRANT inside CREATE or ALTER EXTENSION is recorded as an initial privilege, which pg_dump
+        -- leaves out; chunks belongs to no extension (other agents share it), so its grants must be
+        -- dumped like any other table's. PostgreSQL 17+ also records initial privileges in pg_shdepend.
+        IF NOT EXISTS (
+            SELECT FROM pg_catalog.pg_depend AS d
+            WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+              AND d.objid = 'ipai_memory.chunks'::pg_catalog.regclass AND d.deptype = 'e') THEN
+            DELETE FROM pg_catalog.pg_init_privs AS p
+            WHERE p.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+              AND p.objoid = 'ipai_memory.chunks'::pg_catalog.regclass;
+            IF pg_catalog.current_setting('server_version_num')::integer >= 170000 THEN
+                EXECUTE $shdepend$
+                    DELETE FROM pg_catalog.pg_shdepend AS s
+                    WHERE s.dbid = (SELECT d.oid FROM pg_catalog.pg_database AS d
+                                    WHERE d.datname = pg_catalog.current_database())
+                      AND s.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                      AND s.objid = 'ipai_memory.chunks'::pg_catalog.regclass AND s.deptype = 'i'
+                $shdepend$;
+            END IF;
+        END IF;
     END IF;
 END
 $chunks$;
@@ -130,15 +145,6 @@ BEGIN
                   HINT = 'ALTER TABLE ipai_memory.chunks ADD UNIQUE (source_table, source_id, event)';
     END IF;
 
-    -- ipai_memory.search_chunks runs as its caller, so row-level security on chunks (another agent's
-    -- policies) applies to every search: the search roles read chunks, nothing else of ipai_memory.
-    FOR search_role IN
-        SELECT r.rolname::text FROM pg_catalog.pg_roles AS r WHERE r.rolname IN ('n8n_service', 'service_role')
-    LOOP
-        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ipai_memory TO %I', search_role);
-        EXECUTE pg_catalog.format('GRANT SELECT ON ipai_memory.chunks TO %I', search_role);
-    END LOOP;
-
     -- Memory belongs to no extension: detach what this call created inside CREATE/ALTER EXTENSION (the
     -- schema, the tables and their identity sequences).
     FOR member IN
@@ -169,6 +175,16 @@ BEGIN
         LOOP
             EXECUTE pg_catalog.format('REVOKE ALL ON TABLE %s FROM %I', created_table, api_role);
         END LOOP;
+    END LOOP;
+
+    -- ipai_memory.search_chunks runs as its caller, so row-level security on chunks (another agent's
+    -- policies) applies to every search: the search roles read chunks, nothing else of ipai_memory.
+    -- After the revokes above, which would take service_role's grant back.
+    FOR search_role IN
+        SELECT r.rolname::text FROM pg_catalog.pg_roles AS r WHERE r.rolname IN ('n8n_service', 'service_role')
+    LOOP
+        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ipai_memory TO %I', search_role);
+        EXECUTE pg_catalog.format('GRANT SELECT ON ipai_memory.chunks TO %I', search_role);
     END LOOP;
 END
 $function$;
@@ -428,7 +444,9 @@ SELECT
     e.state::text AS expense_state,
     e.payment_mode::text AS payment_mode,
     e.product_id,
-    e.quantity::double precision AS quantity,
+    -- numeric to double precision raises beyond about 1e308 (or below 1e-308): NULL there, and for NaN.
+    CASE WHEN e.quantity = 0 OR (pg_catalog.abs(e.quantity) > 1e-300 AND pg_catalog.abs(e.quantity) < 1e300)
+         THEN e.quantity::double precision END AS quantity,
     CASE WHEN e.price_unit > -99999999999999.995 AND e.price_unit < 99999999999999.995 THEN (e.price_unit)::numeric(16,2) ELSE NULL::numeric(16,2) END AS unit_amount,
     CASE WHEN e.total_amount_currency > -99999999999999.995 AND e.total_amount_currency < 99999999999999.995 THEN (e.total_amount_currency)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount_currency,
     currency.name::text AS currency,

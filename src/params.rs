@@ -17,11 +17,10 @@ pub struct IntParam {
 pub const P_LIMIT: IntParam = IntParam { name: "p_limit", min: 1, max: 1000 };
 /// Number of months get_revenue_trends reports.
 pub const P_MONTHS: IntParam = IntParam { name: "p_months", min: 1, max: 120 };
-/// Optional company filter of get_revenue_trends: any positive Odoo id.
 /// Record ids the explain RPCs take: any integer, never NULL (n8n gets 22023, not an empty answer).
 pub const P_PARTNER_ID: IntParam = IntParam { name: "p_partner_id", min: i32::MIN, max: i32::MAX };
 pub const P_EXPENSE_ID: IntParam = IntParam { name: "p_expense_id", min: i32::MIN, max: i32::MAX };
-
+/// Optional company filter of get_revenue_trends: any positive Odoo id.
 pub const P_COMPANY_ID: IntParam = IntParam { name: "p_company_id", min: 1, max: i32::MAX };
 
 /// A text parameter: what it must look like, for messages.

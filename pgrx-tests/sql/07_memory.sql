@@ -171,6 +171,12 @@ SELECT count(*) AS still_there FROM ipai_memory.chunks;
 SET ROLE n8n_service;
 SELECT count(*) > 0 AS n8n_finds FROM ipai_memory.search_chunks('invoice');
 SELECT count(*) > 0 AS n8n_reads_chunks FROM ipai_memory.chunks;
+RESET ROLE;
+-- Those grants are ordinary ones: not recorded as the extension's initial privileges (pg_dump keeps them).
+SELECT count(*) AS chunk_initial_privileges FROM pg_init_privs WHERE objoid = 'ipai_memory.chunks'::regclass;
+SELECT count(*) AS chunk_initial_privilege_dependencies FROM pg_shdepend
+WHERE classid = 'pg_class'::regclass AND objid = 'ipai_memory.chunks'::regclass AND deptype = 'i';
+SET ROLE n8n_service;
 \set ON_ERROR_STOP 0
 SELECT odoo_mirror.rebuild_memory();
 \echo :LAST_ERROR_SQLSTATE

@@ -54,7 +54,10 @@ VALUES
         10, 0, 10, 10, 10, 10, 10),
     (990006, 'ODD/max-date', 'in_invoice', 'posted', 'not_paid', 1, 13, 13, 1, '5874897-12-31', '4713-01-01 BC', '5874897-12-31',
         10, 0, 10, 10, -10, -10, -10),
-    (-990007, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    (-990007, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+    -- An amount beyond double precision this month: revenue trends' net_value (a double) is NULL.
+    (990008, 'ODD/1e400', 'out_invoice', 'posted', 'not_paid', 1, 12, 12, 1, current_date, current_date + 30, current_date,
+        1e400, 0, 1e400, 1e400, 1e400, 1e400, 1e400);
 
 -- Expense reports and lines: pending reports with infinite and BC dates, amounts beyond the type, NaN.
 INSERT INTO odoo_mirror.hr_expense_sheet (id, name, state, employee_id, company_id, currency_id, total_amount,
@@ -69,7 +72,10 @@ INSERT INTO odoo_mirror.hr_expense (id, name, date, employee_id, company_id, cur
     (990002, 'Line NaN', '0001-01-01 BC', 1, 1, 1, 'approved', 990002, 'NaN', 'NaN', 'NaN', 'NaN', 'NaN', 'infinity'),
     (990003, 'Line -Infinity', 'infinity', 1, 1, 1, 'approved', 990003, 1, '-Infinity', '-Infinity', '-Infinity', 0, '-infinity'),
     (990004, 'Line -infinity date', '-infinity', 1, 1, 1, 'draft', NULL, -1, -5, -5, -5, 0, NULL),
-    (-990005, NULL, NULL, NULL, NULL, NULL, NULL, -990004, NULL, NULL, NULL, NULL, NULL, NULL);
+    (-990005, NULL, NULL, NULL, NULL, NULL, NULL, -990004, NULL, NULL, NULL, NULL, NULL, NULL),
+    -- Quantities double precision cannot hold (numeric holds them).
+    (990006, 'Quantity 1e400', '2020-01-01', 1, 1, 1, 'draft', NULL, 1e400, 1, 1, 1, 0, NULL),
+    (990007, 'Quantity 1e-400', '2020-01-01', 1, 1, 1, 'draft', NULL, 1e-400, 1, 1, 1, 0, NULL);
 
 -- Every view answers; the odd rows show NULL where a value cannot be shown.
 SELECT count(*) > 0 AS answers FROM odoo_mirror.v_invoice_summary;
@@ -99,6 +105,9 @@ SELECT sheet_id, sheet_name, total_amount, submitted_at, approved_at, days_pendi
 FROM odoo_mirror.get_pending_expenses(1000) WHERE abs(sheet_id) > 990000 ORDER BY sheet_id;
 SELECT count(*) AS months, count(*) FILTER (WHERE net_revenue = 'NaN' OR invoiced = 'NaN') AS nan_months
 FROM odoo_mirror.get_revenue_trends(12);
+-- This month holds 1e400 (beyond double precision): the exact net is there, the growth figure is NULL.
+SELECT net_revenue > 1e399 AS holds_1e400, growth_pct IS NULL AS no_growth_figure
+FROM odoo_mirror.get_revenue_trends(1) WHERE month = date_trunc('month', current_date)::date AND currency = 'EUR';
 RESET ROLE;
 
 -- Predictions refresh over the odd rows; the RPCs and views that read them answer.

@@ -156,6 +156,20 @@ fn supabase_roles_get_exactly_what_they_should() {
             "42501"
         );
     }
+    // Memory search runs as its caller: service_role reads chunks (anon and authenticated do not), also
+    // after rebuild_memory() re-creates the store, whose new tables first lose what default privileges gave.
+    let search = "SET ROLE service_role; SELECT count(*) > 0 FROM ipai_memory.search_chunks('invoice')";
+    assert_eq!(cluster.sql(DB, search).unwrap(), "t");
+    cluster.sql(DB, "DROP TABLE ipai_memory.chunks, ipai_memory.sessions CASCADE").unwrap();
+    cluster.sql(DB, "SELECT odoo_mirror.rebuild_memory()").unwrap();
+    assert_eq!(cluster.sql(DB, search).unwrap(), "t", "service_role searches the re-created store");
+    for role in ["anon", "authenticated"] {
+        assert_eq!(
+            cluster.sqlstate_of(DB, &format!("SET ROLE {role}; SELECT count(*) FROM ipai_memory.chunks")).unwrap(),
+            "42501",
+            "{role}"
+        );
+    }
     let failing = cluster.sql(DB, &format!("SELECT count(*) FROM odoo_mirror.verify() WHERE {NOT_OK}")).unwrap();
     assert_eq!(
         failing,

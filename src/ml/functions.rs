@@ -71,7 +71,7 @@ fn activate_model(p_kind: Option<&str>, p_version: Option<i32>) -> Result<JsonB,
     let kind = kind(p_kind)?;
     let version = P_VERSION.require(p_version)?;
     store::lock_model_store()?;
-    let previous = store::active_model(kind.name)?.map(|model_ref| model_ref.version);
+    let previous = store::active_model_for_update(kind.name)?.map(|model_ref| model_ref.version);
     let Some(stored) = store::stored_model(kind.name, Some(version))? else {
         return Err(no_version(kind.name, version)?.into());
     };

@@ -141,7 +141,7 @@ pub fn store_and_activate<M: StoredModel>(
     })?;
     store::lock_model_store()?;
     // An unusable active model is beaten by any usable one.
-    let active = match store::active_model(M::KIND)? {
+    let active = match store::active_model_for_update(M::KIND)? {
         Some(model_ref) => load::<M>(&model_ref).ok().map(|model| (model_ref, model)),
         None => None,
     };

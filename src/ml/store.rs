@@ -45,6 +45,23 @@ pub fn active_model(kind: &str) -> Result<Option<ModelRef>, OdooMirrorError> {
     Ok(found)
 }
 
+const ACTIVE_MODEL_SQL: &str =
+    "SELECT m.id, m.xmin::text::bigint, m.ctid::text, m.version FROM odoo_mirror.ml_models AS m \
+     WHERE m.kind = $1 AND m.active";
+
+/// The active model of `kind` as committed now, for the writers (training, activation) once they hold
+/// the model store's lock: a fresh snapshot (SPI's writing path), not the statement's, which was taken
+/// before the lock wait and would miss a model another writer activated meanwhile.
+pub fn active_model_for_update(kind: &str) -> Result<Option<ModelRef>, OdooMirrorError> {
+    let rows = spi::execute_returning(ACTIVE_MODEL_SQL, &[kind.into()], |row| {
+        Ok((row.get::<i32>(1)?, row.get::<i64>(2)?, row.get::<String>(3)?, row.get::<i32>(4)?))
+    })?;
+    Ok(rows.into_iter().find_map(|row| match row {
+        (Some(id), Some(xmin), Some(ctid), Some(version)) => Some(ModelRef { id, row_version: (xmin, ctid), version }),
+        _ => None,
+    }))
+}
+
 const MODEL_JSON_SQL: &str = "SELECT m.model FROM odoo_mirror.ml_models AS m WHERE m.id = $1";
 
 pub fn model_json(id: i32) -> Result<serde_json::Value, OdooMirrorError> {

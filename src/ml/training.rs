@@ -127,6 +127,16 @@ pub fn decide_activation(setting: Activation, active: Option<(i32, &Comparison)>
     }
 }
 
+/// The gradient tolerance for linfa's logistic regression on `rows` rows. linfa minimises the summed
+/// (not averaged) log loss and stops when the gradient's norm falls below an absolute tolerance
+/// (1e-4 by default), which a sum over 100,000 rows rarely reaches: L-BFGS then ran to max_iterations
+/// long after the weights stopped changing (issue 13: 200 iterations where 50 gave the same holdout
+/// ROC AUC). 1e-5 per row is ten times tighter than scikit-learn's default on the averaged loss.
+pub fn gradient_tolerance(rows: usize) -> f64 {
+    const PER_ROW: f64 = 1e-5;
+    PER_ROW * rows.max(1) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

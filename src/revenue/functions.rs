@@ -160,7 +160,8 @@ fn revenue_trends(months: i32, company_id: Option<i32>) -> Result<Vec<RevenueTre
             invoiced: row.get::<AnyNumeric>(3)?.unwrap_or_default(),
             refunded: row.get::<AnyNumeric>(4)?.unwrap_or_default(),
             net: row.get::<AnyNumeric>(5)?.unwrap_or_default(),
-            net_value: row.get::<f64>(6)?.unwrap_or(0.0),
+            // NULL when the net is beyond double precision: no growth figure rather than a wrong one.
+            net_value: row.get::<f64>(6)?.unwrap_or(f64::NAN),
             invoice_count: row.get::<i64>(7)?.unwrap_or(0),
             refund_count: row.get::<i64>(8)?.unwrap_or(0),
         };

@@ -73,7 +73,9 @@ SELECT month,
        pg_catalog.round(invoiced, 2) AS invoiced,
        pg_catalog.round(refunded, 2) AS refunded,
        pg_catalog.round(invoiced - refunded, 2) AS net_revenue,
-       pg_catalog.round(invoiced - refunded, 2)::double precision AS net_value,
+       -- double precision cannot hold numeric beyond about 1e308: NULL there rather than an error.
+       CASE WHEN pg_catalog.abs(invoiced - refunded) < 1e300
+            THEN pg_catalog.round(invoiced - refunded, 2)::double precision END AS net_value,
        invoice_count,
        refund_count
 FROM per_month

@@ -58,7 +58,7 @@ impl JsonbArg {
         // SAFETY: self.0 is a detoasted jsonb of this call; the iterator only reads it, and the strings
         // it hands back point into it.
         unsafe {
-            let mut iterator = pg_sys::JsonbIteratorInit(&mut (*self.0).root);
+            let mut iterator = pg_sys::JsonbIteratorInit(&raw mut (*self.0).root);
             let mut value: pg_sys::JsonbValue = std::mem::zeroed();
             let mut entries = Vec::new();
             let mut key: Option<String> = None;
@@ -106,7 +106,7 @@ impl JsonbArg {
         unsafe {
             let text = pg_sys::JsonbToCString(
                 std::ptr::null_mut(),
-                &mut (*self.0).root,
+                &raw mut (*self.0).root,
                 i32::try_from(pgrx::varlena::varsize_any(self.0.cast())).unwrap_or(i32::MAX),
             );
             let owned = std::ffi::CStr::from_ptr(text).to_string_lossy().into_owned();

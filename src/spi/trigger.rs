@@ -32,16 +32,19 @@ macro_rules! trigger_entry {
             &V1_API
         }
 
-        #[pgrx::pg_guard]
         #[unsafe(no_mangle)]
         #[doc(hidden)]
         pub unsafe extern "C-unwind" fn $symbol(fcinfo: pgrx::pg_sys::FunctionCallInfo) -> pgrx::pg_sys::Datum {
             let sql_name: &str = $sql_name;
             let pgrx_wrapper: unsafe extern "C-unwind" fn(pgrx::pg_sys::FunctionCallInfo) -> pgrx::pg_sys::Datum =
                 $pgrx_wrapper;
-            // SAFETY: fcinfo is this call's, handed over unchanged.
+            // SAFETY: fcinfo is this call's, handed over unchanged. The check runs under its own guard
+            // (its error becomes a PostgreSQL ERROR); pgrx's wrapper, guarded itself, runs at top level
+            // (guards are not nested).
             unsafe {
-                $crate::spi::trigger::require_trigger_call(fcinfo, sql_name);
+                pgrx::pg_sys::submodules::panic::pgrx_extern_c_guard(|| {
+                    $crate::spi::trigger::require_trigger_call(fcinfo, sql_name)
+                });
                 pgrx_wrapper(fcinfo)
             }
         }

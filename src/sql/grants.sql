@@ -65,11 +65,26 @@ BEGIN
         IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
             GRANT SELECT ON ipai_memory.chunks TO service_role;
         END IF;
-        -- A GRANT inside CREATE or ALTER EXTENSION is recorded as the extension's initial privilege, which
-        -- pg_dump leaves out; chunks is not the extension's, so its grants must be dumped like any other.
-        DELETE FROM pg_catalog.pg_init_privs AS p
-        WHERE p.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
-          AND p.objoid = 'ipai_memory.chunks'::pg_catalog.regclass;
+        -- A GRANT inside CREATE or ALTER EXTENSION is recorded as an initial privilege, which pg_dump
+        -- leaves out; chunks belongs to no extension (other agents share it), so its grants must be
+        -- dumped like any other table's. PostgreSQL 17+ also records initial privileges in pg_shdepend.
+        IF NOT EXISTS (
+            SELECT FROM pg_catalog.pg_depend AS d
+            WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+              AND d.objid = 'ipai_memory.chunks'::pg_catalog.regclass AND d.deptype = 'e') THEN
+            DELETE FROM pg_catalog.pg_init_privs AS p
+            WHERE p.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+              AND p.objoid = 'ipai_memory.chunks'::pg_catalog.regclass;
+            IF pg_catalog.current_setting('server_version_num')::integer >= 170000 THEN
+                EXECUTE $shdepend$
+                    DELETE FROM pg_catalog.pg_shdepend AS s
+                    WHERE s.dbid = (SELECT d.oid FROM pg_catalog.pg_database AS d
+                                    WHERE d.datname = pg_catalog.current_database())
+                      AND s.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                      AND s.objid = 'ipai_memory.chunks'::pg_catalog.regclass AND s.deptype = 'i'
+                $shdepend$;
+            END IF;
+        END IF;
     END IF;
 END
 $chunks$;

@@ -127,15 +127,6 @@ BEGIN
                   HINT = 'ALTER TABLE ipai_memory.chunks ADD UNIQUE (source_table, source_id, event)';
     END IF;
 
-    -- ipai_memory.search_chunks runs as its caller, so row-level security on chunks (another agent's
-    -- policies) applies to every search: the search roles read chunks, nothing else of ipai_memory.
-    FOR search_role IN
-        SELECT r.rolname::text FROM pg_catalog.pg_roles AS r WHERE r.rolname IN ('n8n_service', 'service_role')
-    LOOP
-        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ipai_memory TO %I', search_role);
-        EXECUTE pg_catalog.format('GRANT SELECT ON ipai_memory.chunks TO %I', search_role);
-    END LOOP;
-
     -- Memory belongs to no extension: detach what this call created inside CREATE/ALTER EXTENSION (the
     -- schema, the tables and their identity sequences).
     FOR member IN
@@ -166,6 +157,16 @@ BEGIN
         LOOP
             EXECUTE pg_catalog.format('REVOKE ALL ON TABLE %s FROM %I', created_table, api_role);
         END LOOP;
+    END LOOP;
+
+    -- ipai_memory.search_chunks runs as its caller, so row-level security on chunks (another agent's
+    -- policies) applies to every search: the search roles read chunks, nothing else of ipai_memory.
+    -- After the revokes above, which would take service_role's grant back.
+    FOR search_role IN
+        SELECT r.rolname::text FROM pg_catalog.pg_roles AS r WHERE r.rolname IN ('n8n_service', 'service_role')
+    LOOP
+        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ipai_memory TO %I', search_role);
+        EXECUTE pg_catalog.format('GRANT SELECT ON ipai_memory.chunks TO %I', search_role);
     END LOOP;
 END
 $function$;

@@ -74,7 +74,9 @@ SELECT
     e.state::text AS expense_state,
     e.payment_mode::text AS payment_mode,
     e.product_id,
-    e.quantity::double precision AS quantity,
+    -- numeric to double precision raises beyond about 1e308 (or below 1e-308): NULL there, and for NaN.
+    CASE WHEN e.quantity = 0 OR (pg_catalog.abs(e.quantity) > 1e-300 AND pg_catalog.abs(e.quantity) < 1e300)
+         THEN e.quantity::double precision END AS quantity,
     CASE WHEN e.price_unit > -99999999999999.995 AND e.price_unit < 99999999999999.995 THEN (e.price_unit)::numeric(16,2) ELSE NULL::numeric(16,2) END AS unit_amount,
     CASE WHEN e.total_amount_currency > -99999999999999.995 AND e.total_amount_currency < 99999999999999.995 THEN (e.total_amount_currency)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount_currency,
     currency.name::text AS currency,

@@ -449,6 +449,7 @@ fn fit(rows: &Snapshot, typical_gap_fill: f64, used: &[usize], config: &TrainCon
     let fitted = LogisticRegression::default()
         .alpha(config.l2)
         .max_iterations(config.max_iterations)
+        .gradient_tolerance(crate::ml::training::gradient_tolerance(n))
         .fit(&dataset)
         .map_err(|error| TrainError::Fit(error.to_string()))?;
     // linfa models the larger class as "positive"; the stored weights always give P(churn).

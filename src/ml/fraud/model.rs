@@ -636,6 +636,7 @@ fn fit_weights(
     let fitted = LogisticRegression::default()
         .alpha(config.l2 / training.len() as f64)
         .max_iterations(config.max_iterations)
+        .gradient_tolerance(crate::ml::training::gradient_tolerance(training.len()))
         .fit(&Dataset::new(records, targets))
         .map_err(|error| FraudTrainError::Fit(error.to_string()))?;
     // linfa models the larger class as "positive"; the stored weights always give P(fraud).

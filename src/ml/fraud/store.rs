@@ -161,7 +161,7 @@ pub struct ExpenseDetails {
 /// Details of the expenses `ids`, by id.
 pub fn expense_details(ids: Vec<i32>) -> Result<std::collections::HashMap<i32, ExpenseDetails>, OdooMirrorError> {
     let rows = spi::select_rows(
-        "SELECT e.id, e.name::text, employee.name::text, e.date, pg_catalog.round(e.total_amount, 2), currency.name::text, e.state::text \
+        "SELECT e.id, e.name::text, employee.name::text, e.date, CASE WHEN e.total_amount > '-Infinity' AND e.total_amount < 'Infinity' THEN pg_catalog.round(e.total_amount, 2) END, currency.name::text, e.state::text \
          FROM odoo_mirror.hr_expense AS e \
          LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = e.employee_id \
          LEFT JOIN odoo_mirror.res_company AS company ON company.id = e.company_id \

@@ -24,7 +24,11 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA odoo_mirror FROM PUBLIC;
 -- reader, so the reader also needs the view helper.
 GRANT USAGE ON SCHEMA odoo_mirror TO superset_readonly;
 GRANT SELECT ON ALL TABLES IN SCHEMA odoo_mirror TO superset_readonly;
-GRANT EXECUTE ON FUNCTION odoo_mirror.translated_text(jsonb, text) TO superset_readonly;
+GRANT EXECUTE ON FUNCTION
+    odoo_mirror.translated_text(jsonb, text),
+    odoo_mirror.finite_expense_total(integer, integer, text[], boolean),
+    odoo_mirror.finite_revenue_total(integer, integer, text)
+TO superset_readonly;
 
 -- n8n: the RPCs only (they are SECURITY DEFINER, so no table privilege is needed).
 GRANT USAGE ON SCHEMA odoo_mirror TO n8n_service;

@@ -46,7 +46,7 @@ SELECT
     sheet.name::text AS sheet_name,
     e.date,
     -- numeric(16,2) for Superset; an amount that does not fit, NaN or ±Infinity shows as NULL.
-    CASE WHEN e.total_amount > -99999999999999.995 AND e.total_amount < 99999999999999.995 THEN (e.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount,
+    CASE WHEN pg_catalog.abs(e.total_amount) < 99999999999999.995 THEN (e.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount,
     currency.name::text AS currency,
     e.state::text AS state,
     p.score,

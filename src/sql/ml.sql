@@ -64,7 +64,7 @@ SELECT
     p.risk_band,
     p.reasons[1] AS top_reason,
     pg_catalog.array_to_string(p.reasons, '; ') AS reasons,
-    CASE WHEN p.revenue_at_risk > -99999999999999.995 AND p.revenue_at_risk < 99999999999999.995 THEN (p.revenue_at_risk)::numeric(16,2) ELSE NULL::numeric(16,2) END AS revenue_at_risk,
+    CASE WHEN pg_catalog.abs(p.revenue_at_risk) < 99999999999999.995 THEN (p.revenue_at_risk)::numeric(16,2) ELSE NULL::numeric(16,2) END AS revenue_at_risk,
     p.model_version,
     p.as_of,
     p.scored_at

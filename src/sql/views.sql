@@ -72,14 +72,14 @@ SELECT
     m.invoice_date_due,
     m.date AS accounting_date,
     currency.name::text AS currency,
-    CASE WHEN m.amount_untaxed > -99999999999999.995 AND m.amount_untaxed < 99999999999999.995 THEN (m.amount_untaxed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_untaxed,
-    CASE WHEN m.amount_tax > -99999999999999.995 AND m.amount_tax < 99999999999999.995 THEN (m.amount_tax)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_tax,
-    CASE WHEN m.amount_total > -99999999999999.995 AND m.amount_total < 99999999999999.995 THEN (m.amount_total)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_total,
-    CASE WHEN m.amount_residual > -99999999999999.995 AND m.amount_residual < 99999999999999.995 THEN (m.amount_residual)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_residual,
+    CASE WHEN pg_catalog.abs(m.amount_untaxed) < 99999999999999.995 THEN (m.amount_untaxed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_untaxed,
+    CASE WHEN pg_catalog.abs(m.amount_tax) < 99999999999999.995 THEN (m.amount_tax)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_tax,
+    CASE WHEN pg_catalog.abs(m.amount_total) < 99999999999999.995 THEN (m.amount_total)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_total,
+    CASE WHEN pg_catalog.abs(m.amount_residual) < 99999999999999.995 THEN (m.amount_residual)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_residual,
     company_currency.name::text AS company_currency,
-    CASE WHEN m.amount_untaxed_signed > -99999999999999.995 AND m.amount_untaxed_signed < 99999999999999.995 THEN (m.amount_untaxed_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_untaxed_signed,
-    CASE WHEN m.amount_total_signed > -99999999999999.995 AND m.amount_total_signed < 99999999999999.995 THEN (m.amount_total_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_total_signed,
-    CASE WHEN m.amount_residual_signed > -99999999999999.995 AND m.amount_residual_signed < 99999999999999.995 THEN (m.amount_residual_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_residual_signed,
+    CASE WHEN pg_catalog.abs(m.amount_untaxed_signed) < 99999999999999.995 THEN (m.amount_untaxed_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_untaxed_signed,
+    CASE WHEN pg_catalog.abs(m.amount_total_signed) < 99999999999999.995 THEN (m.amount_total_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_total_signed,
+    CASE WHEN pg_catalog.abs(m.amount_residual_signed) < 99999999999999.995 THEN (m.amount_residual_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_residual_signed,
     overdue.is_overdue,
     -- NULL for a due date at -infinity (no day count); 0 when not overdue.
     CASE WHEN NOT overdue.is_overdue THEN 0
@@ -113,11 +113,11 @@ SELECT
     -- numeric to double precision raises beyond about 1e308 (or below 1e-308): NULL there, and for NaN.
     CASE WHEN e.quantity = 0 OR (pg_catalog.abs(e.quantity) > 1e-300 AND pg_catalog.abs(e.quantity) < 1e300)
          THEN e.quantity::double precision END AS quantity,
-    CASE WHEN e.price_unit > -99999999999999.995 AND e.price_unit < 99999999999999.995 THEN (e.price_unit)::numeric(16,2) ELSE NULL::numeric(16,2) END AS unit_amount,
-    CASE WHEN e.total_amount_currency > -99999999999999.995 AND e.total_amount_currency < 99999999999999.995 THEN (e.total_amount_currency)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount_currency,
+    CASE WHEN pg_catalog.abs(e.price_unit) < 99999999999999.995 THEN (e.price_unit)::numeric(16,2) ELSE NULL::numeric(16,2) END AS unit_amount,
+    CASE WHEN pg_catalog.abs(e.total_amount_currency) < 99999999999999.995 THEN (e.total_amount_currency)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount_currency,
     currency.name::text AS currency,
-    CASE WHEN e.total_amount > -99999999999999.995 AND e.total_amount < 99999999999999.995 THEN (e.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount,
-    CASE WHEN e.tax_amount > -99999999999999.995 AND e.tax_amount < 99999999999999.995 THEN (e.tax_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS tax_amount,
+    CASE WHEN pg_catalog.abs(e.total_amount) < 99999999999999.995 THEN (e.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount,
+    CASE WHEN pg_catalog.abs(e.tax_amount) < 99999999999999.995 THEN (e.tax_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS tax_amount,
     company_currency.name::text AS company_currency,
     e.sheet_id,
     sheet.name::text AS sheet_name,
@@ -230,9 +230,9 @@ finite AS (
     SELECT
         t.partner_id,
         t.company_id,
-        CASE WHEN t.invoiced > '-Infinity' AND t.invoiced < 'Infinity' THEN t.invoiced
+        CASE WHEN pg_catalog.abs(t.invoiced) < 'Infinity' THEN t.invoiced
              ELSE odoo_mirror.finite_revenue_total(t.partner_id, t.company_id, 'out_invoice') END AS invoiced,
-        CASE WHEN t.refunded > '-Infinity' AND t.refunded < 'Infinity' THEN t.refunded
+        CASE WHEN pg_catalog.abs(t.refunded) < 'Infinity' THEN t.refunded
              ELSE -odoo_mirror.finite_revenue_total(t.partner_id, t.company_id, 'out_refund') END AS refunded,
         t.invoice_count,
         t.refund_count,
@@ -247,9 +247,9 @@ SELECT
     r.company_id,
     company.name::text AS company_name,
     company_currency.name::text AS currency,
-    CASE WHEN r.invoiced > -99999999999999.995 AND r.invoiced < 99999999999999.995 THEN (r.invoiced)::numeric(16,2) ELSE NULL::numeric(16,2) END AS invoiced_amount,
-    CASE WHEN r.refunded > -99999999999999.995 AND r.refunded < 99999999999999.995 THEN (r.refunded)::numeric(16,2) ELSE NULL::numeric(16,2) END AS refunded_amount,
-    CASE WHEN (r.invoiced - r.refunded) > -99999999999999.995 AND (r.invoiced - r.refunded) < 99999999999999.995 THEN ((r.invoiced - r.refunded))::numeric(16,2) ELSE NULL::numeric(16,2) END AS net_revenue,
+    CASE WHEN pg_catalog.abs(r.invoiced) < 99999999999999.995 THEN (r.invoiced)::numeric(16,2) ELSE NULL::numeric(16,2) END AS invoiced_amount,
+    CASE WHEN pg_catalog.abs(r.refunded) < 99999999999999.995 THEN (r.refunded)::numeric(16,2) ELSE NULL::numeric(16,2) END AS refunded_amount,
+    CASE WHEN pg_catalog.abs((r.invoiced - r.refunded)) < 99999999999999.995 THEN ((r.invoiced - r.refunded))::numeric(16,2) ELSE NULL::numeric(16,2) END AS net_revenue,
     r.invoice_count,
     r.refund_count,
     r.first_invoice_date,
@@ -294,19 +294,19 @@ finite AS (
         t.employee_id,
         t.company_id,
         t.expense_count,
-        CASE WHEN t.total_amount > '-Infinity' AND t.total_amount < 'Infinity' THEN t.total_amount
+        CASE WHEN pg_catalog.abs(t.total_amount) < 'Infinity' THEN t.total_amount
              ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['refused'], true) END AS total_amount,
-        CASE WHEN t.amount_to_report > '-Infinity' AND t.amount_to_report < 'Infinity' THEN t.amount_to_report
+        CASE WHEN pg_catalog.abs(t.amount_to_report) < 'Infinity' THEN t.amount_to_report
              ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['draft'], false) END AS amount_to_report,
-        CASE WHEN t.amount_to_submit > '-Infinity' AND t.amount_to_submit < 'Infinity' THEN t.amount_to_submit
+        CASE WHEN pg_catalog.abs(t.amount_to_submit) < 'Infinity' THEN t.amount_to_submit
              ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['reported'], false) END AS amount_to_submit,
-        CASE WHEN t.amount_submitted > '-Infinity' AND t.amount_submitted < 'Infinity' THEN t.amount_submitted
+        CASE WHEN pg_catalog.abs(t.amount_submitted) < 'Infinity' THEN t.amount_submitted
              ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['submitted'], false) END AS amount_submitted,
-        CASE WHEN t.amount_approved > '-Infinity' AND t.amount_approved < 'Infinity' THEN t.amount_approved
+        CASE WHEN pg_catalog.abs(t.amount_approved) < 'Infinity' THEN t.amount_approved
              ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['approved', 'posted'], false) END AS amount_approved,
-        CASE WHEN t.amount_done > '-Infinity' AND t.amount_done < 'Infinity' THEN t.amount_done
+        CASE WHEN pg_catalog.abs(t.amount_done) < 'Infinity' THEN t.amount_done
              ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['done', 'in_payment', 'paid'], false) END AS amount_done,
-        CASE WHEN t.amount_refused > '-Infinity' AND t.amount_refused < 'Infinity' THEN t.amount_refused
+        CASE WHEN pg_catalog.abs(t.amount_refused) < 'Infinity' THEN t.amount_refused
              ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['refused'], false) END AS amount_refused,
         t.count_to_report,
         t.count_to_submit,
@@ -324,13 +324,13 @@ SELECT
     company.name::text AS company_name,
     company_currency.name::text AS currency,
     t.expense_count,
-    CASE WHEN t.total_amount > -99999999999999.995 AND t.total_amount < 99999999999999.995 THEN (t.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount,
-    CASE WHEN t.amount_to_report > -99999999999999.995 AND t.amount_to_report < 99999999999999.995 THEN (t.amount_to_report)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_to_report,
-    CASE WHEN t.amount_to_submit > -99999999999999.995 AND t.amount_to_submit < 99999999999999.995 THEN (t.amount_to_submit)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_to_submit,
-    CASE WHEN t.amount_submitted > -99999999999999.995 AND t.amount_submitted < 99999999999999.995 THEN (t.amount_submitted)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_submitted,
-    CASE WHEN t.amount_approved > -99999999999999.995 AND t.amount_approved < 99999999999999.995 THEN (t.amount_approved)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_approved,
-    CASE WHEN t.amount_done > -99999999999999.995 AND t.amount_done < 99999999999999.995 THEN (t.amount_done)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_done,
-    CASE WHEN t.amount_refused > -99999999999999.995 AND t.amount_refused < 99999999999999.995 THEN (t.amount_refused)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_refused,
+    CASE WHEN pg_catalog.abs(t.total_amount) < 99999999999999.995 THEN (t.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount,
+    CASE WHEN pg_catalog.abs(t.amount_to_report) < 99999999999999.995 THEN (t.amount_to_report)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_to_report,
+    CASE WHEN pg_catalog.abs(t.amount_to_submit) < 99999999999999.995 THEN (t.amount_to_submit)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_to_submit,
+    CASE WHEN pg_catalog.abs(t.amount_submitted) < 99999999999999.995 THEN (t.amount_submitted)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_submitted,
+    CASE WHEN pg_catalog.abs(t.amount_approved) < 99999999999999.995 THEN (t.amount_approved)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_approved,
+    CASE WHEN pg_catalog.abs(t.amount_done) < 99999999999999.995 THEN (t.amount_done)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_done,
+    CASE WHEN pg_catalog.abs(t.amount_refused) < 99999999999999.995 THEN (t.amount_refused)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_refused,
     t.count_to_report,
     t.count_to_submit,
     t.count_submitted,

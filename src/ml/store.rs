@@ -5,7 +5,7 @@ use pgrx::JsonB;
 
 use crate::error::OdooMirrorError;
 use crate::spi::datum::varlena_bytes;
-use crate::spi::{self, INT4, INT8, TEXT};
+use crate::spi::{self, Snapshot, INT4, INT8, TEXT};
 
 /// A model row's identity: id, xmin (changes whenever the row is rewritten) and version.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -24,8 +24,19 @@ const ACTIVE_MODELS_SQL: &str = "SELECT m.kind::text, m.id, m.xmin::text::bigint
 /// statement's own snapshot (a cursor's, while it fetches), never a newer one, so a model activated
 /// later in the same transaction does not reach a statement (or cursor) that started before.
 pub fn active_model(kind: &str) -> Result<Option<ModelRef>, OdooMirrorError> {
+    active_model_in(Snapshot::Statement, kind)
+}
+
+/// The active model of `kind` as committed now, for the writers (training, activation) once they hold
+/// the model store's lock: a fresh snapshot, not the statement's, which was taken before the lock wait
+/// and would miss a model another writer activated meanwhile.
+pub fn active_model_for_update(kind: &str) -> Result<Option<ModelRef>, OdooMirrorError> {
+    active_model_in(Snapshot::Latest, kind)
+}
+
+fn active_model_in(snapshot: Snapshot, kind: &str) -> Result<Option<ModelRef>, OdooMirrorError> {
     let mut found = None;
-    spi::stream_rows(ACTIVE_MODELS_SQL, &[], &[TEXT, INT4, INT8, TEXT, INT4], |row| {
+    spi::stream_rows_in(snapshot, ACTIVE_MODELS_SQL, &[], &[TEXT, INT4, INT8, TEXT, INT4], |row| {
         let column = |index: usize| row.get(index).copied().flatten();
         // SAFETY: the columns are of the types named above: text varlena, int4 and int8 by value.
         let text = |index: usize| {
@@ -43,23 +54,6 @@ pub fn active_model(kind: &str) -> Result<Option<ModelRef>, OdooMirrorError> {
         Ok(())
     })?;
     Ok(found)
-}
-
-const ACTIVE_MODEL_SQL: &str =
-    "SELECT m.id, m.xmin::text::bigint, m.ctid::text, m.version FROM odoo_mirror.ml_models AS m \
-     WHERE m.kind = $1 AND m.active";
-
-/// The active model of `kind` as committed now, for the writers (training, activation) once they hold
-/// the model store's lock: a fresh snapshot (SPI's writing path), not the statement's, which was taken
-/// before the lock wait and would miss a model another writer activated meanwhile.
-pub fn active_model_for_update(kind: &str) -> Result<Option<ModelRef>, OdooMirrorError> {
-    let rows = spi::execute_returning(ACTIVE_MODEL_SQL, &[kind.into()], |row| {
-        Ok((row.get::<i32>(1)?, row.get::<i64>(2)?, row.get::<String>(3)?, row.get::<i32>(4)?))
-    })?;
-    Ok(rows.into_iter().find_map(|row| match row {
-        (Some(id), Some(xmin), Some(ctid), Some(version)) => Some(ModelRef { id, row_version: (xmin, ctid), version }),
-        _ => None,
-    }))
 }
 
 const MODEL_JSON_SQL: &str = "SELECT m.model FROM odoo_mirror.ml_models AS m WHERE m.id = $1";

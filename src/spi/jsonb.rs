@@ -6,6 +6,8 @@
 //! every jsonb argument is a `JsonbArg`: its top level is walked with PostgreSQL's jsonb iterator, and its
 //! text (for parameters, parsed where the caller maps a failure to 22023) comes from `jsonb_out`.
 
+use std::borrow::Cow;
+
 use pgrx::callconv::{Arg, ArgAbi};
 use pgrx::nullable::Nullable;
 use pgrx::prelude::*;
@@ -42,26 +44,27 @@ unsafe impl<'fcx> ArgAbi<'fcx> for JsonbArg {
     }
 }
 
-/// The top level of a jsonb value, as far as text is concerned.
-pub enum TopLevel {
+/// The top level of a jsonb value, as far as text is concerned. Strings borrow from the jsonb (no copy
+/// per row for the views' translated names).
+pub enum TopLevel<'a> {
     /// A JSON string.
-    Text(String),
+    Text(Cow<'a, str>),
     /// An object: its keys whose values are strings, with those strings, in jsonb's stored order.
-    Object(Vec<(String, String)>),
+    Object(Vec<(Cow<'a, str>, Cow<'a, str>)>),
     /// Anything else: a number, a boolean, null or an array.
     Other,
 }
 
 impl JsonbArg {
     /// The value's top level, read with PostgreSQL's jsonb iterator (nested values are skipped unread).
-    pub fn top_level(&self) -> TopLevel {
+    pub fn top_level(&self) -> TopLevel<'_> {
         // SAFETY: self.0 is a detoasted jsonb of this call; the iterator only reads it, and the strings
         // it hands back point into it.
         unsafe {
             let mut iterator = pg_sys::JsonbIteratorInit(&raw mut (*self.0).root);
             let mut value: pg_sys::JsonbValue = std::mem::zeroed();
             let mut entries = Vec::new();
-            let mut key: Option<String> = None;
+            let mut key: Option<Cow<'_, str>> = None;
             let mut scalar: Option<TopLevel> = None;
             let mut is_object = false;
             loop {
@@ -116,16 +119,16 @@ impl JsonbArg {
     }
 }
 
-/// The text of a jsonb string value; None for any other kind of value.
+/// The text of a jsonb string value, borrowed from the jsonb; None for any other kind of value.
 ///
 /// # Safety
-/// `value` must come from the jsonb iterator of a value still in memory.
-unsafe fn string_of(value: &pg_sys::JsonbValue) -> Option<String> {
+/// `value` must come from the jsonb iterator of a value that stays in memory for `'a`.
+unsafe fn string_of<'a>(value: &pg_sys::JsonbValue) -> Option<Cow<'a, str>> {
     if value.type_ != pg_sys::jbvType::jbvString {
         return None;
     }
     let string = unsafe { value.val.string };
     let length = usize::try_from(string.len).ok()?;
     let bytes = unsafe { std::slice::from_raw_parts(string.val.cast::<u8>(), length) };
-    Some(String::from_utf8_lossy(bytes).into_owned())
+    Some(String::from_utf8_lossy(bytes))
 }

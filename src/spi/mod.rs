@@ -214,6 +214,27 @@ pub fn stream_rows(
     query: &'static str,
     args: &[i32],
     expected: &[PgOid],
+    each_row: impl FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError>,
+) -> Result<(), OdooMirrorError> {
+    stream_rows_in(Snapshot::Statement, query, args, expected, each_row)
+}
+
+/// Which snapshot a streamed query reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Snapshot {
+    /// The calling statement's (a cursor's, while it fetches): what readers and scoring use.
+    Statement,
+    /// A fresh one, seeing everything committed now and written earlier in this transaction: for
+    /// writers that read after waiting for a lock.
+    Latest,
+}
+
+/// `stream_rows` in the given snapshot.
+pub fn stream_rows_in(
+    snapshot: Snapshot,
+    query: &'static str,
+    args: &[i32],
+    expected: &[PgOid],
     mut each_row: impl FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError>,
 ) -> Result<(), OdooMirrorError> {
     let key = (query.as_ptr() as usize, query.len());
@@ -267,7 +288,8 @@ pub fn stream_rows(
             let raw: *mut RowReceiver = &mut receiver;
             let options = pg_sys::SPIExecuteOptions {
                 params,
-                read_only: true,
+                // Read-only SPI runs in the active (statement) snapshot; otherwise SPI takes a new one.
+                read_only: snapshot == Snapshot::Statement,
                 allow_nonatomic: false,
                 must_return_tuples: false,
                 tcount: 0,

@@ -84,8 +84,15 @@ fn verify(
 
 fn run_checks() -> Result<Vec<Check>, OdooMirrorError> {
     let mut checks = guarded("extension", || Ok(vec![extension_check()?]));
+    // One scan per table gives its row count and its odd values; the values rows come after the indexes.
+    let mut value_checks = Vec::new();
     for table in catalog::TABLES {
-        checks.extend(guarded(&format!("table {table}"), || Ok(vec![check_table(table)?])));
+        let (values, table_checks): (Vec<Check>, Vec<Check>) =
+            guarded(&format!("table {table}"), || check_table(table))
+                .into_iter()
+                .partition(|check| check.name.starts_with("values "));
+        checks.extend(table_checks);
+        value_checks.extend(values);
     }
     for view in catalog::VIEWS {
         checks.extend(guarded(&format!("view {view}"), || Ok(vec![check_view(view)?])));
@@ -105,9 +112,7 @@ fn run_checks() -> Result<Vec<Check>, OdooMirrorError> {
             Ok(vec![index_check(index, valid)])
         }));
     }
-    for (table, amounts, dates) in catalog::BLANKED_VALUES {
-        checks.extend(guarded(&format!("values {table}"), || Ok(vec![blanked_values_check(table, amounts, dates)?])));
-    }
+    checks.extend(value_checks);
     checks.extend(guarded("revenue rollup", rollup_checks));
     checks.extend(guarded("memory", memory_checks));
     checks.extend(guarded("replication", replication_checks));
@@ -128,41 +133,6 @@ fn guarded(name: &str, run: impl FnOnce() -> Result<Vec<Check>, OdooMirrorError>
             format!("the check could not run: {} {}", failure.sqlstate, failure.message),
         )],
     }
-}
-
-/// How many rows of `table` hold values the views show as NULL: amounts that do not fit numeric(16,2),
-/// NaN or ±Infinity, and dates at ±infinity (no day count). The data is someone else's: a warning that
-/// says where, never a failure.
-fn blanked_values_check(table: &str, amounts: &[&str], dates: &[&str]) -> Result<Check, OdooMirrorError> {
-    if relation_readable(table)? != Some(true) {
-        return Ok(Check::new(
-            format!("values {table}"),
-            Status::Ok,
-            "not checked: the table is missing or not readable",
-        ));
-    }
-    let or_all = |columns: &[&str], test: &dyn Fn(&str) -> String| {
-        if columns.is_empty() {
-            "false".to_string()
-        } else {
-            columns.iter().map(|column| test(column)).collect::<Vec<_>>().join(" OR ")
-        }
-    };
-    let odd_amount = or_all(amounts, &|column| {
-        format!("NOT (t.{column} > -99999999999999.995 AND t.{column} < 99999999999999.995)")
-    });
-    let odd_date = or_all(dates, &|column| format!("NOT pg_catalog.isfinite(t.{column})"));
-    // Names come from the compiled-in catalog, never from a caller.
-    let counts = select_rows(
-        &format!(
-            "SELECT pg_catalog.count(*) FILTER (WHERE {odd_amount}), pg_catalog.count(*) FILTER (WHERE {odd_date}) \
-             FROM odoo_mirror.{table} AS t"
-        ),
-        &[],
-        |row| Ok((row.get::<i64>(1)?.unwrap_or(0), row.get::<i64>(2)?.unwrap_or(0))),
-    )?;
-    let (amount_rows, date_rows) = counts.first().copied().unwrap_or((0, 0));
-    Ok(blanked_check(table, amount_rows, date_rows))
 }
 
 fn trigger_enabled_always(trigger: &str) -> Result<bool, OdooMirrorError> {
@@ -447,16 +417,47 @@ fn relation_readable(relation: &str) -> Result<Option<bool>, OdooMirrorError> {
     )
 }
 
-fn check_table(table: &str) -> Result<Check, OdooMirrorError> {
-    match relation_readable(table)? {
-        None => Ok(table_check(table, None)),
-        Some(false) => Ok(Check::new(format!("table {table}"), Status::Fail, "the current user cannot read it")),
-        Some(true) => {
-            // The name comes from the compiled-in catalog, never from a caller.
-            let count = select_value::<i64>(&format!("SELECT pg_catalog.count(*) FROM odoo_mirror.{table}"), &[])?;
-            Ok(table_check(table, Some(count.unwrap_or(0))))
-        }
+/// A mirror table: present, readable, its row count, and for the tables the views read amounts and
+/// dates from (catalog::BLANKED_VALUES), how many rows hold values the views show as NULL: amounts that
+/// do not fit numeric(16,2), NaN or ±Infinity, and dates at ±infinity. The data is someone else's: a
+/// warning that says where, never a failure. One scan gives all three counts.
+fn check_table(table: &str) -> Result<Vec<Check>, OdooMirrorError> {
+    let columns = catalog::BLANKED_VALUES.iter().find(|(name, _, _)| *name == table);
+    let not_checked =
+        || Check::new(format!("values {table}"), Status::Ok, "not checked: the table is missing or not readable");
+    let readable = relation_readable(table)?;
+    if readable != Some(true) {
+        let mut checks = vec![match readable {
+            None => table_check(table, None),
+            _ => Check::new(format!("table {table}"), Status::Fail, "the current user cannot read it"),
+        }];
+        checks.extend(columns.map(|_| not_checked()));
+        return Ok(checks);
     }
+    let (amounts, dates): (&[&str], &[&str]) = columns.map_or((&[], &[]), |(_, amounts, dates)| (amounts, dates));
+    let any_of = |columns: &[&str], test: &dyn Fn(&str) -> String| {
+        if columns.is_empty() {
+            "false".to_string()
+        } else {
+            columns.iter().map(|column| test(column)).collect::<Vec<_>>().join(" OR ")
+        }
+    };
+    let odd_amount = any_of(amounts, &|column| format!("NOT (pg_catalog.abs(t.{column}) < 99999999999999.995)"));
+    let odd_date = any_of(dates, &|column| format!("NOT pg_catalog.isfinite(t.{column})"));
+    // Names come from the compiled-in catalog, never from a caller.
+    let counts = select_rows(
+        &format!(
+            "SELECT pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE {odd_amount}), \
+                    pg_catalog.count(*) FILTER (WHERE {odd_date}) \
+             FROM odoo_mirror.{table} AS t"
+        ),
+        &[],
+        |row| Ok((row.get::<i64>(1)?.unwrap_or(0), row.get::<i64>(2)?.unwrap_or(0), row.get::<i64>(3)?.unwrap_or(0))),
+    )?;
+    let (rows, amount_rows, date_rows) = counts.first().copied().unwrap_or((0, 0, 0));
+    let mut checks = vec![table_check(table, Some(rows))];
+    checks.extend(columns.map(|_| blanked_check(table, amount_rows, date_rows)));
+    Ok(checks)
 }
 
 fn check_view(view: &str) -> Result<Check, OdooMirrorError> {

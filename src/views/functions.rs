@@ -13,9 +13,9 @@ use crate::views::translations;
 #[search_path(pg_catalog, pg_temp)]
 pub fn translated_text(p_value: JsonbArg, p_lang: default!(&str, "'en_US'")) -> Option<String> {
     match p_value.top_level() {
-        TopLevel::Text(text) => Some(text),
+        TopLevel::Text(text) => Some(text.into_owned()),
         TopLevel::Object(entries) => {
-            translations::translation(entries.iter().map(|(key, text)| (key.as_str(), text.as_str())), p_lang)
+            translations::translation(entries.iter().map(|(key, text)| (key.as_ref(), text.as_ref())), p_lang)
                 .map(str::to_string)
         }
         TopLevel::Other => None,

@@ -37,6 +37,7 @@ pub const VIEWS: &[&str] = &[
     "v_expense_by_employee",
     "v_churn_risk",
     "v_suspicious_expenses",
+    "v_model_drift",
 ];
 
 /// An RPC function n8n calls through PostgREST, and the call verify() makes to prove it works.
@@ -131,13 +132,37 @@ pub const INDEXES: &[&str] = &[
     "churn_predictions_score_idx",
     "account_move_churn_facts_idx",
     "fraud_predictions_score_idx",
+    "prediction_stale_kind_entity_idx",
+    "fraud_predictions_open_score_idx",
+    "fraud_predictions_sheet_idx",
 ];
 
 /// The memory trigger's error log (src/sql/memory.sql).
 pub const MEMORY_TABLES: &[&str] = &["memory_errors"];
 
 /// The model store and the churn predictions (src/sql/ml.sql).
-pub const ML_TABLES: &[&str] = &["ml_models", "churn_predictions", "expense_labels", "fraud_predictions"];
+pub const ML_TABLES: &[&str] = &[
+    "ml_models",
+    "churn_predictions",
+    "expense_labels",
+    "fraud_predictions",
+    "prediction_stale",
+    "prediction_runs",
+    "prediction_history",
+];
+
+/// The row triggers that keep the stored predictions current (src/sql/freshness.sql).
+pub const FRESHNESS_TRIGGERS: &[&str] = &[
+    "churn_stale_on_insert_or_delete",
+    "churn_stale_on_update",
+    "churn_stale_on_truncate",
+    "fraud_stale_on_insert_or_delete",
+    "fraud_stale_on_update",
+    "fraud_stale_on_truncate",
+    "fraud_stale_on_sheet_insert_or_delete",
+    "fraud_stale_on_sheet_update",
+    "fraud_stale_on_sheet_truncate",
+];
 
 /// Superset's role: reads every table and view, executes nothing but the helpers views call.
 pub const READONLY_ROLE: &str = "superset_readonly";
@@ -199,7 +224,17 @@ mod tests {
         assert_eq!(created(include_str!("sql/rollups.sql"), "CREATE TABLE"), set(DERIVED_TABLES));
         let mut ml_tables = created(include_str!("sql/ml.sql"), "CREATE TABLE");
         ml_tables.extend(created(include_str!("sql/fraud.sql"), "CREATE TABLE"));
+        ml_tables.extend(created(include_str!("sql/freshness.sql"), "CREATE TABLE"));
         assert_eq!(ml_tables, set(ML_TABLES));
+    }
+
+    #[test]
+    fn freshness_triggers_match_the_ddl_and_are_all_enabled_always() {
+        let ddl = include_str!("sql/freshness.sql");
+        assert_eq!(created(ddl, "CREATE TRIGGER"), set(FRESHNESS_TRIGGERS));
+        for trigger in FRESHNESS_TRIGGERS {
+            assert!(ddl.contains(&format!("ENABLE ALWAYS TRIGGER {trigger};")), "{trigger} is not ENABLE ALWAYS");
+        }
     }
 
     #[test]
@@ -225,6 +260,7 @@ mod tests {
         let mut views = created(include_str!("sql/views.sql"), "CREATE VIEW");
         views.extend(created(include_str!("sql/ml.sql"), "CREATE VIEW"));
         views.extend(created(include_str!("sql/fraud.sql"), "CREATE VIEW"));
+        views.extend(created(include_str!("sql/freshness.sql"), "CREATE VIEW"));
         assert_eq!(views, set(VIEWS));
     }
 
@@ -242,6 +278,7 @@ mod tests {
         indexes.extend(created(include_str!("sql/ml.sql"), "CREATE INDEX"));
         indexes.extend(created(include_str!("sql/ml.sql"), "CREATE UNIQUE INDEX"));
         indexes.extend(created(include_str!("sql/fraud.sql"), "CREATE INDEX"));
+        indexes.extend(created(include_str!("sql/freshness.sql"), "CREATE INDEX"));
         assert_eq!(indexes, set(INDEXES));
         assert!(INDEXES.len() >= 15);
     }

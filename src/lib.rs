@@ -49,7 +49,8 @@ extension_sql_file!("sql/memory.sql", name = "memory", requires = ["rollups"]);
 extension_sql_file!("sql/replication.sql", name = "replication", requires = ["memory"]);
 extension_sql_file!("sql/ml.sql", name = "ml", requires = ["replication"]);
 extension_sql_file!("sql/fraud.sql", name = "fraud", requires = ["ml"]);
-extension_sql_file!("sql/comments.sql", name = "comments", requires = ["fraud"]);
+extension_sql_file!("sql/freshness.sql", name = "freshness", requires = ["fraud"]);
+extension_sql_file!("sql/comments.sql", name = "comments", requires = ["freshness"]);
 extension_sql_file!("sql/grants.sql", name = "grants", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]

@@ -50,6 +50,13 @@ pub const P_REPLACE: TextParam = TextParam {
     max_len: 0,
     accepts: "true (rewrite every chunk) or false (write what is missing)",
 };
+/// The refreshes' switch (refresh_*_predictions): a boolean, never NULL.
+pub const P_FULL: TextParam = TextParam {
+    name: "p_full",
+    identifier: false,
+    max_len: 0,
+    accepts: "true (rescore everyone) or false (rescore what changed)",
+};
 /// A publication's name (an identifier on the Odoo server).
 pub const P_PUBLICATION: TextParam =
     TextParam { name: "p_publication", identifier: true, max_len: 63, accepts: "a name of 1 to 63 bytes" };

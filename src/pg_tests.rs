@@ -144,10 +144,11 @@ mod tests {
     #[pg_test]
     fn a_model_activated_mid_transaction_scores_the_next_statement() {
         Spi::run(CHURN_DATA).expect("data");
-        let trained =
-            Spi::get_one::<pgrx::JsonB>("SELECT odoo_mirror.train_churn_model(NULL, 90, '{\"min_customers\": 20}')")
-                .expect("trained")
-                .expect("a report");
+        let trained = Spi::get_one::<pgrx::JsonB>(
+            "SELECT odoo_mirror.train_churn_model(NULL, 90, '{\"min_customers\": 20, \"activate\": \"always\"}')",
+        )
+        .expect("trained")
+        .expect("a report");
         assert_eq!(trained.0["version"], 1);
         // Version 2: the same model, imported; scoring follows each activation from the next statement on,
         // inside one transaction and one top-level statement (the cache key includes the command id).

@@ -186,7 +186,7 @@ SELECT report->>'version' AS version, report->>'fitted_on_labels' AS fitted, rep
        (report#>>'{holdout,forest_only,roc_auc}')::float8 BETWEEN 0 AND 1 AS forest_auc,
        jsonb_array_length(report#>'{holdout,calibration}') > 0 AS calibration
 FROM labelled_training;
--- Unlabelled expenses count as legitimate unless told otherwise; too few labels keep the defaults.
+-- Unlabelled expenses do not count as legitimate unless told (unlabelled_as_legitimate); too few labels keep the defaults.
 SELECT report->>'fitted_on_labels' AS fitted, report->>'activated' AS activated, report#>>'{labels,why}' AS why
 FROM (SELECT odoo_mirror.train_fraud_model('{"min_labels": 1000, "activate": "never"}') AS report) AS t;
 SELECT version, active, (model->>'fitted_on_labels')::boolean AS fitted FROM odoo_mirror.ml_models WHERE kind = 'fraud' ORDER BY version;

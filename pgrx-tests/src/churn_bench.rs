@@ -51,12 +51,13 @@ const AGGREGATES: &str = "\
       pg_catalog.count(*) FILTER (WHERE NOT f.refund AND NOT (f.known AND f.settlement <> 0) AND f.due_age > 0 AND f.due_age < 365)::float8 AS open_late \
     FROM facts AS f GROUP BY f.p HAVING pg_catalog.count(*) FILTER (WHERE NOT f.refund) > 0";
 
-/// The usual gap: the median of the gaps between consecutive distinct invoice dates.
+/// The usual gap: the median of the gaps between consecutive distinct invoice dates, from three or
+/// more dates (two gaps).
 const GAPS: &str = "\
     SELECT g.p, pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY g.gap) AS typical_gap \
     FROM (SELECT x.p, x.d - pg_catalog.lag(x.d) OVER (PARTITION BY x.p ORDER BY x.d) AS gap \
           FROM (SELECT DISTINCT f.p, f.d FROM facts AS f WHERE NOT f.refund) AS x) AS g \
-    WHERE g.gap IS NOT NULL GROUP BY g.p";
+    WHERE g.gap IS NOT NULL GROUP BY g.p HAVING pg_catalog.count(*) >= 2";
 
 /// The 16 model inputs from `a` (aggregates) and `g` (gaps), in the model's feature order.
 fn inputs(fill: &str) -> [String; 16] {
@@ -72,8 +73,8 @@ fn inputs(fill: &str) -> [String; 16] {
         "(pg_catalog.ln(1 + a.cnt_recent) - pg_catalog.ln(1 + a.cnt_earlier))".into(),
         format!("pg_catalog.ln(1 + GREATEST({gap}, 0))"),
         format!(
-            "pg_catalog.ln(1 + GREATEST(CASE WHEN g.typical_gap IS NULL THEN (a.recency + 1) / (GREATEST({fill}, 0) + 1) \
-             ELSE a.recency / GREATEST(g.typical_gap, 1) END, 0))"
+            "pg_catalog.ln(1 + GREATEST(CASE WHEN g.typical_gap IS NULL THEN a.recency / GREATEST({fill}, 7) \
+             ELSE a.recency / GREATEST(g.typical_gap, 7) END, 0))"
         ),
         "CASE WHEN g.typical_gap IS NULL THEN 1 ELSE 0 END".into(),
         "CASE WHEN a.rev365 > 0 THEN LEAST(a.refunded / a.rev365, 2) WHEN a.refunded > 0 THEN 2 ELSE 0 END".into(),
@@ -91,6 +92,9 @@ pub struct ModelNumbers {
     pub weights: Vec<f64>,
     pub intercept: f64,
     pub fill: f64,
+    /// Platt calibration: probability = sigmoid(slope × logit + calibration_intercept).
+    pub slope: f64,
+    pub calibration_intercept: f64,
 }
 
 impl ModelNumbers {
@@ -108,7 +112,19 @@ impl ModelNumbers {
             weights: numbers("weights")?,
             intercept: model["intercept"].as_f64().unwrap_or(0.0),
             fill: model["typical_gap_fill"].as_f64().unwrap_or(0.0),
+            slope: model["calibration"]["slope"].as_f64().unwrap_or(1.0),
+            calibration_intercept: model["calibration"]["intercept"].as_f64().unwrap_or(0.0),
         })
+    }
+
+    /// The calibrated probability of `logit_sql`.
+    fn score_sql(&self) -> String {
+        format!(
+            "1 / (1 + pg_catalog.exp(-({:?}::float8 * ({}) + {:?}::float8)))",
+            self.slope,
+            self.logit_sql(),
+            self.calibration_intercept
+        )
     }
 
     /// `intercept + Σ weight × (input - mean) / scale`, constants written with full precision.
@@ -131,9 +147,9 @@ impl ModelNumbers {
         format!(
             "WITH facts AS ({facts}), a AS ({AGGREGATES}), g AS ({GAPS}) \
              SELECT pg_catalog.count(*), pg_catalog.sum(s.score) FROM ( \
-               SELECT a.p, 1 / (1 + pg_catalog.exp(-({logit}))) AS score FROM a LEFT JOIN g ON g.p = a.p) AS s",
+               SELECT a.p, {score} AS score FROM a LEFT JOIN g ON g.p = a.p) AS s",
             facts = FACTS.replace(":T", as_of),
-            logit = self.logit_sql(),
+            score = self.score_sql(),
         )
     }
 
@@ -141,9 +157,9 @@ impl ModelNumbers {
     pub fn plain_sql_scores(&self, as_of: &str) -> String {
         format!(
             "WITH facts AS ({facts}), a AS ({AGGREGATES}), g AS ({GAPS}) \
-             SELECT a.p, 1 / (1 + pg_catalog.exp(-({logit}))) AS score FROM a LEFT JOIN g ON g.p = a.p",
+             SELECT a.p, {score} AS score FROM a LEFT JOIN g ON g.p = a.p",
             facts = FACTS.replace(":T", as_of),
-            logit = self.logit_sql(),
+            score = self.score_sql(),
         )
     }
 }
@@ -154,7 +170,7 @@ pub fn plpgsql_function(as_of: &str) -> String {
     let inputs = inputs("model.fill");
     let facts = FACTS.replace(":T", as_of) + " AND COALESCE(m.commercial_partner_id, m.partner_id) = p_partner_id";
     format!(
-        "CREATE TABLE bench_churn_model (means float8[], scales float8[], weights float8[], intercept float8, fill float8);\n\
+        "CREATE TABLE bench_churn_model (means float8[], scales float8[], weights float8[], intercept float8, fill float8, slope float8, calibration_intercept float8);\n\
          CREATE FUNCTION bench_churn_plpgsql(p_partner_id int) RETURNS float8 LANGUAGE plpgsql STABLE AS $fn$\n\
          DECLARE\n  model record;\n  x float8[];\n  logit float8;\n\
          BEGIN\n\
@@ -166,7 +182,7 @@ pub fn plpgsql_function(as_of: &str) -> String {
            FOR i IN 1 .. 16 LOOP\n\
              IF model.scales[i] > 0 THEN logit := logit + model.weights[i] * (x[i] - model.means[i]) / model.scales[i]; END IF;\n\
            END LOOP;\n\
-           RETURN 1 / (1 + exp(-logit));\n\
+           RETURN 1 / (1 + exp(-(model.slope * logit + model.calibration_intercept)));\n\
          END $fn$;",
         inputs = inputs.join(",\n    "),
     )
@@ -177,6 +193,11 @@ pub struct ChurnBench {
     pub invoices: i64,
     pub train_seconds: f64,
     pub train_runs: Vec<f64>,
+    /// The reports' training_seconds, median of 3.
+    pub reported_training_seconds: f64,
+    /// refresh_churn_predictions(p_full => true), median of 3.
+    pub refresh_seconds: f64,
+    pub external: External,
     pub train_peak_rss_mb: f64,
     pub score_peak_rss_mb: f64,
     pub report: Value,
@@ -219,7 +240,11 @@ pub fn measure(cluster: &Cluster, database: &str, runs: usize) -> Result<ChurnBe
     let value = |sql: &str| cluster.sql(database, sql);
     let (report, train_peak_rss_mb) = {
         let started = Instant::now();
-        let (report, rss) = peak_rss_mb(cluster, database, "SELECT odoo_mirror.train_churn_model()")?;
+        let (report, rss) = peak_rss_mb(
+            cluster,
+            database,
+            "SELECT odoo_mirror.train_churn_model(p_params => '{\"activate\": \"always\"}')",
+        )?;
         let seconds = started.elapsed().as_secs_f64();
         let report: Value =
             serde_json::from_str(&report).map_err(|e| crate::cluster::ClusterError(format!("training report: {e}")))?;
@@ -229,11 +254,25 @@ pub fn measure(cluster: &Cluster, database: &str, runs: usize) -> Result<ChurnBe
     // Two more trainings on the same data (stored, not activated): the first one also pays for a cold
     // cache, and timings on this machine vary run to run.
     let mut train_runs = vec![first_train_seconds];
+    // The report's own training time (reading, features, fit, calibration, baselines; not storing): what
+    // the external Python path is compared with.
+    let mut reported_runs = vec![report["training_seconds"].as_f64().unwrap_or(f64::NAN)];
     for _ in 0..2 {
         let started = Instant::now();
-        value("SELECT odoo_mirror.train_churn_model(NULL, 90, '{\"activate\": \"never\"}') IS NOT NULL")?;
+        let reported =
+            value("SELECT odoo_mirror.train_churn_model(NULL, 90, '{\"activate\": \"never\"}')->>'training_seconds'")?;
         train_runs.push(started.elapsed().as_secs_f64());
+        reported_runs.push(reported.parse().unwrap_or(f64::NAN));
     }
+    let reported_training_seconds = median(reported_runs);
+    // Scoring every active customer and writing the predictions back: a full refresh.
+    let mut refresh_runs = Vec::new();
+    for _ in 0..3 {
+        let seconds = value("SELECT odoo_mirror.refresh_churn_predictions(p_full => true)->>'seconds'")?;
+        refresh_runs.push(seconds.parse().unwrap_or(f64::NAN));
+    }
+    let refresh_seconds = median(refresh_runs);
+    let external = external_python(cluster, database)?;
     eprintln!("churn training runs: {train_runs:?} s");
     let train_seconds = median(train_runs.clone());
     let (_, score_peak_rss_mb) = peak_rss_mb(cluster, database, "SELECT count(*) FROM odoo_mirror.churn_scores()")?;
@@ -249,12 +288,14 @@ pub fn measure(cluster: &Cluster, database: &str, runs: usize) -> Result<ChurnBe
     cluster.sql(
         database,
         &format!(
-            "INSERT INTO bench_churn_model VALUES ('{{{}}}', '{{{}}}', '{{{}}}', {:?}, {:?})",
+            "INSERT INTO bench_churn_model VALUES ('{{{}}}', '{{{}}}', '{{{}}}', {:?}, {:?}, {:?}, {:?})",
             join(&numbers.means),
             join(&numbers.scales),
             join(&numbers.weights),
             numbers.intercept,
-            numbers.fill
+            numbers.fill,
+            numbers.slope,
+            numbers.calibration_intercept
         ),
     )?;
     cluster.sql(
@@ -311,12 +352,117 @@ pub fn measure(cluster: &Cluster, database: &str, runs: usize) -> Result<ChurnBe
         invoices,
         train_seconds,
         train_runs,
+        reported_training_seconds,
+        refresh_seconds,
+        external,
         train_peak_rss_mb,
         score_peak_rss_mb,
         report,
         timings,
         max_difference,
         runs,
+    })
+}
+
+/// The external alternative of issue 13: the same model trained by a Python client (psycopg COPY over
+/// the Unix socket, pandas/numpy features, scikit-learn's LogisticRegression, the same Platt
+/// calibration), pgrx-tests/scripts/churn_sklearn.py.
+pub struct External {
+    pub command: String,
+    /// fetch + features + fit + calibrate + baselines, median of 3 runs.
+    pub training_seconds: f64,
+    /// score every customer + write the scores back with COPY, median of 3.
+    pub score_write_seconds: f64,
+    pub roc_auc: f64,
+    pub log_loss: f64,
+    pub versions: String,
+}
+
+/// The Python with numpy, pandas, scikit-learn and psycopg: target/bench-venv, created on first use
+/// (checked by importing them, not by the directory).
+fn bench_python() -> Result<std::path::PathBuf> {
+    let venv = crate::cluster::workspace_dir().join("target").join("bench-venv");
+    let python = venv.join("bin").join("python");
+    let ready = |python: &std::path::Path| {
+        std::process::Command::new(python)
+            .args(["-c", "import numpy, pandas, sklearn, psycopg"])
+            .output()
+            .is_ok_and(|output| output.status.success())
+    };
+    if ready(&python) {
+        return Ok(python);
+    }
+    eprintln!("bench: creating {} (numpy, pandas, scikit-learn, psycopg)", venv.display());
+    let run = |program: &std::path::Path, args: &[&str]| -> Result<()> {
+        let status = std::process::Command::new(program)
+            .args(args)
+            .status()
+            .map_err(|e| crate::cluster::ClusterError(format!("{}: {e}", program.display())))?;
+        if status.success() {
+            Ok(())
+        } else {
+            fail(format!("{} {args:?} failed ({status})", program.display()))
+        }
+    };
+    run(std::path::Path::new("python3"), &["-m", "venv", &venv.to_string_lossy()])?;
+    run(
+        &python,
+        &[
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "numpy==2.4.6",
+            "pandas==3.1.1",
+            "scikit-learn==1.9.1",
+            "psycopg[binary]==3.3.9",
+        ],
+    )?;
+    if ready(&python) {
+        Ok(python)
+    } else {
+        fail("bench: the Python packages did not install")
+    }
+}
+
+fn external_python(cluster: &Cluster, database: &str) -> Result<External> {
+    let python = bench_python()?;
+    let script = crate::cluster::workspace_dir().join("pgrx-tests").join("scripts").join("churn_sklearn.py");
+    let json_path = cluster.dir.join("churn_sklearn.json");
+    let args = [
+        script.to_string_lossy().to_string(),
+        "--host".into(),
+        cluster.dir.to_string_lossy().to_string(),
+        "--port".into(),
+        cluster.port.to_string(),
+        "--dbname".into(),
+        database.into(),
+        "--user".into(),
+        "postgres".into(),
+        "--repeat".into(),
+        "3".into(),
+        "--temp-table".into(),
+        "--json".into(),
+        json_path.to_string_lossy().to_string(),
+    ];
+    let output = std::process::Command::new(&python)
+        .args(&args)
+        .output()
+        .map_err(|e| crate::cluster::ClusterError(format!("{}: {e}", python.display())))?;
+    if !output.status.success() {
+        return fail(format!("churn_sklearn.py failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let text = std::fs::read_to_string(&json_path).map_err(|e| crate::cluster::ClusterError(e.to_string()))?;
+    let result: Value = serde_json::from_str(&text).map_err(|e| crate::cluster::ClusterError(e.to_string()))?;
+    let median = &result["seconds_median"];
+    let phase = |name: &str| median[name].as_f64().unwrap_or(0.0);
+    Ok(External {
+        command: "target/bench-venv/bin/python pgrx-tests/scripts/churn_sklearn.py --host <socket dir> --port <port> --dbname bench --user postgres --repeat 3 --temp-table --json out.json".into(),
+        training_seconds: phase("training_total"),
+        score_write_seconds: phase("score") + phase("write"),
+        roc_auc: result["roc_auc"].as_f64().unwrap_or(f64::NAN),
+        log_loss: result["log_loss"].as_f64().unwrap_or(f64::NAN),
+        versions: result["versions"].to_string(),
     })
 }
 
@@ -332,7 +478,8 @@ pub fn report(bench: &ChurnBench) -> String {
     let per_row = seconds("per row");
     let plpgsql = seconds("(a)");
     let plain = seconds("(b)");
-    let metric = |scorer: &str, key: &str| bench.report[scorer][key].as_f64().unwrap_or(f64::NAN);
+    let metric =
+        |scorer: &str, key: &str| bench.report["holdout_report"][scorer]["metrics"][key].as_f64().unwrap_or(f64::NAN);
     let mut out = String::new();
     out.push_str(&format!(
         "\n## The churn model (0.3.0)\n\n\
@@ -370,9 +517,12 @@ pub fn report(bench: &ChurnBench) -> String {
          latest labelled date): **{:.1} s**, the median of 3 trainings on the same data ({}; target under 30 s), {} training\n\
          rows, {} holdout rows. Peak resident memory of the first training's backend: {:.0} MB (VmHWM, which includes the\n\
          shared buffers it touched); of a backend that only ran `churn_scores()`: {:.0} MB.\n\n\
-         | holdout ({}; churn rate {:.1}%) | ROC AUC | PR AUC | log loss | Brier | precision top 10% | recall top 10% |\n|---|---:|---:|---:|---:|---:|---:|\n\
-         | logistic regression, 16 features | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |\n\
-         | recency-only baseline | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |\n",
+         | holdout ({}; churn rate {:.1}%) | ROC AUC | PR AUC | log loss | Brier | ECE | precision top 10% |\n|---|---:|---:|---:|---:|---:|---:|\n\
+         | logistic regression, 16 features, calibrated | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |\n\
+         | RFM baseline (recency, invoices and revenue of 365 days) | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |\n\
+         | recency-only baseline | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |\n\
+         | constant | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |\n\n\
+         Qualifies for activation: {}.\n",
         bench.train_seconds,
         bench.train_runs.iter().map(|seconds| format!("{seconds:.1} s")).collect::<Vec<_>>().join(", "),
         bench.report["training"]["rows"],
@@ -385,14 +535,50 @@ pub fn report(bench: &ChurnBench) -> String {
         metric("model", "pr_auc"),
         metric("model", "log_loss"),
         metric("model", "brier"),
+        metric("model", "ece"),
         metric("model", "precision_top_10pct"),
-        metric("model", "recall_top_10pct"),
+        metric("rfm_baseline", "roc_auc"),
+        metric("rfm_baseline", "pr_auc"),
+        metric("rfm_baseline", "log_loss"),
+        metric("rfm_baseline", "brier"),
+        metric("rfm_baseline", "ece"),
+        metric("rfm_baseline", "precision_top_10pct"),
         metric("recency_baseline", "roc_auc"),
         metric("recency_baseline", "pr_auc"),
         metric("recency_baseline", "log_loss"),
         metric("recency_baseline", "brier"),
+        metric("recency_baseline", "ece"),
         metric("recency_baseline", "precision_top_10pct"),
-        metric("recency_baseline", "recall_top_10pct"),
+        metric("constant_baseline", "roc_auc"),
+        metric("constant_baseline", "pr_auc"),
+        metric("constant_baseline", "log_loss"),
+        metric("constant_baseline", "brier"),
+        metric("constant_baseline", "ece"),
+        metric("constant_baseline", "precision_top_10pct"),
+        bench.report["qualification"].as_str().unwrap_or("?"),
+    ));
+    let external = &bench.external;
+    out.push_str(&format!(
+        "\n### Training against the external alternative (issue 13, item 8)\n\n\
+         The same model (same rows, features, L2 logistic regression and Platt calibration) trained by a Python client:\n\
+         psycopg 3 COPY over the Unix socket, pandas/numpy features, scikit-learn `LogisticRegression(lbfgs)`.\n\
+         Command: `{}` (the bench runs it against its own cluster; versions {}).\n\n\
+         | path | training (read, features, fit, calibrate, baselines) | score every customer and write back | holdout ROC AUC | holdout log loss |\n|---|---:|---:|---:|---:|\n\
+         | in the database (`train_churn_model()`; `refresh_churn_predictions(p_full => true)`) | {:.2} s | {:.2} s | {:.5} | {:.5} |\n\
+         | Python + scikit-learn | {:.2} s | {:.2} s | {:.5} | {:.5} |\n\
+         | ratio (Python ÷ database) | {:.2}x | {:.2}x | | |\n",
+        external.command,
+        external.versions,
+        bench.reported_training_seconds,
+        bench.refresh_seconds,
+        metric("model_uncalibrated", "roc_auc"),
+        metric("model", "log_loss"),
+        external.training_seconds,
+        external.score_write_seconds,
+        external.roc_auc,
+        external.log_loss,
+        external.training_seconds / bench.reported_training_seconds,
+        external.score_write_seconds / bench.refresh_seconds,
     ));
     out.push_str(
         "\nThe generator's churn mechanism (pgrx-tests/src/generator.rs): about 30% of customers stop buying at a random\n\

@@ -32,7 +32,7 @@ pub fn odoo_tables_sql(mirror: &Cluster, mirror_db: &str) -> Result<String> {
          FROM pg_extension AS e, unnest(e.extconfig) AS t(oid) \
          JOIN pg_class AS c ON c.oid = t.oid \
          JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
-         WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r' AND c.relname NOT IN ('memory_errors', 'ml_models', 'expense_labels') \
+         WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r' AND c.relname NOT IN ('memory_errors', 'ml_models', 'expense_labels', 'prediction_history') \
          ORDER BY c.relname, a.attnum",
     )?;
     let mut tables: Vec<(String, Vec<String>)> = Vec::new();
@@ -72,7 +72,7 @@ pub fn mirror_tables(mirror: &Cluster, mirror_db: &str) -> Result<Vec<String>> {
         mirror_db,
         "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_extension AS e, unnest(e.extconfig) AS t(oid) \
          JOIN pg_class AS c ON c.oid = t.oid \
-         WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r' AND c.relname NOT IN ('memory_errors', 'ml_models', 'expense_labels')",
+         WHERE e.extname = 'odoo_mirror' AND c.relkind = 'r' AND c.relname NOT IN ('memory_errors', 'ml_models', 'expense_labels', 'prediction_history')",
     )?;
     Ok(tables.split(' ').map(str::to_string).collect())
 }

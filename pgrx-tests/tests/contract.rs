@@ -209,10 +209,16 @@ fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
     // Auditors' labels are user data: dumped with their rows (filled here so the round trip shows it).
     cluster.sql(DB, "INSERT INTO odoo_mirror.expense_labels (expense_id, is_fraud, labelled_by, note) SELECT id, id % 2 = 0, 'auditor', 'checked' FROM odoo_mirror.hr_expense WHERE id % 7 = 0").unwrap();
     let before = table_fingerprints(&cluster, DB);
-    assert_eq!(before.len(), 16, "13 mirror tables, memory_errors, ml_models and expense_labels: {before:?}");
+    assert_eq!(
+        before.len(),
+        17,
+        "13 mirror tables, memory_errors, ml_models, expense_labels and prediction_history: {before:?}"
+    );
     assert!(
-        before.iter().all(|(table, fingerprint)| ["memory_errors", "ml_models"].contains(&table.as_str())
-            || !fingerprint.starts_with("0:")),
+        before
+            .iter()
+            .all(|(table, fingerprint)| ["memory_errors", "ml_models", "prediction_history"].contains(&table.as_str())
+                || !fingerprint.starts_with("0:")),
         "every mirror table has rows: {before:?}"
     );
     // Memory is not the extension's: pg_dump keeps it as an ordinary schema.

@@ -146,7 +146,10 @@ fn suspicious_expenses_through_postgrest_as_n8n_service_find_the_injected_fraud(
     // judged on the same holdout as the active one and not activated unless it beats it.
     let seeded: i64 = cluster.sql(DB, "SELECT odoo_mirror.seed_fraud_labels_from_refused()").unwrap().parse().unwrap();
     assert!(seeded > 10, "{seeded}");
-    let noisy = json(&cluster, DB, "SELECT odoo_mirror.train_fraud_model()");
+    // Refusals label fraud only: without unlabelled_as_legitimate there is nothing to fit against.
+    let only_fraud = json(&cluster, DB, "SELECT odoo_mirror.train_fraud_model()");
+    assert_eq!(only_fraud["fitted_on_labels"], false, "{only_fraud}");
+    let noisy = json(&cluster, DB, "SELECT odoo_mirror.train_fraud_model('{\"unlabelled_as_legitimate\": true}')");
     assert_eq!(noisy["fitted_on_labels"], true, "{noisy}");
     for scorer in ["model", "rules_only", "forest_only"] {
         let auc = noisy["holdout"][scorer]["roc_auc"].as_f64().unwrap();
@@ -175,7 +178,9 @@ fn suspicious_expenses_through_postgrest_as_n8n_service_find_the_injected_fraud(
         fitted["holdout"]["rules_only"]["roc_auc"].as_f64().unwrap(),
     );
     assert!(model_auc > 0.85 && model_auc >= rules_auc - 0.01, "model {model_auc} against rules {rules_auc}: {fitted}");
-    assert_eq!(fitted["activated"], true, "{fitted}");
+    // It replaces the active model when it beats it on the same holdout (both near 1.0 here).
+    let active_auc = fitted["active_model_on_holdout"]["metrics"]["roc_auc"].as_f64().unwrap_or(0.0);
+    assert_eq!(fitted["activated"], model_auc > active_auc + 1e-9, "{fitted}");
 
     // Training and labelling are the owner's.
     for sql in [

@@ -36,7 +36,7 @@ fn a_hot_standby_serves_every_reader_and_refuses_every_writer() {
     primary
         .sql(
             DB,
-            "SELECT odoo_mirror.train_churn_model(); SELECT odoo_mirror.train_fraud_model(); \
+            "SELECT odoo_mirror.train_churn_model(p_params => '{\"activate\": \"always\"}'); SELECT odoo_mirror.train_fraud_model(); \
              SELECT odoo_mirror.refresh_churn_predictions(); SELECT odoo_mirror.refresh_fraud_predictions(); \
              SELECT odoo_mirror.refresh_revenue_rollup(); SELECT odoo_mirror.rebuild_memory(); \
              CREATE SUBSCRIPTION replica_sub CONNECTION 'host=127.0.0.1 port=1 dbname=odoo' \

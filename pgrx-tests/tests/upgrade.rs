@@ -127,7 +127,7 @@ fn every_released_version_updates_to_the_objects_of_a_fresh_install_and_keeps_it
         );
         // The churn model trains on the old data and scores it.
         let trained = cluster
-            .sql(&database, "SELECT odoo_mirror.train_churn_model(NULL, 90, '{\"min_customers\": 10}')->>'version'")
+            .sql(&database, "SELECT odoo_mirror.train_churn_model(NULL, 90, '{\"min_customers\": 10, \"activate\": \"always\"}')->>'version'")
             .unwrap();
         assert_eq!(trained, "1");
         let scored = cluster

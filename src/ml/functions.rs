@@ -8,6 +8,7 @@ use pgrx::JsonB;
 use crate::error::OdooMirrorError;
 use crate::ml::churn::model::ChurnModel;
 use crate::ml::fraud::model::FraudModel;
+use crate::ml::registry::Served;
 use crate::ml::store;
 use crate::ml::StoredModel;
 use crate::params::{P_ACTIVATE, P_KIND, P_MODEL, P_VERSION};
@@ -21,11 +22,19 @@ struct Kind {
     /// The model in an exported document (or a stored row), parsed and checked: its JSON as stored
     /// and its feature names; Err says what is wrong.
     parse: fn(&serde_json::Value) -> Result<(serde_json::Value, Vec<String>), String>,
+    /// Rescores the kind's stored predictions with the model active now.
+    refresh: fn() -> Result<serde_json::Value, OdooMirrorError>,
 }
 
 impl Kind {
-    const fn of<M: StoredModel>() -> Self {
-        Self { name: M::KIND, train_function: M::TRAIN_FUNCTION, format: M::FORMAT, parse: parse::<M> }
+    const fn of<M: Served>() -> Self {
+        Self {
+            name: M::KIND,
+            train_function: M::TRAIN_FUNCTION,
+            format: M::FORMAT,
+            parse: parse::<M>,
+            refresh: M::refresh_after_activation,
+        }
     }
 }
 
@@ -82,12 +91,14 @@ fn activate_model(p_kind: Option<&str>, p_version: Option<i32>) -> Result<JsonB,
         hint: "activate another version, or train a new one".into(),
     })?;
     store::activate(kind.name, version)?;
+    let predictions = (kind.refresh)()?;
     Ok(JsonB(serde_json::json!({
         "kind": kind.name,
         "version": version,
         "model_id": stored.id,
         "active": true,
         "previous_version": previous,
+        "predictions_refreshed": predictions,
     })))
 }
 
@@ -144,8 +155,17 @@ fn import_model(p_model: Option<JsonbArg>, p_activate: default!(Option<bool>, fa
     }
     store::lock_model_store()?;
     let (model_id, version) = store::insert_model(kind.name, field("params"), features, metrics, model_json)?;
-    if activate {
+    let predictions = if activate {
         store::activate(kind.name, version)?;
-    }
-    Ok(JsonB(serde_json::json!({"kind": kind.name, "version": version, "model_id": model_id, "active": activate})))
+        (kind.refresh)()?
+    } else {
+        serde_json::Value::Null
+    };
+    Ok(JsonB(serde_json::json!({
+        "kind": kind.name,
+        "version": version,
+        "model_id": model_id,
+        "active": activate,
+        "predictions_refreshed": predictions,
+    })))
 }

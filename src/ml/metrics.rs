@@ -13,6 +13,9 @@ pub struct Metrics {
     pub brier: f64,
     pub precision_top_10pct: f64,
     pub recall_top_10pct: f64,
+    /// Expected calibration error: the row-weighted mean gap between the mean predicted probability
+    /// and the observed rate, over ten equal-count bins of predictions.
+    pub ece: f64,
 }
 
 /// Probabilities are clipped to [EPSILON, 1 - EPSILON] for the log loss, so it is always finite.
@@ -26,7 +29,44 @@ pub fn evaluate(scores: &[f64], labels: &[bool]) -> Metrics {
         brier: brier(scores, labels),
         precision_top_10pct: precision_recall_at_top(scores, labels, 0.10).0,
         recall_top_10pct: precision_recall_at_top(scores, labels, 0.10).1,
+        ece: expected_calibration_error(&reliability(scores, labels, 10)),
     }
+}
+
+/// One bin of a reliability table.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReliabilityBin {
+    pub rows: usize,
+    pub mean_predicted: f64,
+    pub observed_rate: f64,
+}
+
+/// The reliability table: predictions sorted ascending, cut into `bins` bins of (nearly) equal count;
+/// per bin the mean prediction and the observed rate.
+pub fn reliability(scores: &[f64], labels: &[bool], bins: usize) -> Vec<ReliabilityBin> {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    let bins = bins.clamp(1, scores.len().max(1));
+    (0..bins)
+        .filter_map(|bin| {
+            let (start, end) = (bin * order.len() / bins, (bin + 1) * order.len() / bins);
+            let rows = &order[start..end];
+            (!rows.is_empty()).then(|| ReliabilityBin {
+                rows: rows.len(),
+                mean_predicted: rows.iter().map(|&index| scores[index]).sum::<f64>() / rows.len() as f64,
+                observed_rate: rows.iter().filter(|&&index| labels[index]).count() as f64 / rows.len() as f64,
+            })
+        })
+        .collect()
+}
+
+/// The row-weighted mean |mean predicted − observed| of a reliability table.
+pub fn expected_calibration_error(table: &[ReliabilityBin]) -> f64 {
+    let rows: usize = table.iter().map(|bin| bin.rows).sum();
+    if rows == 0 {
+        return 0.0;
+    }
+    table.iter().map(|bin| bin.rows as f64 * (bin.mean_predicted - bin.observed_rate).abs()).sum::<f64>() / rows as f64
 }
 
 /// Indices by descending score, ties in input order.
@@ -172,6 +212,21 @@ mod tests {
         assert_eq!(brier(&[1.0, 0.0], &[true, false]), 0.0);
         assert_eq!(brier(&[0.0, 1.0], &[true, false]), 1.0);
         assert!((log_loss(&[0.5, 0.5], &[true, false]) - 2f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn reliability_bins_and_calibration_error() {
+        // Perfectly calibrated bins: predictions 0.1 (1 in 10 positive) and 0.9 (9 in 10).
+        let scores: Vec<f64> = (0..20).map(|i| if i < 10 { 0.1 } else { 0.9 }).collect();
+        let labels: Vec<bool> = (0..20).map(|i| i == 0 || (11..20).contains(&i)).collect();
+        let table = reliability(&scores, &labels, 2);
+        assert_eq!(table.len(), 2);
+        assert!((table[0].observed_rate - 0.1).abs() < 1e-12 && (table[1].observed_rate - 0.9).abs() < 1e-12);
+        assert!(expected_calibration_error(&table) < 1e-12);
+        // Everything predicted 0.9 with half positive: off by 0.4.
+        let off = reliability(&[0.9; 10], &[true, false, true, false, true, false, true, false, true, false], 5);
+        assert!((expected_calibration_error(&off) - 0.4).abs() < 1e-12);
+        assert!(reliability(&[], &[], 10).is_empty());
     }
 
     #[test]

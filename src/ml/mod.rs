@@ -7,14 +7,25 @@
 //! - `store`: the model store's statements (`odoo_mirror.ml_models`);
 //! - `functions`: `activate_model`, `export_model`, `import_model`, for any kind;
 //! - `training` (pure): `p_params` parsing and the activation rules;
-//! - `metrics` (pure): ROC AUC, PR AUC, log loss, Brier, precision and recall at the top;
+//! - `metrics` (pure): ROC AUC, PR AUC, log loss, Brier, calibration error and reliability, precision
+//!   and recall at the top;
+//! - `calibration` (pure): Platt scaling, cross-fitted;
+//! - `monitoring` (pure): input drift (population stability index); `performance`: kept predictions
+//!   judged against what happened (`model_performance()`);
+//! - `freshness`: the stored predictions kept current (marks, runs, history);
 //! - `churn/`, `fraud/`: one folder per model kind, each with its SQL functions (`functions`), its
 //!   pure model and its statements (`store`).
 
+pub mod calibration;
 pub mod churn;
 pub mod fraud;
+pub(crate) mod freshness;
 mod functions;
 pub mod metrics;
+pub mod monitoring;
+mod performance;
+
+pub(crate) use performance::performance as model_performance_rows;
 pub(crate) mod registry;
 pub(crate) mod store;
 pub mod training;

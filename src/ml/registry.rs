@@ -7,7 +7,8 @@
 //!   activated in another session is used from the next statement on (no restart, no
 //!   shared_preload_libraries), one statement never mixes models, and what a rolled-back savepoint
 //!   activated is forgotten.
-//! - The train → store → activate → report lifecycle, one writer at a time.
+//! - The train → store → activate (and refresh the stored predictions) → report lifecycle, one
+//!   writer at a time.
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -56,6 +57,9 @@ pub struct Active<M> {
 pub trait Served: StoredModel {
     type Context: 'static;
     fn context(active: Option<Active<Self>>) -> Result<Self::Context, OdooMirrorError>;
+    /// Rescores every stored prediction with the model active now (called right after an activation,
+    /// so that readers serve the new model's stored scores at once); returns what the refresh did.
+    fn refresh_after_activation() -> Result<serde_json::Value, OdooMirrorError>;
 }
 
 /// The parsed model behind `model_ref`, from the cache or the store; XX001 when the stored model
@@ -121,6 +125,8 @@ pub struct Candidate<M> {
     /// What training measured, as stored with the model; the report starts from it.
     pub metrics: serde_json::Value,
     pub activation: Activation,
+    /// The kind's rule for any model it activates: Err says why this one fails it.
+    pub qualification: Result<(), String>,
 }
 
 /// Stores `candidate` as the next version of its kind and activates it by the rules of
@@ -129,7 +135,7 @@ pub struct Candidate<M> {
 /// `compare` judges the active model against it. Returns the report: the candidate's metrics with
 /// its kind, id, version, whether and why it was activated, the active model's holdout metrics and
 /// the params.
-pub fn store_and_activate<M: StoredModel>(
+pub fn store_and_activate<M: Served>(
     candidate: Candidate<M>,
     compare: impl FnOnce(&ModelRef, &M) -> Comparison,
 ) -> Result<serde_json::Value, OdooMirrorError> {
@@ -151,6 +157,7 @@ pub fn store_and_activate<M: StoredModel>(
     });
     let (activate, reason) = decide_activation(
         candidate.activation,
+        &candidate.qualification,
         comparison.as_ref().map(|(version, comparison)| (*version, comparison)),
     );
     let model_json = serde_json::to_value(&candidate.model).map_err(|error| OdooMirrorError::Conflict {
@@ -165,11 +172,14 @@ pub fn store_and_activate<M: StoredModel>(
         candidate.metrics.clone(),
         model_json,
     )?;
-    let reason = if activate {
+    let (reason, predictions) = if activate {
         store::activate(M::KIND, version)?;
-        reason
+        (reason, M::refresh_after_activation()?)
     } else {
-        format!("{reason}; activate it with odoo_mirror.activate_model('{}', {version})", M::KIND)
+        (
+            format!("{reason}; activate it with odoo_mirror.activate_model('{}', {version})", M::KIND),
+            serde_json::Value::Null,
+        )
     };
     let mut report = candidate.metrics;
     if let Some(object) = report.as_object_mut() {
@@ -188,6 +198,7 @@ pub fn store_and_activate<M: StoredModel>(
             },
         );
         object.insert("params".into(), candidate.params);
+        object.insert("predictions_refreshed".into(), predictions);
     }
     Ok(report)
 }

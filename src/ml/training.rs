@@ -106,14 +106,23 @@ pub enum Comparison {
     Unjudged { replace: bool, reason: String },
 }
 
-/// Whether a newly trained model becomes the active one, and why. `active` is the active model's
-/// version and how it compares; None when no usable model is active.
-pub fn decide_activation(setting: Activation, active: Option<(i32, &Comparison)>) -> (bool, String) {
-    match (setting, active) {
-        (Activation::Always, _) => (true, "forced by p_params.activate".into()),
-        (Activation::Never, _) => (false, "p_params.activate is never".into()),
-        (Activation::IfBetter, None) => (true, "no usable active model".into()),
-        (Activation::IfBetter, Some((version, Comparison::Judged { candidate, active }))) => {
+/// Whether a newly trained model becomes the active one, and why. `qualification` is the kind's own
+/// rule for any model it activates (Err: why this one fails it), applied to first models too;
+/// `active` is the active model's version and how it compares; None when no usable model is active.
+pub fn decide_activation(
+    setting: Activation,
+    qualification: &Result<(), String>,
+    active: Option<(i32, &Comparison)>,
+) -> (bool, String) {
+    match (setting, qualification, active) {
+        (Activation::Always, Ok(()), _) => (true, "forced by p_params.activate".into()),
+        (Activation::Always, Err(reason), _) => {
+            (true, format!("forced by p_params.activate, although it does not qualify: {reason}"))
+        }
+        (Activation::Never, _, _) => (false, "p_params.activate is never".into()),
+        (Activation::IfBetter, Err(reason), _) => (false, format!("it does not qualify: {reason}")),
+        (Activation::IfBetter, Ok(()), None) => (true, "it qualifies, and no usable model is active".into()),
+        (Activation::IfBetter, Ok(()), Some((version, Comparison::Judged { candidate, active }))) => {
             let verb = if beats(candidate, Some(active)) { "beats" } else { "does not beat" };
             (
                 verb == "beats",
@@ -123,7 +132,9 @@ pub fn decide_activation(setting: Activation, active: Option<(i32, &Comparison)>
                 ),
             )
         }
-        (Activation::IfBetter, Some((_, Comparison::Unjudged { replace, reason }))) => (*replace, reason.clone()),
+        (Activation::IfBetter, Ok(()), Some((_, Comparison::Unjudged { replace, reason }))) => {
+            (*replace, reason.clone())
+        }
     }
 }
 
@@ -142,7 +153,15 @@ mod tests {
     use super::*;
 
     fn metrics(roc_auc: f64, log_loss: f64) -> Metrics {
-        Metrics { roc_auc, log_loss, pr_auc: 0.0, brier: 0.0, precision_top_10pct: 0.0, recall_top_10pct: 0.0 }
+        Metrics {
+            roc_auc,
+            log_loss,
+            pr_auc: 0.0,
+            brier: 0.0,
+            precision_top_10pct: 0.0,
+            recall_top_10pct: 0.0,
+            ece: 0.0,
+        }
     }
 
     #[test]
@@ -180,26 +199,43 @@ mod tests {
         let better = Comparison::Judged { candidate: metrics(0.8, 0.4), active: metrics(0.7, 0.5) };
         let worse = Comparison::Judged { candidate: metrics(0.6, 0.4), active: metrics(0.7, 0.5) };
         let tie_lower_loss = Comparison::Judged { candidate: metrics(0.7, 0.4), active: metrics(0.7, 0.5) };
+        let ok = Ok(());
         assert_eq!(
-            decide_activation(Activation::Always, Some((3, &worse))),
+            decide_activation(Activation::Always, &ok, Some((3, &worse))),
             (true, "forced by p_params.activate".into())
         );
         assert_eq!(
-            decide_activation(Activation::Never, Some((3, &better))),
+            decide_activation(Activation::Never, &ok, Some((3, &better))),
             (false, "p_params.activate is never".into())
         );
-        assert_eq!(decide_activation(Activation::IfBetter, None), (true, "no usable active model".into()));
         assert_eq!(
-            decide_activation(Activation::IfBetter, Some((3, &better))),
+            decide_activation(Activation::IfBetter, &ok, None),
+            (true, "it qualifies, and no usable model is active".into())
+        );
+        assert_eq!(
+            decide_activation(Activation::IfBetter, &ok, Some((3, &better))),
             (true, "holdout ROC AUC 0.8000 beats active version 3's 0.7000".into())
         );
         assert_eq!(
-            decide_activation(Activation::IfBetter, Some((3, &worse))),
+            decide_activation(Activation::IfBetter, &ok, Some((3, &worse))),
             (false, "holdout ROC AUC 0.6000 does not beat active version 3's 0.7000".into())
         );
-        assert!(decide_activation(Activation::IfBetter, Some((3, &tie_lower_loss))).0);
+        assert!(decide_activation(Activation::IfBetter, &ok, Some((3, &tie_lower_loss))).0);
         let kept = Comparison::Unjudged { replace: false, reason: "it stays".into() };
-        assert_eq!(decide_activation(Activation::IfBetter, Some((3, &kept))), (false, "it stays".into()));
+        assert_eq!(decide_activation(Activation::IfBetter, &ok, Some((3, &kept))), (false, "it stays".into()));
+    }
+
+    #[test]
+    fn a_model_that_does_not_qualify_is_stored_inactive_first_or_not() {
+        let fails: Result<(), String> = Err("recency alone ranks better".into());
+        assert_eq!(
+            decide_activation(Activation::IfBetter, &fails, None),
+            (false, "it does not qualify: recency alone ranks better".into())
+        );
+        let better = Comparison::Judged { candidate: metrics(0.8, 0.4), active: metrics(0.7, 0.5) };
+        assert!(!decide_activation(Activation::IfBetter, &fails, Some((3, &better))).0);
+        let (forced, reason) = decide_activation(Activation::Always, &fails, None);
+        assert!(forced && reason.contains("does not qualify: recency alone"), "{reason}");
     }
 
     #[test]
@@ -211,6 +247,7 @@ mod tests {
             brier: 0.1,
             precision_top_10pct: 0.5,
             recall_top_10pct: 0.2,
+            ece: 0.01,
         };
         assert!(beats(&base, None));
         assert!(beats(&Metrics { roc_auc: 0.81, ..base }, Some(&base)));

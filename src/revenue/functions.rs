@@ -16,27 +16,14 @@ use pgrx::AnyNumeric;
 
 use crate::error::OdooMirrorError;
 use crate::params::{P_COMPANY_ID, P_MONTHS};
-use crate::revenue::marks::{counts_as_revenue, DateKey, MarkedDates, Scope};
+use crate::revenue::marks::{counts_as_revenue, DateKey, MarkedDates};
 use crate::revenue::store;
 use crate::revenue::trends::{self, Month, Totals};
+use crate::spi::trigger::current_scope;
 use crate::spi::{self, INT4};
 
 thread_local! {
     static MARKED: RefCell<MarkedDates> = RefCell::new(MarkedDates::default());
-}
-
-/// The current (sub)transaction, or None before it has a transaction id.
-fn current_scope() -> Option<Scope> {
-    // SAFETY: plain reads of the backend's transaction state, valid inside any trigger call.
-    let (top_xid, started, subxid) = unsafe {
-        (
-            pg_sys::GetTopTransactionIdIfAny(),
-            pg_sys::GetCurrentTransactionStartTimestamp(),
-            pg_sys::GetCurrentSubTransactionId(),
-        )
-    };
-    let top_xid = top_xid.into_inner();
-    (top_xid != 0).then_some((top_xid, started, subxid))
 }
 
 /// The invoice date this row contributes revenue on: Ok(None) when it contributes none.

@@ -1,5 +1,6 @@
 //! Which writes to account_move make an invoice date stale in the revenue rollup, and a per-backend
-//! memory of the dates already marked in the current (sub)transaction. Pure Rust.
+//! memory of the keys (revenue dates; customers and employees whose predictions are stale) already
+//! marked in the current (sub)transaction. Pure Rust.
 //!
 //! The memory is what keeps bulk loads cheap: a replication's initial copy inserts a million invoices
 //! in one transaction over a few thousand dates, and only the first row of each date needs the SPI
@@ -7,6 +8,7 @@
 //! back savepoint takes its marks with it.
 
 use std::collections::HashSet;
+use std::hash::Hash;
 
 /// Whether a row with this state and move type counts in revenue (posted customer invoices and refunds).
 pub fn counts_as_revenue(state: Option<&str>, move_type: Option<&str>) -> bool {
@@ -20,16 +22,26 @@ pub type Scope = (u32, i64, u32);
 /// (every date then counts as stale until the next refresh).
 pub type DateKey = Option<i32>;
 
-#[derive(Debug, Default)]
-pub struct MarkedDates {
+/// The keys marked in one (sub)transaction.
+#[derive(Debug)]
+pub struct MarkedKeys<K> {
     scope: Option<Scope>,
-    dates: HashSet<DateKey>,
+    dates: HashSet<K>,
 }
 
-impl MarkedDates {
+impl<K> Default for MarkedKeys<K> {
+    fn default() -> Self {
+        Self { scope: None, dates: HashSet::new() }
+    }
+}
+
+/// The revenue rollup's marks.
+pub type MarkedDates = MarkedKeys<DateKey>;
+
+impl<K: Hash + Eq> MarkedKeys<K> {
     /// True when `date` still has to be marked in `scope`, and remembers that it now is. Without a
     /// scope (no transaction id yet) nothing is remembered and every call says true.
-    pub fn first_in_scope(&mut self, scope: Option<Scope>, date: DateKey) -> bool {
+    pub fn first_in_scope(&mut self, scope: Option<Scope>, date: K) -> bool {
         let Some(scope) = scope else {
             return true;
         };
@@ -41,7 +53,7 @@ impl MarkedDates {
     }
 
     /// Forgets `date` in `scope`, when marking it failed.
-    pub fn forget(&mut self, scope: Option<Scope>, date: DateKey) {
+    pub fn forget(&mut self, scope: Option<Scope>, date: K) {
         if scope.is_some() && self.scope == scope {
             self.dates.remove(&date);
         }

@@ -28,12 +28,15 @@ pub const BOOL: PgOid = PgOid::BuiltIn(PgBuiltInOids::BOOLOID);
 pub const INT4: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT4OID);
 pub const INT4_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT4ARRAYOID);
 pub const INT8: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT8OID);
+pub const FLOAT8: PgOid = PgOid::BuiltIn(PgBuiltInOids::FLOAT8OID);
+pub const FLOAT8_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::FLOAT8ARRAYOID);
 pub const NUMERIC: PgOid = PgOid::BuiltIn(PgBuiltInOids::NUMERICOID);
 pub const TEXT: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTOID);
 pub const TEXT_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTARRAYOID);
 pub const VARCHAR: PgOid = PgOid::BuiltIn(PgBuiltInOids::VARCHAROID);
 pub const DATE: PgOid = PgOid::BuiltIn(PgBuiltInOids::DATEOID);
 pub const TIMESTAMP: PgOid = PgOid::BuiltIn(PgBuiltInOids::TIMESTAMPOID);
+pub const TIMESTAMPTZ: PgOid = PgOid::BuiltIn(PgBuiltInOids::TIMESTAMPTZOID);
 pub const JSONB: PgOid = PgOid::BuiltIn(PgBuiltInOids::JSONBOID);
 pub const JSONB_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::JSONBARRAYOID);
 
@@ -235,6 +238,35 @@ pub fn stream_rows_in(
     query: &'static str,
     args: &[i32],
     expected: &[PgOid],
+    each_row: impl FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError>,
+) -> Result<(), OdooMirrorError> {
+    let args: Vec<StreamArg<'_>> = args.iter().map(|&value| StreamArg::Int(value)).collect();
+    stream_rows_with(snapshot, query, &args, expected, each_row)
+}
+
+/// An argument of a streamed query: int4 or int4[].
+#[derive(Debug, Clone, Copy)]
+pub enum StreamArg<'a> {
+    Int(i32),
+    Ints(&'a [i32]),
+}
+
+impl StreamArg<'_> {
+    fn type_oid(&self) -> pg_sys::Oid {
+        match self {
+            Self::Int(_) => pg_sys::INT4OID,
+            Self::Ints(_) => pg_sys::INT4ARRAYOID,
+        }
+    }
+}
+
+/// `stream_rows` with int4 and int4[] arguments (ids as `= ANY ($n)`), in the given snapshot. A
+/// query's argument types are fixed by its first call: its plan is kept.
+pub fn stream_rows_with(
+    snapshot: Snapshot,
+    query: &'static str,
+    args: &[StreamArg<'_>],
+    expected: &[PgOid],
     mut each_row: impl FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError>,
 ) -> Result<(), OdooMirrorError> {
     let key = (query.as_ptr() as usize, query.len());
@@ -244,7 +276,7 @@ pub fn stream_rows_in(
             None => {
                 let text =
                     std::ffi::CString::new(query).map_err(|_| OdooMirrorError::NoRows("a query without NUL bytes"))?;
-                let mut types = vec![pg_sys::INT4OID; args.len()];
+                let mut types: Vec<pg_sys::Oid> = args.iter().map(StreamArg::type_oid).collect();
                 // SAFETY: inside an SPI connection; SPI_prepare raises (as a Rust panic) on bad SQL.
                 let plan = unsafe { pg_sys::SPI_prepare(text.as_ptr(), args.len() as i32, types.as_mut_ptr()) };
                 if plan.is_null() || unsafe { pg_sys::SPI_keepplan(plan) } != 0 {
@@ -259,12 +291,17 @@ pub fn stream_rows_in(
         // the duration of SPI_execute_plan_extended below.
         unsafe {
             let params = pg_sys::makeParamList(args.len() as i32);
-            for (index, value) in args.iter().enumerate() {
+            for (index, arg) in args.iter().enumerate() {
+                // An array is built in the SPI procedure's memory context, freed at SPI_finish.
+                let value = match arg {
+                    StreamArg::Int(value) => Some(pg_sys::Datum::from(*value)),
+                    StreamArg::Ints(values) => values.to_vec().into_datum(),
+                };
                 (*params).params.as_mut_slice(args.len())[index] = pg_sys::ParamExternData {
-                    value: pg_sys::Datum::from(*value),
-                    isnull: false,
+                    value: value.unwrap_or(pg_sys::Datum::from(0)),
+                    isnull: value.is_none(),
                     pflags: pg_sys::PARAM_FLAG_CONST as u16,
-                    ptype: pg_sys::INT4OID,
+                    ptype: arg.type_oid(),
                 };
             }
             let each_row: &mut dyn FnMut(DatumRow<'_>) -> Result<(), OdooMirrorError> = &mut each_row;

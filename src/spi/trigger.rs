@@ -5,6 +5,23 @@
 
 use pgrx::prelude::*;
 
+use crate::revenue::marks::Scope;
+
+/// The current (sub)transaction, or None before it has a transaction id: what a trigger's memory of
+/// the keys it marked is valid for.
+pub fn current_scope() -> Option<Scope> {
+    // SAFETY: plain reads of the backend's transaction state, valid inside any trigger call.
+    let (top_xid, started, subxid) = unsafe {
+        (
+            pg_sys::GetTopTransactionIdIfAny(),
+            pg_sys::GetCurrentTransactionStartTimestamp(),
+            pg_sys::GetCurrentSubTransactionId(),
+        )
+    };
+    let top_xid = top_xid.into_inner();
+    (top_xid != 0).then_some((top_xid, started, subxid))
+}
+
 /// Raises 0A000 unless PostgreSQL's trigger manager made this call.
 ///
 /// # Safety

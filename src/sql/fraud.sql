@@ -26,6 +26,8 @@ CREATE TABLE odoo_mirror.fraud_predictions (
     reasons text[] NOT NULL,
     model_version integer NOT NULL,
     scored_at timestamp with time zone NOT NULL,
+    -- Awaiting approval, posting or payment when scored (get_suspicious_expenses lists these).
+    open boolean NOT NULL DEFAULT false,
     CONSTRAINT fraud_predictions_pkey PRIMARY KEY (expense_id),
     CONSTRAINT fraud_predictions_score_check CHECK (score >= 0 AND score <= 1)
 );

@@ -51,7 +51,8 @@ GRANT EXECUTE ON FUNCTION
     odoo_mirror.explain_churn(integer),
     odoo_mirror.fraud_score(integer),
     odoo_mirror.fraud_scores(),
-    odoo_mirror.explain_fraud(integer)
+    odoo_mirror.explain_fraud(integer),
+    odoo_mirror.model_performance()
 TO superset_readonly;
 
 -- AI memory: agents search it through n8n. ipai_memory is not the extension's (other agents share it),
@@ -162,8 +163,8 @@ COMMENT ON FUNCTION odoo_mirror.explain_churn(integer) IS
     'A customer''s churn score explained: each feature''s value and contribution to the logit, top reasons in words. SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.get_churn_risks(integer, double precision) IS
     'Active customers most likely to stop buying: score, risk band, top reasons, revenue at risk. p_limit: 1..1000 (default 20); p_min_score: 0..1 (default 0.5). 42704 (HTTP 400) until a churn model is trained. SECURITY DEFINER: callers need EXECUTE only.';
-COMMENT ON FUNCTION odoo_mirror.refresh_churn_predictions() IS
-    'Rescores every active customer into odoo_mirror.churn_predictions (read by v_churn_risk). Owner only.';
+COMMENT ON FUNCTION odoo_mirror.refresh_churn_predictions(boolean) IS
+    'Brings odoo_mirror.churn_predictions (read by v_churn_risk, get_churn_risks, churn_score) up to date: rescores the customers whose invoices changed since the last refresh, or every active customer when the active model or the scoring date changed, or with p_full => true. Schedule it (pg_cron, every few minutes). Owner only.';
 COMMENT ON FUNCTION odoo_mirror.train_fraud_model(jsonb) IS
     'Trains an expense fraud model (rules + isolation forest; weights fitted on odoo_mirror.expense_labels when there are enough, else documented defaults); stores it in odoo_mirror.ml_models, activates it by the churn model''s rules; returns the metrics. Owner only.';
 COMMENT ON FUNCTION odoo_mirror.fraud_score(integer) IS
@@ -174,8 +175,10 @@ COMMENT ON FUNCTION odoo_mirror.explain_fraud(integer) IS
     'An expense''s fraud score explained: each rule''s evidence, strength, weight and contribution to the logit, and the isolation forest''s view. SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.get_suspicious_expenses(integer, double precision) IS
     'Open expenses (awaiting approval, posting or payment) with a fraud score of at least p_min_score, most suspicious first, with reasons. p_limit: 1..1000 (default 20); p_min_score: 0..1 (default 0.7). 42704 (HTTP 400) until a fraud model is trained. SECURITY DEFINER: callers need EXECUTE only.';
-COMMENT ON FUNCTION odoo_mirror.refresh_fraud_predictions() IS
-    'Rescores every expense into odoo_mirror.fraud_predictions (read by v_suspicious_expenses). Owner only.';
+COMMENT ON FUNCTION odoo_mirror.refresh_fraud_predictions(boolean) IS
+    'Brings odoo_mirror.fraud_predictions (read by v_suspicious_expenses, get_suspicious_expenses, get_pending_expenses, fraud_score) up to date: rescores the expenses of employees whose expenses or reports changed since the last refresh, or every expense when the active model changed, or with p_full => true. Schedule it (pg_cron, every few minutes). Owner only.';
+COMMENT ON FUNCTION odoo_mirror.model_performance() IS
+    'How the kept predictions fared: per snapshot in odoo_mirror.prediction_history, the predictions whose outcome is known now (churn: the horizon has passed; fraud: an auditor labelled the expense after the snapshot) and their ROC AUC, log loss, Brier score and calibration error. NULL metrics until there are outcomes.';
 COMMENT ON FUNCTION odoo_mirror.activate_model(text, integer) IS
     'Makes a stored model version the active one of its kind (roll back or forward); used from the next statement in every session. Owner only.';
 COMMENT ON FUNCTION odoo_mirror.export_model(text, integer) IS

@@ -12,6 +12,7 @@ use pgrx::pg_sys::panic::ErrorReport;
 use crate::error::OdooMirrorError;
 use crate::spi::subtransaction;
 use crate::spi::{select_names, select_rows, select_value};
+use crate::verify::rules;
 use crate::verify::rules::{
     blanked_check, index_check, landing_check, none_allowed, rollup_check, rows, subscription_check, table_check,
     Check, Status, SubscriptionFacts,
@@ -117,6 +118,7 @@ fn run_checks() -> Result<Vec<Check>, OdooMirrorError> {
     checks.extend(guarded("memory", memory_checks));
     checks.extend(guarded("replication", replication_checks));
     checks.extend(guarded("models", model_checks));
+    checks.extend(guarded("model monitoring", monitoring_checks));
     checks.extend(guarded("grants", grant_checks));
     Ok(checks)
 }
@@ -282,57 +284,76 @@ fn fraud_model_check() -> Result<Check, OdooMirrorError> {
 
 fn churn_model_checks() -> Result<Vec<Check>, OdooMirrorError> {
     let active = select_rows(
-        "SELECT m.version, COALESCE(m.metrics #>> '{model,roc_auc}', '?'), \
-                COALESCE(m.metrics #>> '{recency_baseline,roc_auc}', '?'), COALESCE(m.metrics ->> 'as_of', '?'), \
+        "SELECT m.version, (m.metrics #>> '{model,roc_auc}')::float8, \
+                GREATEST((m.metrics #>> '{holdout_report,recency_baseline,metrics,roc_auc}')::float8, \
+                         (m.metrics #>> '{holdout_report,rfm_baseline,metrics,roc_auc}')::float8), \
+                COALESCE(m.metrics ->> 'qualification', ''), COALESCE((m.metrics ->> 'qualifies')::boolean, true), \
+                COALESCE(m.metrics ->> 'as_of', '?'), \
                 (SELECT pg_catalog.count(*) FROM odoo_mirror.churn_predictions), \
-                (SELECT pg_catalog.count(*) FROM odoo_mirror.churn_predictions AS p WHERE p.model_version <> m.version) \
+                (SELECT r.model_version FROM odoo_mirror.prediction_runs AS r WHERE r.kind = 'churn') \
          FROM odoo_mirror.ml_models AS m WHERE m.kind = 'churn' AND m.active",
         &[],
         |row| {
             Ok((
                 row.get::<i32>(1)?.unwrap_or(0),
-                row.get::<String>(2)?.unwrap_or_default(),
-                row.get::<String>(3)?.unwrap_or_default(),
+                row.get::<f64>(2)?,
+                row.get::<f64>(3)?,
                 row.get::<String>(4)?.unwrap_or_default(),
-                row.get::<i64>(5)?.unwrap_or(0),
-                row.get::<i64>(6)?.unwrap_or(0),
+                row.get::<bool>(5)?.unwrap_or(true),
+                row.get::<String>(6)?.unwrap_or_default(),
+                row.get::<i64>(7)?.unwrap_or(0),
+                row.get::<i32>(8)?,
             ))
         },
     )?;
-    let Some((version, auc, baseline_auc, as_of, predictions, stale)) = active.into_iter().next() else {
+    let Some((version, auc, baseline_auc, qualification, qualifies, as_of, predictions, run_version)) =
+        active.into_iter().next()
+    else {
         return Ok(vec![Check::new(
             "churn model",
             Status::Warn,
             "none active: churn scoring and get_churn_risks answer 42704 until one is trained (SELECT odoo_mirror.train_churn_model();)",
         )]);
     };
-    let short =
-        |value: &str| value.parse::<f64>().map(|number| format!("{number:.3}")).unwrap_or_else(|_| value.to_string());
-    let model = Check::new(
-        "churn model",
-        Status::Ok,
-        format!(
-            "version {version} active; holdout ROC AUC {} (recency alone {}), as of {as_of}",
-            short(&auc),
-            short(&baseline_auc)
-        ),
-    );
-    let predictions = if predictions == 0 {
+    let model = rules::churn_model_check(version, auc, baseline_auc, &qualification, qualifies, &as_of);
+    let predictions = if run_version != Some(version) {
         Check::new(
             "churn predictions",
             Status::Warn,
-            "empty: run SELECT odoo_mirror.refresh_churn_predictions(); (v_churn_risk reads it)",
-        )
-    } else if stale > 0 {
-        Check::new(
-            "churn predictions",
-            Status::Warn,
-            format!("{stale} of {predictions} rows scored by another model version: run SELECT odoo_mirror.refresh_churn_predictions();"),
+            format!("{predictions} stored rows are not version {version}'s: readers score everyone live until SELECT odoo_mirror.refresh_churn_predictions(); runs"),
         )
     } else {
         Check::new("churn predictions", Status::Ok, format!("{predictions} customers scored by version {version}"))
     };
     Ok(vec![model, predictions])
+}
+
+/// Drift at the last full refresh and the latest kept predictions with outcomes, per model kind.
+fn monitoring_checks() -> Result<Vec<Check>, OdooMirrorError> {
+    let mut checks = Vec::new();
+    let performance = crate::ml::model_performance_rows()?;
+    for kind in ["churn", "fraud"] {
+        let drift = select_rows(
+            "SELECT d.input, d.psi FROM odoo_mirror.v_model_drift AS d \
+             JOIN odoo_mirror.ml_models AS m ON m.kind = d.kind AND m.version = d.model_version AND m.active \
+             WHERE d.kind = $1",
+            &[kind.into()],
+            |row| Ok((row.get::<String>(1)?.unwrap_or_default(), row.get::<f64>(2)?.unwrap_or(0.0))),
+        )?;
+        checks.push(rules::drift_check(kind, &drift));
+        let holdout_auc = select_value::<f64>(
+            "SELECT COALESCE(m.metrics #>> '{model,roc_auc}', m.metrics #>> '{holdout,model,roc_auc}')::float8 \
+             FROM odoo_mirror.ml_models AS m WHERE m.kind = $1 AND m.active",
+            &[kind.into()],
+        )?;
+        let latest = performance
+            .iter()
+            .filter(|row| row.kind == kind && row.judged > 0)
+            .max_by_key(|row| row.scored_on)
+            .map(|row| (row.scored_on_text.clone(), row.judged, row.roc_auc, row.calibration_error));
+        checks.push(rules::performance_check(kind, latest, holdout_auc));
+    }
+    Ok(checks)
 }
 
 fn replication_checks() -> Result<Vec<Check>, OdooMirrorError> {

@@ -209,6 +209,94 @@ pub fn none_allowed(name: &str, status_if_any: Status, offenders: &[String], ok_
     }
 }
 
+/// An active churn model beside its best baseline (recency alone or RFM) on its own holdout: warn when
+/// it is barely better (under 0.01 ROC AUC) or did not qualify for activation.
+pub fn churn_model_check(
+    version: i32,
+    auc: Option<f64>,
+    best_baseline: Option<f64>,
+    qualification: &str,
+    qualifies: bool,
+    as_of: &str,
+) -> Check {
+    let name = "churn model";
+    let (Some(auc), Some(baseline)) = (auc, best_baseline) else {
+        return Check::new(
+            name,
+            Status::Warn,
+            format!("version {version} active, without the baselines of 0.6.0's training report: retrain (SELECT odoo_mirror.train_churn_model();)"),
+        );
+    };
+    let detail =
+        format!("version {version} active, as of {as_of}; holdout ROC AUC {auc:.3}, best baseline {baseline:.3}");
+    if !qualifies {
+        Check::new(name, Status::Warn, format!("{detail}; activated although it does not qualify: {qualification}"))
+    } else if auc - baseline < 0.01 {
+        Check::new(name, Status::Warn, format!("{detail}: barely better than its baseline (under 0.01)"))
+    } else {
+        Check::new(name, Status::Ok, detail)
+    }
+}
+
+/// The inputs' drift at the last full refresh: warn on any shifted input (PSI above 0.25).
+pub fn drift_check(kind: &str, drift: &[(String, f64)]) -> Check {
+    let name = format!("{kind} model drift");
+    if drift.is_empty() {
+        return Check::new(name, Status::Ok, format!("not measured yet: it is measured at each full refresh (SELECT odoo_mirror.refresh_{kind}_predictions(p_full => true);)"));
+    }
+    let mut shifted: Vec<&(String, f64)> = drift.iter().filter(|(_, psi)| *psi >= 0.25).collect();
+    shifted.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if shifted.is_empty() {
+        let worst = drift.iter().map(|(_, psi)| *psi).fold(0.0, f64::max);
+        Check::new(name, Status::Ok, format!("{} inputs, largest PSI {worst:.3}", drift.len()))
+    } else {
+        let named: Vec<String> = shifted.iter().map(|(input, psi)| format!("{input} {psi:.2}")).collect();
+        Check::new(
+            name,
+            Status::Warn,
+            format!("inputs shifted since training (PSI above 0.25): {}; consider retraining", named.join(", ")),
+        )
+    }
+}
+
+/// Fewest predictions with a known outcome that performance_check judges by.
+pub const MIN_OUTCOMES_TO_JUDGE: i32 = 30;
+
+/// The latest snapshot with outcomes beside the holdout: warn when its ROC AUC fell more than 0.1
+/// below the holdout's, or its calibration error passed 0.1.
+pub fn performance_check(
+    kind: &str,
+    latest: Option<(String, i32, Option<f64>, Option<f64>)>,
+    holdout_auc: Option<f64>,
+) -> Check {
+    let name = format!("{kind} model performance");
+    let Some((scored_on, judged, auc, ece)) = latest else {
+        return Check::new(
+            name,
+            Status::Ok,
+            "no kept prediction has an outcome yet (SELECT * FROM odoo_mirror.model_performance();)",
+        );
+    };
+    if judged < MIN_OUTCOMES_TO_JUDGE {
+        return Check::new(
+            name,
+            Status::Ok,
+            format!("scored on {scored_on}: {judged} predictions with outcomes so far, fewer than the {MIN_OUTCOMES_TO_JUDGE} needed to judge"),
+        );
+    }
+    let detail = format!(
+        "scored on {scored_on}: {judged} with outcomes, ROC AUC {}, calibration error {}",
+        auc.map_or("n/a".into(), |value| format!("{value:.3}")),
+        ece.map_or("n/a".into(), |value| format!("{value:.3}"))
+    );
+    let fell = matches!((auc, holdout_auc), (Some(auc), Some(holdout)) if auc < holdout - 0.1);
+    if fell || ece.is_some_and(|ece| ece > 0.1) {
+        Check::new(name, Status::Warn, format!("{detail}: worse than on its holdout; retrain"))
+    } else {
+        Check::new(name, Status::Ok, detail)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,5 +377,28 @@ mod tests {
     fn statuses_render_as_the_documented_words() {
         let words: Vec<_> = [Status::Ok, Status::Warn, Status::Fail].iter().map(|s| s.as_str()).collect();
         assert_eq!(words, ["ok", "warn", "fail"]);
+    }
+
+    #[test]
+    fn model_checks_warn_on_weak_shifted_or_worsening_models() {
+        assert_eq!(churn_model_check(3, Some(0.80), Some(0.75), "", true, "2026-01-01").status, Status::Ok);
+        let barely = churn_model_check(3, Some(0.755), Some(0.75), "", true, "2026-01-01");
+        assert!(barely.status == Status::Warn && barely.detail.contains("barely better"), "{}", barely.detail);
+        assert_eq!(churn_model_check(3, Some(0.8), Some(0.7), "too few", false, "d").status, Status::Warn);
+        assert_eq!(churn_model_check(3, None, None, "", true, "d").status, Status::Warn);
+        assert_eq!(drift_check("churn", &[("recency_days".into(), 0.05)]).status, Status::Ok);
+        let shifted = drift_check("churn", &[("recency_days".into(), 0.4), ("tenure_days".into(), 0.02)]);
+        assert!(shifted.status == Status::Warn && shifted.detail.contains("recency_days 0.40"), "{}", shifted.detail);
+        assert_eq!(drift_check("fraud", &[]).status, Status::Ok);
+        assert_eq!(performance_check("churn", None, Some(0.8)).status, Status::Ok);
+        let few = performance_check("fraud", Some(("2026-01-01".into(), 3, Some(1.0), Some(0.4))), Some(0.9));
+        assert!(few.status == Status::Ok && few.detail.contains("fewer than the 30"), "{}", few.detail);
+        let fine = performance_check("churn", Some(("2026-01-01".into(), 100, Some(0.78), Some(0.02))), Some(0.8));
+        assert_eq!(fine.status, Status::Ok);
+        let fell = performance_check("churn", Some(("2026-01-01".into(), 100, Some(0.6), Some(0.02))), Some(0.8));
+        assert_eq!(fell.status, Status::Warn);
+        let uncalibrated =
+            performance_check("churn", Some(("2026-01-01".into(), 100, Some(0.8), Some(0.2))), Some(0.8));
+        assert_eq!(uncalibrated.status, Status::Warn);
     }
 }

@@ -31,6 +31,41 @@ pub const CASES: &[Case] = &[
         baseline: Some(("baseline: primary-key lookup on account_move", Some(5.0))),
     },
     Case {
+        name: "rpc get_churn_risks(20)",
+        script: "SELECT * FROM odoo_mirror.get_churn_risks(20);\n",
+        baseline: Some(("baseline: primary-key lookup on account_move", Some(5.0))),
+    },
+    Case {
+        name: "rpc get_suspicious_expenses(20)",
+        script: "SELECT * FROM odoo_mirror.get_suspicious_expenses(20);\n",
+        baseline: Some(("baseline: primary-key lookup on account_move", Some(5.0))),
+    },
+    Case {
+        name: "churn_score(id): one customer",
+        script: "\\set partner random(:first_customer, :last_customer)\nSELECT odoo_mirror.churn_score(:partner);\n",
+        baseline: Some(("baseline: primary-key lookup on account_move", None)),
+    },
+    Case {
+        name: "fraud_score(id): one expense",
+        script: "\\set expense random(1, :max_expense_id)\nSELECT odoo_mirror.fraud_score(:expense);\n",
+        baseline: Some(("baseline: primary-key lookup on account_move", None)),
+    },
+    Case {
+        name: "rpc get_churn_risks(20), 100 customers and 20 employees changed since the refresh",
+        script: "SELECT * FROM odoo_mirror.get_churn_risks(20);\n",
+        baseline: Some(("baseline: primary-key lookup on account_move", Some(5.0))),
+    },
+    Case {
+        name: "rpc get_suspicious_expenses(20), 100 customers and 20 employees changed since the refresh",
+        script: "SELECT * FROM odoo_mirror.get_suspicious_expenses(20);\n",
+        baseline: Some(("baseline: primary-key lookup on account_move", Some(5.0))),
+    },
+    Case {
+        name: "rpc get_pending_expenses(20), 100 customers and 20 employees changed since the refresh",
+        script: "SELECT * FROM odoo_mirror.get_pending_expenses(20);\n",
+        baseline: Some(("baseline: primary-key lookup on account_move", Some(5.0))),
+    },
+    Case {
         name: "rpc get_overdue_tasks(20)",
         script: "SELECT * FROM odoo_mirror.get_overdue_tasks(20);\n",
         baseline: Some(("baseline: primary-key lookup on account_move", Some(5.0))),
@@ -89,6 +124,7 @@ pub fn variables(cluster: &Cluster) -> Result<Vec<(String, String)>> {
         ("first_customer".to_string(), value("SELECT min(id) FROM odoo_mirror.res_partner WHERE customer_rank > 0")?),
         ("last_customer".to_string(), value("SELECT max(id) FROM odoo_mirror.res_partner WHERE customer_rank > 0")?),
         ("employees".to_string(), value("SELECT max(id) FROM odoo_mirror.hr_employee")?),
+        ("max_expense_id".to_string(), value("SELECT max(id) FROM odoo_mirror.hr_expense")?),
         ("projects".to_string(), value("SELECT max(id) FROM odoo_mirror.project_project")?),
     ])
 }
@@ -101,6 +137,7 @@ pub fn measure(
     variables: &[(String, String)],
 ) -> Result<Vec<(&'static Case, Measured)>> {
     let mut results: Vec<(&'static Case, Measured)> = Vec::new();
+    let mut changed_since_refresh = false;
     for case in CASES {
         if case.name.contains("1% of the dates changed") {
             // Change one invoice on one date in a hundred of the last year, as a day of replication would.
@@ -112,6 +149,21 @@ pub fn measure(
                                 AND (invoice_date - date '2000-01-01') % 100 = 0 \
                               GROUP BY invoice_date)",
             )?;
+        }
+        if case.name.contains("100 customers and 20 employees changed") && !changed_since_refresh {
+            // A few minutes of replication between two refreshes: one invoice each of 100 customers
+            // paid, one expense each of 20 employees approved.
+            cluster.sql(
+                DATABASE,
+                "UPDATE odoo_mirror.account_move SET write_date = write_date + interval '1 second' \
+                 WHERE id IN (SELECT max(m.id) FROM odoo_mirror.account_move AS m \
+                              WHERE m.state = 'posted' AND m.move_type = 'out_invoice' \
+                              GROUP BY m.commercial_partner_id ORDER BY m.commercial_partner_id LIMIT 100); \
+                 UPDATE odoo_mirror.hr_expense SET description = COALESCE(description, '') || ' ' \
+                 WHERE id IN (SELECT max(e.id) FROM odoo_mirror.hr_expense AS e GROUP BY e.employee_id \
+                              ORDER BY e.employee_id LIMIT 20)",
+            )?;
+            changed_since_refresh = true;
         }
         let measured = run_case(cluster, case, seconds, variables)?;
         eprintln!(

@@ -135,7 +135,7 @@ fn run_only(what: &str, scale: u32, seconds: u32, out: &str) -> Result<()> {
         rollup::refresh(&cluster)?;
         cluster.sql(
             DATABASE,
-            "SELECT odoo_mirror.train_churn_model(); SELECT odoo_mirror.train_fraud_model(); \
+            "SELECT odoo_mirror.train_churn_model(p_params => '{\"activate\": \"always\"}'); SELECT odoo_mirror.train_fraud_model(); \
              SELECT odoo_mirror.refresh_churn_predictions(), odoo_mirror.refresh_fraud_predictions()",
         )?;
         cluster.sql(DATABASE, "VACUUM ANALYZE")?;

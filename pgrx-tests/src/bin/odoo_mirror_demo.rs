@@ -269,14 +269,25 @@ fn churn(cluster: &Cluster) -> Result<()> {
     let trained_at = Instant::now();
     show(
         cluster,
-        "DBA: train the churn model on the mirror's invoices (time-based holdout, against a recency-only baseline)",
+        "DBA: train the churn model on the mirror's invoices (time-based holdout, calibrated, against recency, RFM and constant baselines)",
         "SELECT r->>'version' AS version, r->>'activated' AS active, r->>'as_of' AS holdout_as_of,
          r->'training'->>'rows' AS training_rows, r->'holdout'->>'rows' AS holdout_rows,
          round((r->'holdout'->>'churn_rate')::numeric, 3) AS churn_rate,
-         round((r#>>'{model,roc_auc}')::numeric, 3) AS roc_auc, round((r#>>'{recency_baseline,roc_auc}')::numeric, 3) AS recency_roc_auc,
-         round((r#>>'{model,pr_auc}')::numeric, 3) AS pr_auc, round((r#>>'{model,brier}')::numeric, 3) AS brier,
+         round((r#>>'{model,roc_auc}')::numeric, 3) AS roc_auc,
+         round((r#>>'{holdout_report,rfm_baseline,metrics,roc_auc}')::numeric, 3) AS rfm_roc_auc,
+         round((r#>>'{model,log_loss}')::numeric, 3) AS log_loss,
+         round((r#>>'{holdout_report,constant_baseline,metrics,log_loss}')::numeric, 3) AS constant_log_loss,
+         round((r#>>'{model,ece}')::numeric, 3) AS ece,
+         r->>'qualification' AS qualification,
          round((r->>'training_seconds')::numeric, 2) AS seconds
          FROM (SELECT odoo_mirror.train_churn_model() AS r) AS t",
+    )?;
+    show(
+        cluster,
+        "Demo only: a model that does not qualify stays inactive; activate the new version anyway to show scoring",
+        "SELECT odoo_mirror.activate_model('churn', m.version)->>'version' AS activated_version
+         FROM (SELECT max(version) AS version FROM odoo_mirror.ml_models WHERE kind = 'churn') AS m
+         WHERE NOT EXISTS (SELECT FROM odoo_mirror.ml_models WHERE kind = 'churn' AND active)",
     )?;
     println!("(trained and stored in {:.1}s)", trained_at.elapsed().as_secs_f64());
     section("n8n: POST /rpc/get_churn_risks {\"p_limit\": 3, \"p_min_score\": 0.6}");

@@ -92,9 +92,17 @@ pub struct Features {
     pub revenue_trend: f64,
     /// ln((1 + invoices of the last 180 days) / (1 + invoices of the 180 days before)).
     pub frequency_trend: f64,
-    /// Median days between consecutive invoice dates; None with a single invoice date.
+    /// What the trends compare, for explanations: revenue and invoices of the last 180 days and of the
+    /// 180 days before.
+    pub revenue_last_half: f64,
+    pub revenue_previous_half: f64,
+    pub invoices_last_half: f64,
+    pub invoices_previous_half: f64,
+    /// Median days between consecutive invoice dates; None with fewer than three invoice dates (one
+    /// gap is no habit).
     pub typical_gap_days: Option<f64>,
-    /// Days since the last invoice divided by the typical gap; None with a single invoice date.
+    /// Days since the last invoice divided by the typical gap (at least a week: two invoices in one
+    /// week are no usual rhythm to be late against); None without a typical gap.
     pub gap_ratio: Option<f64>,
     /// Refunded share of the last 365 days' invoiced revenue (0..=2).
     pub refund_ratio: f64,
@@ -111,10 +119,10 @@ pub struct Features {
 impl Features {
     /// The model's inputs, in `FEATURE_NAMES` order: skewed counts, amounts and durations on a log
     /// scale. A missing gap becomes `typical_gap_fill` (the training median), flagged by
-    /// `single_invoice`.
+    /// `single_invoice` (fewer than three invoice dates).
     pub fn model_inputs(&self, typical_gap_fill: f64) -> [f64; FEATURE_COUNT] {
         let gap = self.typical_gap_days.unwrap_or(typical_gap_fill).max(0.0);
-        let gap_ratio = self.gap_ratio.unwrap_or((self.recency_days + 1.0) / (gap + 1.0));
+        let gap_ratio = self.gap_ratio.unwrap_or(self.recency_days / gap.max(SHORTEST_USUAL_GAP_DAYS));
         [
             self.recency_days.ln_1p(),
             self.tenure_days.ln_1p(),
@@ -246,8 +254,12 @@ pub fn features_as_of(facts: &[InvoiceFact], as_of: i32) -> Option<Features> {
         revenue_365d,
         revenue_trend: (1.0 + revenue_recent_half.max(0.0)).ln() - (1.0 + revenue_earlier_half.max(0.0)).ln(),
         frequency_trend: (1.0 + count_recent_half).ln() - (1.0 + count_earlier_half).ln(),
+        revenue_last_half: revenue_recent_half.max(0.0),
+        revenue_previous_half: revenue_earlier_half.max(0.0),
+        invoices_last_half: count_recent_half,
+        invoices_previous_half: count_earlier_half,
         typical_gap_days,
-        gap_ratio: typical_gap_days.map(|gap| recency_days / gap.max(1.0)),
+        gap_ratio: typical_gap_days.map(|gap| recency_days / gap.max(SHORTEST_USUAL_GAP_DAYS)),
         refund_ratio: if revenue_365d > 0.0 {
             (refunded_365d / revenue_365d).min(2.0)
         } else if refunded_365d > 0.0 {
@@ -262,9 +274,15 @@ pub fn features_as_of(facts: &[InvoiceFact], as_of: i32) -> Option<Features> {
     })
 }
 
-/// Median of the gaps between consecutive distinct (sorted) dates; None for fewer than two dates.
+/// The shortest gap a late customer is measured against, in days.
+pub const SHORTEST_USUAL_GAP_DAYS: f64 = 7.0;
+/// The fewest distinct invoice dates a typical gap is read from.
+pub const DATES_FOR_A_USUAL_GAP: usize = 3;
+
+/// Median of the gaps between consecutive distinct (sorted) dates; None for fewer than
+/// DATES_FOR_A_USUAL_GAP dates.
 fn median_gap(sorted_dates: &[i32]) -> Option<f64> {
-    if sorted_dates.len() < 2 {
+    if sorted_dates.len() < DATES_FOR_A_USUAL_GAP {
         return None;
     }
     let mut gaps: Vec<i32> = sorted_dates.windows(2).map(|pair| pair[1] - pair[0]).collect();
@@ -318,6 +336,12 @@ mod tests {
         // Gaps 200, 600, 60: median 200.
         assert_eq!(features.typical_gap_days, Some(200.0));
         assert_eq!(features.gap_ratio, Some(0.2));
+        // Two dates are one gap: no habit yet.
+        let two = features_as_of(&[invoice(900, 1.0), invoice(901, 1.0)], 1000).expect("history");
+        assert_eq!((two.typical_gap_days, two.gap_ratio), (None, None));
+        // Three dates a day apart: the gap counts as a week.
+        let daily = features_as_of(&[invoice(900, 1.0), invoice(901, 1.0), invoice(902, 1.0)], 972).expect("history");
+        assert_eq!((daily.typical_gap_days, daily.gap_ratio), (Some(1.0), Some(10.0)));
         // Last 180 days 600 against nothing in the 180 before.
         assert!((features.revenue_trend - (601.0f64).ln()).abs() < 1e-12);
         assert!((features.frequency_trend - 3.0f64.ln()).abs() < 1e-12);
@@ -345,6 +369,7 @@ mod tests {
     fn even_number_of_gaps_takes_the_middle_pair() {
         assert_eq!(median_gap(&[0, 10, 30, 60, 100]), Some(25.0));
         assert_eq!(median_gap(&[5]), None);
+        assert_eq!(median_gap(&[5, 9]), None);
     }
 
     #[test]

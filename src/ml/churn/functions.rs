@@ -16,12 +16,15 @@ use crate::error::OdooMirrorError;
 use crate::ml::churn::features::{self as churn_features, Features};
 use crate::ml::churn::model::{self as churn_model, ChurnModel, Snapshot, TrainConfig, TrainError};
 use crate::ml::churn::store::{self, Prediction};
+use crate::ml::freshness::rules::{self as freshness_rules, Source};
+use crate::ml::freshness::store::{self as freshness_store, Kind};
 use crate::ml::metrics as ml_metrics;
 use crate::ml::registry::{self, Active, Candidate, Served};
 use crate::ml::store::ModelRef;
 use crate::ml::training::Comparison;
 use crate::params::{self, P_AS_OF, P_HORIZON_DAYS, P_LIMIT, P_PARAMS};
 use crate::spi::jsonb::JsonbArg;
+use crate::spi::Snapshot as Reading;
 
 /// How many reasons get_churn_risks and the predictions table give.
 const REASON_COUNT: usize = 3;
@@ -43,6 +46,13 @@ impl Served for ChurnModel {
         let Some(Active { model_ref, model }) = active else { return Err(registry::no_model::<Self>()) };
         let (latest, current_date) = store::scoring_dates()?;
         Ok(ScoringContext { model_ref, model, scoring_date: latest.unwrap_or(current_date), current_date })
+    }
+
+    fn refresh_after_activation() -> Result<serde_json::Value, OdooMirrorError> {
+        match activated_context()? {
+            Some(context) => refresh(&context, true),
+            None => Ok(serde_json::Value::Null),
+        }
     }
 }
 
@@ -90,24 +100,40 @@ fn as_of_days(value: Option<Date>, current_date: i32) -> Result<Option<i32>, Odo
 #[search_path(pg_catalog, pg_temp)]
 fn churn_score(p_partner_id: i32) -> Result<Option<f64>, ErrorReport> {
     let context = scoring_context()?;
+    if let Some(score) = store::stored_score(p_partner_id, context.model_ref.version, context.scoring_date)? {
+        return Ok(Some(score));
+    }
     let facts = store::customer_facts(p_partner_id, context.scoring_date)?;
     Ok(churn_features::features_as_of(&facts, context.scoring_date)
         .map(|features| context.model.probability(&features)))
 }
 
-/// Scores every customer with history, streaming the invoices once; `keep` sees each one.
+/// Which customers to score: everyone, or those listed.
+#[derive(Clone, Copy)]
+enum Customers<'a> {
+    All,
+    Only(&'a [i32]),
+}
+
+/// Scores the customers with history, streaming their invoices once (in `snapshot`); `keep` sees each.
 fn score_customers(
     context: &ScoringContext,
     as_of: i32,
+    customers: Customers<'_>,
+    snapshot: Reading,
     mut keep: impl FnMut(i32, &[churn_features::InvoiceFact], Features, f64),
 ) -> Result<(), OdooMirrorError> {
-    store::for_each_customer(as_of, |partner_id, facts| {
+    let each_customer = |partner_id: i32, facts: &[churn_features::InvoiceFact]| {
         if let Some(features) = churn_features::features_as_of(facts, as_of) {
             let score = context.model.probability(&features);
             keep(partner_id, facts, features, score);
         }
         Ok(())
-    })
+    };
+    match customers {
+        Customers::All => store::for_each_customer(snapshot, as_of, each_customer),
+        Customers::Only(ids) => store::for_customers(snapshot, ids, as_of, each_customer),
+    }
 }
 
 /// Every customer's churn score in one pass over the invoices (as of p_as_of, default the mirror's
@@ -120,7 +146,9 @@ fn churn_scores(
     let context = scoring_context()?;
     let as_of = as_of_days(p_as_of, context.current_date)?.unwrap_or(context.scoring_date);
     let mut rows = Vec::new();
-    score_customers(&context, as_of, |partner_id, _, _, score| rows.push((partner_id, score)))?;
+    score_customers(&context, as_of, Customers::All, Reading::Statement, |partner_id, _, _, score| {
+        rows.push((partner_id, score))
+    })?;
     Ok(TableIterator::new(rows))
 }
 
@@ -129,7 +157,7 @@ fn explanation(context: &ScoringContext, partner_id: i32, as_of: i32, features: 
     let contributions = model.contributions(features);
     let inputs = features.model_inputs(model.typical_gap_fill);
     let logit = model.intercept + contributions.iter().sum::<f64>();
-    let score = crate::ml::sigmoid(logit);
+    let score = model.calibration.probability(logit);
     let mut order: Vec<usize> = (0..churn_features::FEATURE_COUNT).collect();
     order.sort_by(|&a, &b| contributions[b].abs().total_cmp(&contributions[a].abs()));
     let features_json: Vec<serde_json::Value> = order
@@ -152,9 +180,10 @@ fn explanation(context: &ScoringContext, partner_id: i32, as_of: i32, features: 
         "risk_band": churn_model::risk_band(score),
         "logit": logit,
         "intercept": model.intercept,
-        "top_reasons": churn_model::top_reasons(features, &contributions, REASON_COUNT),
+        "top_reasons": churn_model::top_reasons(features, &contributions, &model.weights, REASON_COUNT),
         "features": features_json,
-        "note": "contribution = weight x standardised value, on the logit scale; 0 is an average customer of the training data, positive values raise the risk",
+        "calibration": {"slope": model.calibration.slope, "intercept": model.calibration.intercept},
+        "note": "contribution = weight x standardised value, on the logit scale; 0 is an average customer of the training data, positive values raise the risk; score = sigmoid(slope x logit + intercept) (Platt calibration)",
     })
 }
 
@@ -179,11 +208,16 @@ struct Risk {
 
 /// The active customers (an invoice within the model's active window: the population it was trained
 /// on) scoring at least `min_score`, highest first. Customers gone longer are lost, not at risk.
-fn risks(context: &ScoringContext, min_score: f64) -> Result<Vec<Risk>, OdooMirrorError> {
+fn risks(
+    context: &ScoringContext,
+    min_score: f64,
+    customers: Customers<'_>,
+    snapshot: Reading,
+) -> Result<Vec<Risk>, OdooMirrorError> {
     let as_of = context.scoring_date;
     let window = context.model.active_window_days;
     let mut risks = Vec::new();
-    score_customers(context, as_of, |partner_id, facts, features, score| {
+    score_customers(context, as_of, customers, snapshot, |partner_id, facts, features, score| {
         if score >= min_score && churn_features::active_at(facts, as_of, window) {
             risks.push(Risk { partner_id, score, features });
         }
@@ -197,17 +231,54 @@ impl Risk {
     fn reasons_and_revenue(&self, model: &ChurnModel) -> (Vec<String>, f64) {
         let contributions = model.contributions(&self.features);
         (
-            churn_model::top_reasons(&self.features, &contributions, REASON_COUNT),
+            churn_model::top_reasons(&self.features, &contributions, &model.weights, REASON_COUNT),
             self.score * self.features.revenue_365d,
         )
     }
+
+    fn shown(self, model: &ChurnModel) -> store::StoredRisk {
+        let (reasons, revenue_at_risk) = self.reasons_and_revenue(model);
+        store::StoredRisk {
+            partner_id: self.partner_id,
+            score: self.score,
+            band: churn_model::risk_band(self.score).to_string(),
+            reasons,
+            revenue_at_risk: money(revenue_at_risk),
+        }
+    }
 }
 
+/// A money amount as numeric with two decimals, written the one way the stored predictions write it
+/// (store::money_text), so stored and live answers are the same to the character.
 fn money(value: f64) -> Option<AnyNumeric> {
-    AnyNumeric::try_from((value * 100.0).round() / 100.0).ok()
+    AnyNumeric::try_from(store::money_text(value)?.as_str()).ok()
 }
 
 type RiskRow = (i32, Option<String>, f64, String, Vec<String>, Option<AnyNumeric>, i32);
+
+/// The `limit` customers most at risk (at least `min_score`): the stored predictions, with the
+/// customers whose invoices changed since the refresh scored live; everyone live when the stored ones
+/// are another model's or another date's.
+fn top_risks(context: &ScoringContext, min_score: f64, limit: i32) -> Result<Vec<store::StoredRisk>, OdooMirrorError> {
+    let freshness = freshness_store::freshness(Kind::Churn)?;
+    let mut shown: Vec<store::StoredRisk> =
+        match freshness_rules::source(freshness, context.model_ref.version, Some(context.scoring_date)) {
+            Source::Live => {
+                let mut risks = risks(context, min_score, Customers::All, Reading::Statement)?;
+                risks.truncate(limit as usize);
+                risks.into_iter().map(|risk| risk.shown(&context.model)).collect()
+            }
+            Source::Stored { stale } => {
+                let mut shown = store::stored_risks(min_score, &stale, limit)?;
+                let live = risks(context, min_score, Customers::Only(&stale), Reading::Statement)?;
+                shown.extend(live.into_iter().take(limit as usize).map(|risk| risk.shown(&context.model)));
+                shown
+            }
+        };
+    shown.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.partner_id.cmp(&b.partner_id)));
+    shown.truncate(limit as usize);
+    Ok(shown)
+}
 
 /// The customers most likely to stop buying, for n8n: score, risk band, top reasons in words and
 /// revenue at risk (score × the last 365 days' untaxed revenue).
@@ -234,20 +305,18 @@ fn get_churn_risks(
     let limit = P_LIMIT.require(p_limit)?;
     let min_score = params::score_threshold(p_min_score)?;
     let context = scoring_context()?;
-    let mut risks = risks(&context, min_score)?;
-    risks.truncate(limit as usize);
+    let risks = top_risks(&context, min_score, limit)?;
     let mut names = store::partner_names(risks.iter().map(|risk| risk.partner_id).collect())?;
     let rows: Vec<RiskRow> = risks
         .into_iter()
         .map(|risk| {
-            let (reasons, revenue_at_risk) = risk.reasons_and_revenue(&context.model);
             (
                 risk.partner_id,
                 names.remove(&risk.partner_id),
                 risk.score,
-                churn_model::risk_band(risk.score).to_string(),
-                reasons,
-                money(revenue_at_risk),
+                risk.band,
+                risk.reasons,
+                risk.revenue_at_risk,
                 context.model_ref.version,
             )
         })
@@ -255,15 +324,35 @@ fn get_churn_risks(
     Ok(TableIterator::new(rows))
 }
 
-/// Rescores every active customer into odoo_mirror.churn_predictions (for dashboards; v_churn_risk
-/// reads it). Returns what it did.
-#[pg_extern(volatile)]
-#[search_path(pg_catalog, pg_temp)]
-fn refresh_churn_predictions() -> Result<JsonB, ErrorReport> {
-    crate::spi::require_writable("refresh_churn_predictions")?;
+/// Brings odoo_mirror.churn_predictions up to date for the scoring context: rescores the customers
+/// marked stale, or every active customer when the model or the scoring date changed (or `everyone`).
+/// Call after the model's activation with the new model's context.
+pub(crate) fn refresh(context: &ScoringContext, everyone: bool) -> Result<serde_json::Value, OdooMirrorError> {
     let started = Instant::now();
-    let context = scoring_context()?;
-    let predictions: Vec<Prediction> = risks(&context, 0.0)?
+    store::lock_predictions()?;
+    // Marks first: the scoring below reads (Reading::Latest) every write whose mark it took.
+    let taken = freshness_store::take_marks(Kind::Churn)?;
+    let version = context.model_ref.version;
+    let everyone = freshness_rules::refresh_everyone(everyone, &taken, version, Some(context.scoring_date));
+    let customers = if everyone { Customers::All } else { Customers::Only(&taken.stale) };
+    let risks = risks(context, 0.0, customers, Reading::Latest)?;
+    // Everyone scored: how far the inputs moved since training, and a snapshot to judge later.
+    let drift = if everyone {
+        let inputs: Vec<[f64; churn_features::FEATURE_COUNT]> =
+            risks.iter().map(|risk| risk.features.model_inputs(context.model.typical_gap_fill)).collect();
+        let psi = crate::ml::monitoring::drift(&context.model.input_histograms, &inputs);
+        freshness_store::save_history(
+            Kind::Churn,
+            context.model_ref.version,
+            Some(context.scoring_date),
+            risks.iter().map(|risk| risk.partner_id).collect(),
+            risks.iter().map(|risk| risk.score).collect(),
+        )?;
+        Some(freshness_store::drift_report(churn_features::FEATURE_NAMES, &psi, inputs.len()))
+    } else {
+        None
+    };
+    let predictions: Vec<Prediction> = risks
         .into_iter()
         .map(|risk| {
             let (reasons, revenue_at_risk) = risk.reasons_and_revenue(&context.model);
@@ -276,13 +365,36 @@ fn refresh_churn_predictions() -> Result<JsonB, ErrorReport> {
             }
         })
         .collect();
-    let written = store::replace_predictions(predictions, context.model_ref.version, context.scoring_date)?;
-    Ok(JsonB(serde_json::json!({
+    store::delete_predictions(if everyone { None } else { Some(&taken.stale) })?;
+    let written = store::insert_predictions(predictions, version, context.scoring_date)?;
+    freshness_store::save_run(Kind::Churn, version, Some(context.scoring_date), everyone, drift)?;
+    Ok(serde_json::json!({
         "rows": written,
-        "model_version": context.model_ref.version,
+        "rescored": if everyone { "everyone" } else { "changed customers" },
+        "customers_changed": taken.stale.len(),
+        "model_version": version,
         "as_of": iso(context.scoring_date),
         "seconds": started.elapsed().as_secs_f64(),
-    })))
+    }))
+}
+
+/// Brings odoo_mirror.churn_predictions (v_churn_risk reads it) up to date: rescores the customers
+/// whose invoices changed since the last refresh, or every active customer when the active model or
+/// the scoring date changed, or with p_full. Returns what it did.
+#[pg_extern(volatile)]
+#[search_path(pg_catalog, pg_temp)]
+fn refresh_churn_predictions(p_full: default!(Option<bool>, false)) -> Result<JsonB, ErrorReport> {
+    crate::spi::require_writable("refresh_churn_predictions")?;
+    let everyone = p_full.ok_or_else(|| OdooMirrorError::from(params::P_FULL.invalid("NULL")))?;
+    let context = scoring_context()?;
+    Ok(JsonB(refresh(&context, everyone)?))
+}
+
+/// The context of the churn model active now (read after the activation, in this transaction).
+pub(crate) fn activated_context() -> Result<Option<ScoringContext>, OdooMirrorError> {
+    let Some(model_ref) = crate::ml::store::active_model_for_update(churn_model::KIND)? else { return Ok(None) };
+    let model = registry::load::<ChurnModel>(&model_ref)?;
+    ChurnModel::context(Some(Active { model_ref, model })).map(Some)
 }
 
 // Training ---------------------------------------------------------------------------------------------
@@ -347,41 +459,98 @@ fn train(
         .into());
     }
 
-    // One pass over the invoices builds every snapshot.
+    // One pass over the invoices builds every snapshot; no snapshot reads past its own date, no label
+    // past its horizon.
     let training_dates = config.training_dates(as_of);
     let earliest_training_date = training_dates.iter().copied().min().unwrap_or(as_of);
-    let mut training = Snapshot::default();
+    let mut snapshots: Vec<Snapshot> = vec![Snapshot::default(); training_dates.len()];
     let mut holdout = Snapshot::default();
     let mut payment_dating = churn_model::PaymentDating::default();
-    store::for_each_customer(as_of + horizon, |_, facts| {
+    let mut data_start = i32::MAX;
+    store::for_each_customer(Reading::Statement, as_of + horizon, |_, facts| {
         payment_dating.observe(facts, earliest_training_date, as_of);
-        for &date in &training_dates {
-            training.add(facts, date, &config);
+        data_start = facts
+            .iter()
+            .filter(|fact| !fact.is_refund)
+            .map(|fact| fact.date)
+            .min()
+            .unwrap_or(data_start)
+            .min(data_start);
+        for (snapshot, &date) in snapshots.iter_mut().zip(&training_dates) {
+            snapshot.add(facts, date, &config);
         }
         holdout.add(facts, as_of, &config);
         Ok(())
     })?;
+    let usable_dates = config.dates_with_history(as_of, data_start).map_err(|error| match error {
+        TrainError::TooLittleHistory { usable, snapshots, needed_days, earliest_usable_date } => {
+            OdooMirrorError::TrainingRefused {
+                sqlstate: PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+                message: format!(
+                    "too little history: the invoices start on {}, so {usable} of the {snapshots} training snapshots ({}) have the {needed_days} days of history before them that customers need to be judged by (the first such date is {})",
+                    iso(data_start),
+                    training_dates.iter().map(|&date| iso(date)).collect::<Vec<_>>().join(", "),
+                    iso(earliest_usable_date)
+                ),
+                hint: "choose a later p_as_of or a shorter p_horizon_days, or train anyway with p_params => '{\"allow_short_history\": true}'".into(),
+            }
+        }
+        other => other.into(),
+    })?;
+    let kept: Vec<Snapshot> = training_dates
+        .iter()
+        .zip(snapshots)
+        .filter(|(date, _)| usable_dates.contains(date))
+        .map(|(_, snapshot)| snapshot)
+        .collect();
+    let training = Snapshot::merged(&kept);
     let payment_features = payment_dating.usable();
     let trained = churn_model::train(training, holdout, iso(as_of), &config, payment_features)?;
     let training_seconds = started.elapsed().as_secs_f64();
 
+    let judged: serde_json::Map<String, serde_json::Value> =
+        trained.judged.iter().map(|judged| (judged.name.to_string(), serde_json::json!(judged))).collect();
+    let calibration = trained.model.calibration;
     let metrics = serde_json::json!({
         "as_of": iso(as_of),
         "horizon_days": horizon,
-        "training_dates": training_dates.iter().map(|&date| iso(date)).collect::<Vec<_>>(),
+        "training_dates": usable_dates.iter().map(|&date| iso(date)).collect::<Vec<_>>(),
+        "skipped_training_dates": training_dates.iter().filter(|date| !usable_dates.contains(date)).map(|&date| iso(date)).collect::<Vec<_>>(),
         "training": class_balance(trained.training_rows, trained.training_churned),
         "holdout": class_balance(trained.holdout_rows, trained.holdout_churned),
         "model": trained.metrics,
-        "recency_baseline": trained.baseline_metrics,
+        "holdout_report": judged,
+        "calibration": {
+            "method": "Platt scaling on the holdout (the latest date with known outcomes); holdout metrics cross-fitted, each half calibrated on the other",
+            "slope": calibration.slope,
+            "intercept": calibration.intercept,
+            "holdout_churn_rate": calibration.base_rate,
+            "flat": calibration.is_flat(),
+        },
+        "qualifies": trained.qualification.is_ok(),
+        "qualification": match &trained.qualification {
+            Ok(()) => "enough holdout customers of each class, and it beats every baseline on ROC AUC and log loss".to_string(),
+            Err(reason) => reason.clone(),
+        },
+        "dropped_features": if payment_features { serde_json::json!([]) } else {
+            serde_json::json!(churn_model::PAYMENT_FEATURES.map(|index| churn_features::FEATURE_NAMES[index]).collect::<Vec<_>>())
+        },
         "payment_features": {
             "used": payment_features,
             "settled_invoices_checked": payment_dating.settled,
             "last_written_after_holdout_date": payment_dating.written_after,
-            "rule": "used unless most invoices settled before the earliest training date were last written (write_date) after the holdout date: then write_date does not date payments",
+            "why": payment_dating.why(),
         },
+        "typical_gap": format!("read from {} or more distinct invoice dates, never shorter than {} days; customers with fewer dates get the training median and the single_invoice flag", churn_features::DATES_FOR_A_USUAL_GAP, churn_features::SHORTEST_USUAL_GAP_DAYS),
     });
     let weights = serde_json::json!(trained.model.weights);
-    let candidate = Candidate { model: trained.model, params: config.to_json(), metrics, activation: config.activate };
+    let candidate = Candidate {
+        model: trained.model,
+        params: config.to_json(),
+        metrics,
+        activation: config.activate,
+        qualification: trained.qualification,
+    };
     let mut report = registry::store_and_activate(candidate, |_, active| Comparison::Judged {
         candidate: trained.metrics,
         active: ml_metrics::evaluate(&churn_model::scores(active, &trained.holdout), &trained.holdout.labels),

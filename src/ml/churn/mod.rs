@@ -10,3 +10,11 @@ pub mod features;
 mod functions;
 pub mod model;
 mod store;
+
+pub(crate) use store::for_customers;
+
+/// The mirror's scoring date (its latest posted customer invoice date, or today if earlier), in days
+/// since 2000-01-01; None without invoices.
+pub(crate) fn scoring_date() -> Result<Option<i32>, crate::error::OdooMirrorError> {
+    Ok(store::scoring_dates()?.0)
+}

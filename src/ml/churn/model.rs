@@ -4,21 +4,28 @@
 //! Training rows are (customer, as-of date) snapshots. The holdout is the snapshot at `as_of`; the
 //! model learns from `snapshots` earlier snapshots, the latest `horizon_days` before it, so none of
 //! the training labels looks past `as_of` (a time-based split: the model is judged on a period it
-//! never saw). The stored model is the one those metrics describe.
+//! never saw). The model's probabilities are calibrated on the holdout (Platt scaling: the holdout is
+//! the latest date whose outcomes are known, so the churn rate it calibrates to is the most recent
+//! one); the holdout metrics are cross-fitted, each half calibrated on the other (`ml::calibration`).
+//! The stored model is the one those metrics describe.
 
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
+use crate::ml::calibration::{self, Calibration};
 use crate::ml::churn::features::{self as churn_features, Features, InvoiceFact, FEATURE_COUNT, FEATURE_NAMES};
-use crate::ml::metrics::{self as ml_metrics, Metrics};
+use crate::ml::metrics::{self as ml_metrics, Metrics, ReliabilityBin};
+use crate::ml::monitoring::{self, Histogram};
 use crate::ml::training::{read_params, Activation};
-use crate::ml::{sigmoid, StoredModel};
+use crate::ml::StoredModel;
 use crate::params::ParamError;
 
-/// The version of the stored model layout; import refuses others.
-pub const MODEL_FORMAT: u32 = 1;
+/// The version of the stored model layout; import refuses others. Format 1 (0.5.0 and earlier) had no
+/// calibration and read a typical gap from two invoice dates: such models are refused with a hint to
+/// retrain.
+pub const MODEL_FORMAT: u32 = 2;
 pub const KIND: &str = "churn";
 
 /// A trained churn model as stored in `odoo_mirror.ml_models.model`.
@@ -36,16 +43,38 @@ pub struct ChurnModel {
     pub typical_gap_fill: f64,
     pub horizon_days: i32,
     pub active_window_days: i32,
+    /// From the raw logit to a probability.
+    pub calibration: Calibration,
+    /// Each input's training distribution, for drift monitoring.
+    pub input_histograms: Vec<Histogram>,
 }
+
+/// No calibration: the raw logit's sigmoid (what a model is before it is calibrated).
+pub const UNCALIBRATED: Calibration = Calibration { slope: 1.0, intercept: 0.0, base_rate: 0.5 };
 
 impl ChurnModel {
     /// Checks a model read from the store or given to import: right features, finite numbers.
     pub fn validate(&self) -> Result<(), String> {
+        if self.format == 1 {
+            return Err(format!(
+                "model format 1 was trained by odoo_mirror 0.5.0 or earlier: its probabilities are not calibrated and its features have changed since; retrain it with SELECT odoo_mirror.train_churn_model() (this version reads format {MODEL_FORMAT})"
+            ));
+        }
         if self.format != MODEL_FORMAT {
             return Err(format!(
                 "model format {} is not supported (this version reads format {MODEL_FORMAT})",
                 self.format
             ));
+        }
+        self.calibration.check()?;
+        if self.input_histograms.len() != FEATURE_COUNT {
+            return Err(format!(
+                "input_histograms has {} entries, {FEATURE_COUNT} expected",
+                self.input_histograms.len()
+            ));
+        }
+        for histogram in &self.input_histograms {
+            histogram.check()?;
         }
         if self.features.iter().map(String::as_str).ne(FEATURE_NAMES.iter().copied()) {
             return Err(format!("features must be exactly {FEATURE_NAMES:?}"));
@@ -104,9 +133,9 @@ impl ChurnModel {
         self.intercept + self.contributions(features).iter().sum::<f64>()
     }
 
-    /// Probability of churn within the horizon, in [0, 1], never NaN for a validated model.
+    /// Calibrated probability of churn within the horizon, in [0, 1], never NaN for a validated model.
     pub fn probability(&self, features: &Features) -> f64 {
-        sigmoid(self.logit(features))
+        self.calibration.probability(self.logit(features))
     }
 }
 
@@ -183,23 +212,42 @@ pub fn describe(features: &Features, index: usize) -> String {
         3 => format!("{} in the last 365 days", invoices(f.invoices_365d)),
         4 => format!("revenue of {} in the last 90 days", amount(f.revenue_90d)),
         5 => format!("revenue of {} in the last 365 days", amount(f.revenue_365d)),
-        6 => format!("revenue of the last 180 days {} on the 180 days before", change(f.revenue_trend)),
-        7 => format!("invoices in the last 180 days {} on the 180 days before", change(f.frequency_trend)),
+        6 => {
+            let (last, previous) = (f.revenue_last_half, f.revenue_previous_half);
+            if previous <= 0.0 {
+                format!("revenue of {} in the last 180 days, none in the 180 days before", amount(last))
+            } else if last <= 0.0 {
+                format!("no revenue in the last 180 days, against {} in the 180 days before", amount(previous))
+            } else {
+                format!("revenue of the last 180 days {} on the 180 days before", change((last / previous).ln()))
+            }
+        }
+        7 => {
+            let (last, previous) = (f.invoices_last_half, f.invoices_previous_half);
+            if last <= 0.0 {
+                format!("no invoice in the last 180 days, against {} in the 180 days before", invoices(previous))
+            } else {
+                format!("{} in the last 180 days against {} in the 180 days before", invoices(last), invoices(previous))
+            }
+        }
         8 => match f.typical_gap_days {
             Some(gap) => format!("usually {gap} days between invoices"),
-            None => "a single invoice date so far".to_string(),
+            None => "fewer than three invoice dates so far".to_string(),
         },
         9 => match (f.gap_ratio, f.typical_gap_days) {
-            (Some(ratio), Some(gap)) => {
+            (Some(ratio), Some(gap)) if gap >= churn_features::SHORTEST_USUAL_GAP_DAYS => {
                 format!("{} days since the last invoice, {ratio:.1}x the usual gap of {gap} days", f.recency_days)
             }
-            _ => "no usual gap yet (a single invoice date)".to_string(),
+            (Some(_), Some(gap)) => {
+                format!("{} days since the last invoice, against a usual gap of {gap} days", f.recency_days)
+            }
+            _ => "no usual gap yet (fewer than three invoice dates)".to_string(),
         },
         10 => {
             if f.typical_gap_days.is_none() {
-                "a single invoice date so far".to_string()
+                "fewer than three invoice dates so far".to_string()
             } else {
-                "invoiced on several dates".to_string()
+                "invoiced on three or more dates".to_string()
             }
         }
         11 => format!("{} of the last 365 days' revenue refunded", percent(f.refund_ratio)),
@@ -211,13 +259,38 @@ pub fn describe(features: &Features, index: usize) -> String {
     }
 }
 
-/// The top reasons for a score: the features pushing the risk up most, in words, strongest first.
-/// Features 8 and 10 restate 9 when the gap is missing, so they give way to it.
-pub fn top_reasons(features: &Features, contributions: &[f64; FEATURE_COUNT], count: usize) -> Vec<String> {
-    let mut order: Vec<usize> = (0..FEATURE_COUNT).filter(|&index| contributions[index] > 0.01).collect();
+/// Which way each feature reads as risk in a customer's terms: +1 when more of it is worse (longer since
+/// the last invoice, more refunds, later payments), -1 when less of it is worse (fewer invoices, less
+/// revenue, falling trends, a short relationship), 0 when neither reads as a reason (the open amount).
+pub const RISK_DIRECTION: [f64; FEATURE_COUNT] =
+    [1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0];
+
+/// Features that say the same fact in other words share a group; a score's reasons name each once.
+const REASON_GROUP: [u8; FEATURE_COUNT] = [0, 9, 1, 1, 2, 2, 4, 5, 3, 0, 3, 6, 7, 7, 8, 8];
+
+/// The top reasons for a score: the features pushing the risk up most, in words, strongest first. A
+/// feature is a reason only when it raises this customer's risk and its weight reads the documented
+/// way (a model may give "more invoices" a positive weight beside "more revenue": that is no reason to
+/// worry about a customer who buys often). Features 8 and 10 restate 9 when the gap is missing, so
+/// duplicate readings give way.
+pub fn top_reasons(
+    features: &Features,
+    contributions: &[f64; FEATURE_COUNT],
+    weights: &[f64],
+    count: usize,
+) -> Vec<String> {
+    let reads_as_risk = |index: usize| RISK_DIRECTION[index] * weights.get(index).copied().unwrap_or(0.0) > 0.0;
+    let mut order: Vec<usize> =
+        (0..FEATURE_COUNT).filter(|&index| contributions[index] > 0.01 && reads_as_risk(index)).collect();
     order.sort_by(|&a, &b| contributions[b].total_cmp(&contributions[a]));
     let mut reasons: Vec<String> = Vec::with_capacity(count);
+    let mut groups_said: Vec<u8> = Vec::with_capacity(count);
     for index in order {
+        // One reason per fact: recency and the gap ratio both say "days since the last invoice".
+        if groups_said.contains(&REASON_GROUP[index]) {
+            continue;
+        }
+        groups_said.push(REASON_GROUP[index]);
         let reason = describe(features, index);
         if !reasons.contains(&reason) {
             reasons.push(reason);
@@ -231,11 +304,10 @@ pub fn top_reasons(features: &Features, contributions: &[f64; FEATURE_COUNT], co
 
 // Training -------------------------------------------------------------------------------------------
 
-/// Training settings, from `p_params`.
 /// The keys `p_params` takes.
-pub const PARAM_KEYS: &str =
-    "active_window_days, snapshots, snapshot_step_days, l2, max_iterations, min_customers, activate";
+pub const PARAM_KEYS: &str = "active_window_days, snapshots, snapshot_step_days, l2, max_iterations, min_customers, min_history_days, allow_short_history, min_holdout_per_class, activate";
 
+/// Training settings, from `p_params`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainConfig {
     pub horizon_days: i32,
@@ -247,6 +319,13 @@ pub struct TrainConfig {
     pub activate: Activation,
     pub min_customers: usize,
     pub min_per_class: usize,
+    /// Days of invoice history a training snapshot needs before its date (default: the horizon).
+    pub min_history_days: Option<i32>,
+    /// Train on snapshots with less history than that, when asked explicitly.
+    pub allow_short_history: bool,
+    /// Fewest churned and fewest staying holdout customers a model is judged on before it may become
+    /// the active one.
+    pub min_holdout_per_class: usize,
 }
 
 impl TrainConfig {
@@ -261,6 +340,9 @@ impl TrainConfig {
             activate: Activation::IfBetter,
             min_customers: 50,
             min_per_class: 10,
+            min_history_days: None,
+            allow_short_history: false,
+            min_holdout_per_class: 30,
         }
     }
 
@@ -274,6 +356,9 @@ impl TrainConfig {
                 "snapshot_step_days" => self.snapshot_step_days = param.int(1, 365)? as i32,
                 "max_iterations" => self.max_iterations = param.int(1, 10_000)? as u64,
                 "min_customers" => self.min_customers = param.int(10, 1_000_000)? as usize,
+                "min_history_days" => self.min_history_days = Some(param.int(0, 3650)? as i32),
+                "allow_short_history" => self.allow_short_history = param.boolean()?,
+                "min_holdout_per_class" => self.min_holdout_per_class = param.int(1, 1_000_000)? as usize,
                 "l2" => self.l2 = param.number(0.0, 1e6)?,
                 "activate" => self.activate = param.activation()?,
                 _ => return Ok(false),
@@ -288,6 +373,26 @@ impl TrainConfig {
         (0..self.snapshots).map(|k| as_of - self.horizon_days - k * self.snapshot_step_days).collect()
     }
 
+    /// The training dates with enough history before them (data from `data_start` on), latest first;
+    /// Err names the shortfall when none remains and short history was not allowed.
+    pub fn dates_with_history(&self, as_of: i32, data_start: i32) -> Result<Vec<i32>, TrainError> {
+        let dates = self.training_dates(as_of);
+        if self.allow_short_history {
+            return Ok(dates);
+        }
+        let needed = self.min_history_days.unwrap_or(self.horizon_days);
+        let usable: Vec<i32> = dates.iter().copied().filter(|&date| date - data_start >= needed).collect();
+        if usable.is_empty() {
+            return Err(TrainError::TooLittleHistory {
+                usable: usable.len(),
+                snapshots: dates.len(),
+                needed_days: needed,
+                earliest_usable_date: data_start + needed,
+            });
+        }
+        Ok(usable)
+    }
+
     /// The params as stored with the model.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
@@ -298,6 +403,9 @@ impl TrainConfig {
             "l2": self.l2,
             "max_iterations": self.max_iterations,
             "min_customers": self.min_customers,
+            "min_history_days": self.min_history_days.unwrap_or(self.horizon_days),
+            "allow_short_history": self.allow_short_history,
+            "min_holdout_per_class": self.min_holdout_per_class,
             "activate": self.activate.as_str(),
         })
     }
@@ -325,21 +433,30 @@ pub enum TrainError {
     /// The solver failed or produced non-finite weights.
     #[error("the logistic regression did not converge to finite weights: {0}")]
     Fit(String),
+    /// The data starts too close to the training dates: customers there have almost no history.
+    #[error("too little history: {usable} of the {snapshots} training snapshots have {needed_days} days of invoices before them (the first such date is day {earliest_usable_date})")]
+    TooLittleHistory { usable: usize, snapshots: usize, needed_days: i32, earliest_usable_date: i32 },
+    /// The holdout cannot calibrate (one class in a half of it).
+    #[error("the model cannot be calibrated on the holdout: {0}")]
+    Uncalibratable(String),
 }
 
 /// The payment features (days late, late share, open and overdue amounts): they read payments as of a
 /// date through `write_date`.
 pub const PAYMENT_FEATURES: std::ops::Range<usize> = 12..16;
 
+/// Fewest settled invoices that can show whether write_date dates payments.
+pub const MIN_SETTLED_TO_DATE_PAYMENTS: usize = 20;
+
 /// Whether `write_date` dates payments in this data. In Odoo it does: reconciling a payment rewrites
-/// the invoice. A data set loaded by hand often stamps every row with the load time instead; then every
-/// past invoice would look unpaid at every past date, and a model trained on that would meet paid
-/// invoices only when scoring. Such data trains without the payment features.
+/// the invoice. A data set loaded by hand often stamps every row with the load time instead, or leaves
+/// it empty; then every past invoice would look unpaid at every past date, and a model trained on that
+/// would meet paid invoices only when scoring. Such data trains without the payment features.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PaymentDating {
     /// Settled (paid or reversed) invoices dated before the earliest training date.
     pub settled: usize,
-    /// Of those, how many were last written after the holdout date.
+    /// Of those, how many were last written after the holdout date (or never).
     pub written_after: usize,
 }
 
@@ -355,9 +472,24 @@ impl PaymentDating {
         }
     }
 
-    /// Usable unless most old settled invoices were written after the holdout date.
+    /// Usable when there are enough old settled invoices to tell, and most were last written before the
+    /// holdout date.
     pub fn usable(&self) -> bool {
-        self.written_after * 2 <= self.settled
+        self.settled >= MIN_SETTLED_TO_DATE_PAYMENTS && self.written_after * 2 <= self.settled
+    }
+
+    /// Why the payment features are used or dropped, in words.
+    pub fn why(&self) -> String {
+        if self.settled < MIN_SETTLED_TO_DATE_PAYMENTS {
+            format!(
+                "dropped: only {} invoices settled before the earliest training date, fewer than {MIN_SETTLED_TO_DATE_PAYMENTS}: the data cannot show when invoices were paid",
+                self.settled
+            )
+        } else if self.usable() {
+            format!("used: {} of {} settled invoices were last written (write_date) before the holdout date, so write_date dates payments", self.settled - self.written_after, self.settled)
+        } else {
+            format!("dropped: {} of {} settled invoices were last written (write_date) after the holdout date or never: write_date does not date payments in this data", self.written_after, self.settled)
+        }
     }
 }
 
@@ -372,9 +504,15 @@ impl Snapshot {
     pub fn churned(&self) -> usize {
         self.labels.iter().filter(|&&label| label).count()
     }
-}
 
-impl Snapshot {
+    pub fn churn_rate(&self) -> f64 {
+        if self.labels.is_empty() {
+            0.0
+        } else {
+            self.churned() as f64 / self.labels.len() as f64
+        }
+    }
+
     /// Adds one customer's row as of `as_of`, if the customer was active before it.
     pub fn add(&mut self, facts: &[InvoiceFact], as_of: i32, config: &TrainConfig) {
         if !churn_features::active_at(facts, as_of, config.active_window_days) {
@@ -384,6 +522,16 @@ impl Snapshot {
             self.features.push(features);
             self.labels.push(churn_features::churned_after(facts, as_of, config.horizon_days));
         }
+    }
+
+    /// The rows of several snapshots together.
+    pub fn merged(snapshots: &[Snapshot]) -> Snapshot {
+        let mut merged = Snapshot::default();
+        for snapshot in snapshots {
+            merged.features.extend_from_slice(&snapshot.features);
+            merged.labels.extend_from_slice(&snapshot.labels);
+        }
+        merged
     }
 }
 
@@ -396,17 +544,43 @@ pub fn snapshot<'a>(customers: impl Iterator<Item = &'a [InvoiceFact]>, as_of: i
     rows
 }
 
+/// One scorer's holdout report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Judged {
+    pub name: &'static str,
+    pub what: &'static str,
+    pub metrics: Metrics,
+    pub mean_predicted: f64,
+    pub reliability: Vec<ReliabilityBin>,
+}
+
+impl Judged {
+    fn of(name: &'static str, what: &'static str, scores: &[f64], labels: &[bool]) -> Self {
+        Self {
+            name,
+            what,
+            metrics: ml_metrics::evaluate(scores, labels),
+            mean_predicted: if scores.is_empty() { 0.0 } else { scores.iter().sum::<f64>() / scores.len() as f64 },
+            reliability: ml_metrics::reliability(scores, labels, 10),
+        }
+    }
+}
+
 /// What training produced.
 #[derive(Debug, Clone)]
 pub struct Trained {
+    /// Calibrated on the whole holdout.
     pub model: ChurnModel,
-    pub baseline: ChurnModel,
     pub training_rows: usize,
     pub training_churned: usize,
     pub holdout_rows: usize,
     pub holdout_churned: usize,
+    /// The model on the holdout (cross-fitted calibration).
     pub metrics: Metrics,
-    pub baseline_metrics: Metrics,
+    /// Every scorer on the holdout: the model, the model uncalibrated, and the baselines.
+    pub judged: Vec<Judged>,
+    /// The rule for activation: Err says why the model fails it.
+    pub qualification: Result<(), String>,
     /// The holdout, kept to score the active model on it.
     pub holdout: Snapshot,
 }
@@ -420,7 +594,7 @@ fn median(values: &mut [f64]) -> Option<f64> {
     Some(if values.len() % 2 == 1 { values[middle] } else { (values[middle - 1] + values[middle]) / 2.0 })
 }
 
-/// Fits a logistic regression on the features `used` (others get weight 0).
+/// Fits a logistic regression on the features `used` (others get weight 0); uncalibrated.
 fn fit(rows: &Snapshot, typical_gap_fill: f64, used: &[usize], config: &TrainConfig) -> Result<ChurnModel, TrainError> {
     let n = rows.features.len();
     let inputs: Vec<[f64; FEATURE_COUNT]> =
@@ -468,6 +642,8 @@ fn fit(rows: &Snapshot, typical_gap_fill: f64, used: &[usize], config: &TrainCon
         typical_gap_fill,
         horizon_days: config.horizon_days,
         active_window_days: config.active_window_days,
+        calibration: UNCALIBRATED,
+        input_histograms: monitoring::histograms(&inputs),
     };
     model.validate().map_err(TrainError::Fit)?;
     Ok(model)
@@ -477,7 +653,67 @@ pub fn scores(model: &ChurnModel, rows: &Snapshot) -> Vec<f64> {
     rows.features.iter().map(|features| model.probability(features)).collect()
 }
 
-/// Trains on the training snapshots, judges on the holdout, beside a recency-only baseline.
+fn raw_logits(model: &ChurnModel, features: &[Features]) -> Vec<f64> {
+    features.iter().map(|features| model.logit(features)).collect()
+}
+
+/// Holdout probabilities of `model`, calibrated by cross-fitting; None when a half cannot calibrate.
+fn cross_fitted(model: &ChurnModel, holdout: &Snapshot) -> Option<Vec<f64>> {
+    calibration::cross_fitted(&raw_logits(model, &holdout.features), &holdout.labels)
+}
+
+/// `model` calibrated on the whole holdout.
+fn calibrated(model: ChurnModel, holdout: &Snapshot) -> Result<ChurnModel, TrainError> {
+    // A model that ranks the holdout backwards gets a flat calibration (the holdout's churn rate); it
+    // cannot beat the baselines, so it does not qualify.
+    let calibration = Calibration::fit(&raw_logits(&model, &holdout.features), &holdout.labels)
+        .ok_or_else(|| TrainError::Uncalibratable("Platt scaling did not converge".into()))?;
+    Ok(ChurnModel { calibration, ..model })
+}
+
+/// The activation rule: enough holdout customers of each class to judge by, and the model beats every
+/// baseline on ROC AUC and log loss.
+fn qualification(judged: &[Judged], holdout: &Snapshot, config: &TrainConfig, flat: bool) -> Result<(), String> {
+    if flat {
+        return Err(
+            "it ranks the holdout backwards or not at all, so its probabilities are flat at the holdout's churn rate"
+                .into(),
+        );
+    }
+    let (churned, stayed) = (holdout.churned(), holdout.labels.len() - holdout.churned());
+    if churned.min(stayed) < config.min_holdout_per_class {
+        return Err(format!(
+            "the holdout has {churned} churned and {stayed} staying customers; at least {} of each are needed to judge a model by (p_params.min_holdout_per_class)",
+            config.min_holdout_per_class
+        ));
+    }
+    let Some(model) = judged.iter().find(|judged| judged.name == "model") else {
+        return Err("no model metrics".into());
+    };
+    for baseline in judged.iter().filter(|judged| judged.name.ends_with("baseline")) {
+        if model.metrics.roc_auc <= baseline.metrics.roc_auc {
+            return Err(format!(
+                "its holdout ROC AUC {:.4} does not beat the {}'s {:.4}",
+                model.metrics.roc_auc, baseline.name, baseline.metrics.roc_auc
+            ));
+        }
+        if model.metrics.log_loss >= baseline.metrics.log_loss {
+            return Err(format!(
+                "its holdout log loss {:.4} does not beat the {}'s {:.4}",
+                model.metrics.log_loss, baseline.name, baseline.metrics.log_loss
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The features of the recency baseline and of the RFM baseline (recency, invoices and revenue of the
+/// last 365 days).
+pub const RECENCY_FEATURES: [usize; 1] = [0];
+pub const RFM_FEATURES: [usize; 3] = [0, 3, 5];
+
+/// Trains on the training snapshots, calibrates on the holdout, and judges it there beside the
+/// baselines (recency alone, RFM, a constant), every scorer calibrated the same way.
 pub fn train(
     training: Snapshot,
     holdout: Snapshot,
@@ -514,24 +750,53 @@ pub fn train(
     let typical_gap_fill = median(&mut gaps).unwrap_or(f64::from(config.horizon_days));
     let used: Vec<usize> =
         (0..FEATURE_COUNT).filter(|index| payment_features || !PAYMENT_FEATURES.contains(index)).collect();
-    let model = fit(&training, typical_gap_fill, &used, config)?;
-    // Baseline: recency alone, also a logistic regression, so its probabilities are calibrated too.
-    let baseline = match fit(&training, typical_gap_fill, &[0], config) {
-        Ok(baseline) => baseline,
-        Err(TrainError::ConstantFeatures(_)) => ChurnModel { weights: vec![0.0; FEATURE_COUNT], ..model.clone() },
-        Err(error) => return Err(error),
+    let raw = fit(&training, typical_gap_fill, &used, config)?;
+    let model = calibrated(raw.clone(), &holdout)?;
+    let labels = &holdout.labels;
+    let model_scores = cross_fitted(&raw, &holdout)
+        .ok_or_else(|| TrainError::Uncalibratable("a half of the holdout has customers of one class only".into()))?;
+    let mut judged = vec![
+        Judged::of("model", "calibrated on the other half of the holdout", &model_scores, labels),
+        Judged::of("model_uncalibrated", "the same model before calibration", &scores(&raw, &holdout), labels),
+    ];
+    for (name, what, features) in [
+        ("recency_baseline", "L2 logistic regression on recency alone, calibrated the same way", &RECENCY_FEATURES[..]),
+        (
+            "rfm_baseline",
+            "L2 logistic regression on recency, frequency and revenue of the last 365 days, calibrated the same way",
+            &RFM_FEATURES[..],
+        ),
+    ] {
+        let baseline = match fit(&training, typical_gap_fill, features, config) {
+            Ok(baseline) => baseline,
+            Err(TrainError::ConstantFeatures(_)) => ChurnModel { weights: vec![0.0; FEATURE_COUNT], ..raw.clone() },
+            Err(error) => return Err(error),
+        };
+        // A baseline that cannot be calibrated is judged as it is.
+        let baseline_scores = cross_fitted(&baseline, &holdout).unwrap_or_else(|| scores(&baseline, &holdout));
+        judged.push(Judged::of(name, what, &baseline_scores, labels));
+    }
+    // The constant: each half at the other half's churn rate.
+    let rate = |parity: usize| {
+        let half: Vec<bool> =
+            labels.iter().enumerate().filter(|(index, _)| index % 2 == parity).map(|(_, &label)| label).collect();
+        half.iter().filter(|&&label| label).count() as f64 / half.len().max(1) as f64
     };
-    let metrics = ml_metrics::evaluate(&scores(&model, &holdout), &holdout.labels);
-    let baseline_metrics = ml_metrics::evaluate(&scores(&baseline, &holdout), &holdout.labels);
+    let (even_rate, odd_rate) = (rate(0), rate(1));
+    let constant: Vec<f64> = (0..labels.len()).map(|index| if index % 2 == 0 { odd_rate } else { even_rate }).collect();
+    judged.push(Judged::of("constant_baseline", "every customer at the other half's churn rate", &constant, labels));
+    let metrics = judged[0].metrics;
+    let qualification = qualification(&judged, &holdout, config, model.calibration.is_flat());
+    model.validate().map_err(TrainError::Fit)?;
     Ok(Trained {
         model,
-        baseline,
         training_rows,
         training_churned,
         holdout_rows,
         holdout_churned,
         metrics,
-        baseline_metrics,
+        judged,
+        qualification,
         holdout,
     })
 }
@@ -575,31 +840,44 @@ mod tests {
             .collect()
     }
 
+    /// (the training snapshots, the holdout), as train_churn_model builds them.
     fn split(customers: &[Vec<InvoiceFact>], as_of: i32, config: &TrainConfig) -> (Snapshot, Snapshot) {
-        let mut training = Snapshot::default();
-        for date in config.training_dates(as_of) {
-            let rows = snapshot(customers.iter().map(Vec::as_slice), date, config);
-            training.features.extend(rows.features);
-            training.labels.extend(rows.labels);
-        }
-        (training, snapshot(customers.iter().map(Vec::as_slice), as_of, config))
+        let snapshots: Vec<Snapshot> = config
+            .training_dates(as_of)
+            .into_iter()
+            .map(|date| snapshot(customers.iter().map(Vec::as_slice), date, config))
+            .collect();
+        (Snapshot::merged(&snapshots), snapshot(customers.iter().map(Vec::as_slice), as_of, config))
+    }
+
+    fn train_on(
+        customers: &[Vec<InvoiceFact>],
+        as_of: i32,
+        config: &TrainConfig,
+        payments: bool,
+    ) -> Result<Trained, TrainError> {
+        let (training, holdout) = split(customers, as_of, config);
+        train(training, holdout, "day 800".into(), config, payments)
+    }
+
+    fn judged<'a>(trained: &'a Trained, name: &str) -> &'a Judged {
+        trained.judged.iter().find(|judged| judged.name == name).expect("judged")
     }
 
     #[test]
     fn learns_the_churn_signal_and_beats_chance() {
         let customers = population(900);
         let config = TrainConfig::new(90);
-        let (training, holdout) = split(&customers, 800, &config);
-        let trained = train(training, holdout, "day 800".into(), &config, true).expect("trains");
+        let trained = train_on(&customers, 800, &config, true).expect("trains");
         assert!(trained.metrics.roc_auc > 0.8, "{:?}", trained.metrics);
         assert!(trained.metrics.log_loss.is_finite() && trained.metrics.brier < 0.25);
         // Leavers' gaps widen and they pay late before they stop: more than recency alone can see.
-        assert!(
-            trained.metrics.roc_auc > trained.baseline_metrics.roc_auc,
-            "{:?} {:?}",
-            trained.metrics,
-            trained.baseline_metrics
-        );
+        let recency = judged(&trained, "recency_baseline").metrics;
+        assert!(trained.metrics.roc_auc > recency.roc_auc, "{:?} {recency:?}", trained.metrics);
+        // Calibrated: better log loss than a constant, small calibration error.
+        assert!(trained.metrics.log_loss < judged(&trained, "constant_baseline").metrics.log_loss);
+        assert!(trained.metrics.ece < 0.06, "{:?}", trained.metrics);
+        assert_eq!(trained.judged.len(), 5);
         let holdout_scores = scores(&trained.model, &trained.holdout);
         let mean = |churned: bool| {
             let picked: Vec<f64> = holdout_scores
@@ -621,18 +899,22 @@ mod tests {
     fn contributions_add_up_to_the_logit_and_reasons_explain_the_top_ones() {
         let customers = population(600);
         let config = TrainConfig::new(90);
-        let (training, holdout) = split(&customers, 800, &config);
-        let trained = train(training, holdout, "day 800".into(), &config, true).expect("trains");
+        let trained = train_on(&customers, 800, &config, true).expect("trains");
         let features = churn_features::features_as_of(&customers[0], 800).expect("history");
         let contributions = trained.model.contributions(&features);
         let logit = trained.model.intercept + contributions.iter().sum::<f64>();
-        assert!((sigmoid(logit) - trained.model.probability(&features)).abs() < 1e-12);
-        let reasons = top_reasons(&features, &contributions, 3);
+        assert!((trained.model.calibration.probability(logit) - trained.model.probability(&features)).abs() < 1e-12);
+        let reasons = top_reasons(&features, &contributions, &trained.model.weights, 3);
         assert!(reasons.len() <= 3);
         let strongest =
             (0..FEATURE_COUNT).max_by(|&a, &b| contributions[a].total_cmp(&contributions[b])).expect("features");
-        if contributions[strongest] > 0.01 {
+        if contributions[strongest] > 0.01 && RISK_DIRECTION[strongest] * trained.model.weights[strongest] > 0.0 {
             assert_eq!(reasons[0], describe(&features, strongest));
+        }
+        // Nothing that lowers the risk, nor a weight read against its documented direction, is a reason.
+        for reason in &reasons {
+            let index = (0..FEATURE_COUNT).find(|&index| &describe(&features, index) == reason).expect("a feature");
+            assert!(contributions[index] > 0.0 && RISK_DIRECTION[index] * trained.model.weights[index] > 0.0);
         }
     }
 
@@ -654,22 +936,56 @@ mod tests {
         )
         .expect("history");
         let stayed = Snapshot { features: vec![same; 20], labels: vec![false; 20] };
-        let also_stayed = Snapshot { features: vec![same; 20], labels: vec![false; 20] };
-        assert!(matches!(train(stayed, also_stayed, "d".into(), &config, true), Err(TrainError::OneClass(_))));
         let mixed = Snapshot { features: vec![same; 20], labels: (0..20).map(|i| i % 2 == 0).collect() };
-        let holdout = Snapshot { features: vec![same; 20], labels: (0..20).map(|i| i % 2 == 0).collect() };
-        assert_eq!(train(mixed, holdout, "d".into(), &config, true).unwrap_err(), TrainError::ConstantFeatures(20));
+        let one_class = train(stayed.clone(), stayed.clone(), "d".into(), &config, true);
+        assert!(matches!(one_class, Err(TrainError::OneClass(_))), "{one_class:?}");
+        let constant = train(mixed.clone(), mixed.clone(), "d".into(), &config, true);
+        assert_eq!(constant.unwrap_err(), TrainError::ConstantFeatures(20));
+        // A holdout whose halves hold one class each cannot calibrate: 22000 with the reason.
+        let varied = churn_features::features_as_of(
+            &[
+                InvoiceFact {
+                    date: 0,
+                    is_refund: false,
+                    untaxed: 5.0,
+                    total: 5.0,
+                    due: 0,
+                    changed: 0,
+                    settlement: Settlement::Paid,
+                    residual: 0.0,
+                },
+                InvoiceFact {
+                    date: 3,
+                    is_refund: false,
+                    untaxed: 9.0,
+                    total: 9.0,
+                    due: 3,
+                    changed: 3,
+                    settlement: Settlement::Paid,
+                    residual: 0.0,
+                },
+            ],
+            10,
+        )
+        .expect("history");
+        let training = Snapshot {
+            features: (0..20).map(|i| if i % 2 == 0 { same } else { varied }).collect(),
+            labels: (0..20).map(|i| i % 2 == 0).collect(),
+        };
+        let split_by_half =
+            Snapshot { features: training.features.clone(), labels: (0..20).map(|i| i % 2 == 0).collect() };
+        let uncalibratable = train(training, split_by_half, "d".into(), &config, true);
+        assert!(matches!(uncalibratable, Err(TrainError::Uncalibratable(_))), "{uncalibratable:?}");
     }
 
     #[test]
     fn too_few_rows_reports_the_counts() {
         let customers = population(30);
         let config = TrainConfig::new(90);
-        let (training, holdout) = split(&customers, 800, &config);
-        let error = train(training, holdout, "2024-01-01".into(), &config, true).unwrap_err();
+        let error = train_on(&customers, 800, &config, true).unwrap_err();
         let message = error.to_string();
         assert!(matches!(error, TrainError::TooFewRows { .. }), "{message}");
-        assert!(message.contains("holdout at 2024-01-01 has"), "{message}");
+        assert!(message.contains("holdout at day 800 has"), "{message}");
     }
 
     #[test]
@@ -682,6 +998,7 @@ mod tests {
         let error = TrainConfig::new(90).with_params(&serde_json::json!({"learning_rate": 1})).unwrap_err();
         assert!(error.to_string().contains("unknown key \"learning_rate\""), "{error}");
         assert!(TrainConfig::new(90).with_params(&serde_json::json!({"snapshots": 0})).is_err());
+        assert!(TrainConfig::new(90).with_params(&serde_json::json!({"snapshots": 25})).is_err());
         assert!(TrainConfig::new(90).with_params(&serde_json::json!({"l2": -1})).is_err());
         assert!(TrainConfig::new(90).with_params(&serde_json::json!([1])).is_err());
     }
@@ -690,17 +1007,22 @@ mod tests {
     fn imported_models_are_validated() {
         let customers = population(300);
         let config = TrainConfig { min_customers: 20, ..TrainConfig::new(90) };
-        let (training, holdout) = split(&customers, 800, &config);
-        let model = train(training, holdout, "d".into(), &config, true).expect("trains").model;
+        let model = train_on(&customers, 800, &config, true).expect("trains").model;
         let mut broken = model.clone();
         broken.weights.pop();
         assert!(broken.validate().is_err());
         let mut broken = model.clone();
         broken.features.swap(0, 1);
         assert!(broken.validate().is_err());
+        let mut broken = model.clone();
+        broken.format = 3;
+        assert!(broken.validate().unwrap_err().contains("format 3"));
+        let mut old = model.clone();
+        old.format = 1;
+        assert!(old.validate().unwrap_err().contains("retrain it with SELECT odoo_mirror.train_churn_model()"));
         let mut broken = model;
-        broken.format = 2;
-        assert!(broken.validate().unwrap_err().contains("format 2"));
+        broken.calibration.slope = -1.0;
+        assert!(broken.validate().is_err());
     }
 
     #[test]
@@ -715,9 +1037,9 @@ mod tests {
             (invoices(1.0), invoices(0.0), invoices(3.0)),
             ("1 invoice".into(), "0 invoices".into(), "3 invoices".into())
         );
-        assert_eq!(sigmoid(1000.0), 1.0);
-        assert_eq!(sigmoid(-1000.0), 0.0);
-        assert!(!sigmoid(f64::MAX).is_nan());
+        assert_eq!(crate::ml::sigmoid(1000.0), 1.0);
+        assert_eq!(crate::ml::sigmoid(-1000.0), 0.0);
+        assert!(!crate::ml::sigmoid(f64::MAX).is_nan());
         assert_eq!(change(0.5f64.ln()), "down 50%");
         assert_eq!(change(2f64.ln()), "up 100%");
     }
@@ -742,8 +1064,7 @@ mod tests {
             dating.observe(facts, 800 - 90 - 90, 800);
         }
         assert!(!dating.usable(), "{dating:?}");
-        let (training, holdout) = split(&loaded, 800, &config);
-        let model = train(training, holdout, "d".into(), &config, false).expect("trains").model;
+        let model = train_on(&loaded, 800, &config, false).expect("trains").model;
         assert!(PAYMENT_FEATURES.clone().all(|index| model.weights[index] == 0.0), "{:?}", model.weights);
         assert!(model.weights[..12].iter().any(|&weight| weight != 0.0));
     }

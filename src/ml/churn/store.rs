@@ -7,7 +7,7 @@ use pgrx::PgOid;
 use crate::error::OdooMirrorError;
 use crate::ml::churn::features::{InvoiceFact, Settlement};
 use crate::spi::datum::{finite_day, numeric_to_f64, timestamp_day, varlena_bytes, UNKNOWN_DAY};
-use crate::spi::{self, DATE, INT4, INT4_ARRAY, NUMERIC, TIMESTAMP, VARCHAR};
+use crate::spi::{self, Snapshot, StreamArg, DATE, INT4, INT4_ARRAY, NUMERIC, TIMESTAMP, VARCHAR};
 
 const FACTS_SQL: &str = include_str!("facts.sql");
 const PARTNER_FACTS_SQL: &str = include_str!("partner_facts.sql");
@@ -55,14 +55,15 @@ fn fact(row: spi::DatumRow<'_>) -> Option<(i32, InvoiceFact)> {
     ))
 }
 
-/// Streams every customer's facts dated on or before `until`, one customer at a time, in partner order.
-pub fn for_each_customer(
-    until: i32,
+/// Hands each customer's facts of the stream to `each_customer`, one customer at a time (the stream
+/// is in partner order).
+fn group_by_customer(
+    stream: impl FnOnce(&mut dyn FnMut(spi::DatumRow<'_>) -> Result<(), OdooMirrorError>) -> Result<(), OdooMirrorError>,
     mut each_customer: impl FnMut(i32, &[InvoiceFact]) -> Result<(), OdooMirrorError>,
 ) -> Result<(), OdooMirrorError> {
     let mut current: Option<i32> = None;
     let mut facts: Vec<InvoiceFact> = Vec::with_capacity(64);
-    spi::stream_rows(FACTS_SQL, &[until], &FACT_TYPES, |row| {
+    stream(&mut |row| {
         let Some((partner, fact)) = self::fact(row) else { return Ok(()) };
         if current != Some(partner) {
             if let Some(previous) = current {
@@ -80,13 +81,41 @@ pub fn for_each_customer(
     }
 }
 
+/// Streams every customer's facts dated on or before `until`, one customer at a time, in partner order,
+/// in `snapshot` (a refresh reads the latest: what committed before it took the marks).
+pub fn for_each_customer(
+    snapshot: Snapshot,
+    until: i32,
+    each_customer: impl FnMut(i32, &[InvoiceFact]) -> Result<(), OdooMirrorError>,
+) -> Result<(), OdooMirrorError> {
+    group_by_customer(
+        |each_row| spi::stream_rows_in(snapshot, FACTS_SQL, &[until], &FACT_TYPES, each_row),
+        each_customer,
+    )
+}
+
+/// The facts of the customers `partner_ids` dated on or before `until`, one customer at a time.
+pub fn for_customers(
+    snapshot: Snapshot,
+    partner_ids: &[i32],
+    until: i32,
+    each_customer: impl FnMut(i32, &[InvoiceFact]) -> Result<(), OdooMirrorError>,
+) -> Result<(), OdooMirrorError> {
+    if partner_ids.is_empty() {
+        return Ok(());
+    }
+    let args = [StreamArg::Ints(partner_ids), StreamArg::Int(until)];
+    group_by_customer(
+        |each_row| spi::stream_rows_with(snapshot, PARTNER_FACTS_SQL, &args, &FACT_TYPES, each_row),
+        each_customer,
+    )
+}
+
 /// One customer's facts dated on or before `until`.
 pub fn customer_facts(partner_id: i32, until: i32) -> Result<Vec<InvoiceFact>, OdooMirrorError> {
-    let mut facts = Vec::with_capacity(32);
-    spi::stream_rows(PARTNER_FACTS_SQL, &[partner_id, until], &FACT_TYPES, |row| {
-        if let Some((_, fact)) = fact(row) {
-            facts.push(fact);
-        }
+    let mut facts = Vec::new();
+    for_customers(Snapshot::Statement, &[partner_id], until, |_, customer| {
+        facts = customer.to_vec();
         Ok(())
     })?;
     Ok(facts)
@@ -128,16 +157,36 @@ pub struct Prediction {
     pub revenue_at_risk: f64,
 }
 
-/// Replaces the predictions (readers see the old set until the caller commits).
-pub fn replace_predictions(
+/// A money amount with two decimals, as text (None when not a finite number).
+pub fn money_text(value: f64) -> Option<String> {
+    value.is_finite().then(|| format!("{value:.2}"))
+}
+
+/// Takes the predictions table for a refresh: one refresh at a time (a second waits, then sees the
+/// first's rows), readers never wait.
+pub fn lock_predictions() -> Result<(), OdooMirrorError> {
+    spi::execute("LOCK TABLE odoo_mirror.churn_predictions IN SHARE ROW EXCLUSIVE MODE", &[])?;
+    Ok(())
+}
+
+/// Deletes the predictions of `partner_ids`, or all of them (None).
+pub fn delete_predictions(partner_ids: Option<&[i32]>) -> Result<(), OdooMirrorError> {
+    match partner_ids {
+        None => spi::execute("DELETE FROM odoo_mirror.churn_predictions", &[])?,
+        Some(ids) => spi::execute(
+            "DELETE FROM odoo_mirror.churn_predictions AS p WHERE p.partner_id = ANY ($1)",
+            &[ids.to_vec().into()],
+        )?,
+    };
+    Ok(())
+}
+
+/// Writes `predictions` (after delete_predictions; readers see the old set until the caller commits).
+pub fn insert_predictions(
     predictions: Vec<Prediction>,
     model_version: i32,
     as_of: i32,
 ) -> Result<u64, OdooMirrorError> {
-    // SHARE ROW EXCLUSIVE: one refresh at a time (a second waits, then replaces the first's rows),
-    // readers never wait.
-    spi::execute("LOCK TABLE odoo_mirror.churn_predictions IN SHARE ROW EXCLUSIVE MODE", &[])?;
-    spi::execute("DELETE FROM odoo_mirror.churn_predictions", &[])?;
     let mut written = 0;
     // Chunks keep each array argument a reasonable size.
     for chunk in predictions.chunks(50_000) {
@@ -146,18 +195,71 @@ pub fn replace_predictions(
         let bands: Vec<&str> = chunk.iter().map(|row| row.band).collect();
         // Reasons travel joined by a unit separator, split back into text[] in SQL.
         let reasons: Vec<String> = chunk.iter().map(|row| row.reasons.join("\u{1f}")).collect();
-        let revenue: Vec<f64> = chunk.iter().map(|row| row.revenue_at_risk).collect();
+        let revenue: Vec<Option<String>> = chunk.iter().map(|row| money_text(row.revenue_at_risk)).collect();
         written += spi::execute(
             "INSERT INTO odoo_mirror.churn_predictions \
                  (partner_id, score, risk_band, reasons, revenue_at_risk, model_version, as_of, scored_at) \
              SELECT r.partner_id, r.score, r.band, \
                     CASE WHEN r.reasons = '' THEN '{}'::text[] ELSE pg_catalog.string_to_array(r.reasons, E'\\x1f') END, \
-                    pg_catalog.round(r.revenue::numeric, 2), $6, DATE '2000-01-01' + $7, pg_catalog.now() \
+                    COALESCE(r.revenue::numeric, 'NaN'::numeric), $6, DATE '2000-01-01' + $7, pg_catalog.now() \
              FROM ROWS FROM (pg_catalog.unnest($1::int[]), pg_catalog.unnest($2::float8[]), pg_catalog.unnest($3::text[]), \
-                             pg_catalog.unnest($4::text[]), pg_catalog.unnest($5::float8[])) \
+                             pg_catalog.unnest($4::text[]), pg_catalog.unnest($5::text[])) \
                   AS r (partner_id, score, band, reasons, revenue)",
             &[partners.into(), scores.into(), bands.into(), reasons.into(), revenue.into(), model_version.into(), as_of.into()],
         )?;
     }
     Ok(written)
+}
+
+/// A stored prediction, as get_churn_risks shows it.
+pub struct StoredRisk {
+    pub partner_id: i32,
+    pub score: f64,
+    pub band: String,
+    pub reasons: Vec<String>,
+    pub revenue_at_risk: Option<pgrx::AnyNumeric>,
+}
+
+const STORED_RISKS_SQL: &str = "SELECT p.partner_id, p.score, p.risk_band, p.reasons, \
+         CASE WHEN pg_catalog.abs(p.revenue_at_risk) < 99999999999999.995 THEN pg_catalog.round(p.revenue_at_risk, 2) END \
+     FROM odoo_mirror.churn_predictions AS p \
+     WHERE p.score >= $1 AND p.partner_id <> ALL ($2) \
+     ORDER BY p.score DESC, p.partner_id LIMIT $3";
+
+/// The highest stored scores of at least `min_score`, but for the `stale` customers, highest first.
+pub fn stored_risks(min_score: f64, stale: &[i32], limit: i32) -> Result<Vec<StoredRisk>, OdooMirrorError> {
+    let rows = spi::select_prepared(
+        STORED_RISKS_SQL,
+        &[spi::FLOAT8, INT4_ARRAY, INT4],
+        &[min_score.into(), stale.to_vec().into(), limit.into()],
+        |row| {
+            Ok(StoredRisk {
+                partner_id: row.get::<i32>(1)?.unwrap_or_default(),
+                score: row.get::<f64>(2)?.unwrap_or_default(),
+                band: row.get::<String>(3)?.unwrap_or_default(),
+                reasons: row.get::<Vec<String>>(4)?.unwrap_or_default(),
+                revenue_at_risk: row.get::<pgrx::AnyNumeric>(5)?,
+            })
+        },
+    )?;
+    Ok(rows)
+}
+
+const STORED_SCORE_SQL: &str = "SELECT p.score FROM odoo_mirror.churn_predictions AS p \
+     JOIN odoo_mirror.prediction_runs AS r \
+       ON r.kind = 'churn' AND r.model_version = $2 AND r.as_of = DATE '2000-01-01' + $3 \
+     WHERE p.partner_id = $1 \
+       AND NOT EXISTS (SELECT FROM odoo_mirror.prediction_stale AS s WHERE s.kind = 'churn' AND s.entity_id = $1) \
+       AND NOT EXISTS (SELECT FROM odoo_mirror.prediction_stale AS s WHERE s.kind = 'churn' AND s.entity_id IS NULL)";
+
+/// The stored score of `partner_id`, when it is current: made by `model_version` as of `as_of` and
+/// not marked stale since. None: score it live.
+pub fn stored_score(partner_id: i32, model_version: i32, as_of: i32) -> Result<Option<f64>, OdooMirrorError> {
+    let rows = spi::select_prepared(
+        STORED_SCORE_SQL,
+        &[INT4, INT4, INT4],
+        &[partner_id.into(), model_version.into(), as_of.into()],
+        |row| row.get::<f64>(1),
+    )?;
+    Ok(rows.into_iter().next().flatten())
 }

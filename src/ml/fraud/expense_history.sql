@@ -7,7 +7,8 @@ SELECT e.employee_id,
        e.date,
        COALESCE(s.create_date, e.create_date),
        COALESCE(NULLIF(e.description, ''), e.name::text, ''),
-       COALESCE(e.state NOT IN ('draft', 'refused', 'done', 'paid'), false)
+       COALESCE(e.state NOT IN ('draft', 'refused', 'done', 'paid'), false),
+       COALESCE(e.state = 'refused' OR s.state IN ('cancel', 'refused'), false)
 FROM odoo_mirror.hr_expense AS e
 LEFT JOIN odoo_mirror.hr_expense_sheet AS s ON s.id = e.sheet_id
 WHERE e.employee_id = (SELECT x.employee_id FROM odoo_mirror.hr_expense AS x WHERE x.id = $1)

@@ -16,11 +16,14 @@ use crate::error::OdooMirrorError;
 use crate::ml::fraud::model::{self as fraud_model, FraudModel, FraudTrainError, Scored, TrainConfig};
 use crate::ml::fraud::signals::{ExpenseFact, FOREST_FEATURES};
 use crate::ml::fraud::store::{self, FraudPrediction};
+use crate::ml::freshness::rules::{self as freshness_rules, Source};
+use crate::ml::freshness::store::{self as freshness_store, Kind};
 use crate::ml::metrics as ml_metrics;
 use crate::ml::registry::{self, Active, Candidate, Served};
 use crate::ml::training::Comparison;
 use crate::params::{self, P_LIMIT, P_PARAMS};
 use crate::spi::jsonb::JsonbArg;
+use crate::spi::Snapshot;
 
 /// How many reasons the RPC and the predictions table keep.
 const REASON_COUNT: usize = 3;
@@ -31,6 +34,13 @@ impl Served for FraudModel {
 
     fn context(active: Option<Active<Self>>) -> Result<Self::Context, OdooMirrorError> {
         Ok(active.map(Rc::new))
+    }
+
+    fn refresh_after_activation() -> Result<serde_json::Value, OdooMirrorError> {
+        match activated_context()? {
+            Some(context) => refresh(&context, true),
+            None => Ok(serde_json::Value::Null),
+        }
     }
 }
 
@@ -86,6 +96,9 @@ fn iso(days: i32) -> String {
 #[search_path(pg_catalog, pg_temp)]
 fn fraud_score(p_expense_id: i32) -> Result<Option<f64>, ErrorReport> {
     let context = scoring_context()?;
+    if let Some(score) = store::stored_score(p_expense_id, context.model_ref.version)? {
+        return Ok(Some(score));
+    }
     Ok(expense_with_history(p_expense_id)?.map(|(target, expenses)| context.model.score(&target, &expenses).score))
 }
 
@@ -95,7 +108,7 @@ fn fraud_score(p_expense_id: i32) -> Result<Option<f64>, ErrorReport> {
 fn fraud_scores() -> Result<TableIterator<'static, (name!(expense_id, i32), name!(score, f64))>, ErrorReport> {
     let context = scoring_context()?;
     let mut rows = Vec::new();
-    store::for_each_employee(|expenses| {
+    store::for_each_employee(Snapshot::Statement, |expenses| {
         rows.extend(expenses.iter().map(|target| (target.id, context.model.score(target, expenses).score)));
         Ok(())
     })?;
@@ -174,6 +187,71 @@ fn suspect(model: &FraudModel, target: &ExpenseFact, scored: &Scored) -> Suspect
     }
 }
 
+/// Which employees' expenses to score: everyone's, or those listed.
+#[derive(Clone, Copy)]
+enum Employees<'a> {
+    All,
+    Only(&'a [i32]),
+}
+
+fn for_employees(
+    employees: Employees<'_>,
+    snapshot: Snapshot,
+    each_employee: impl FnMut(&[ExpenseFact]) -> Result<(), OdooMirrorError>,
+) -> Result<(), OdooMirrorError> {
+    match employees {
+        Employees::All => store::for_each_employee(snapshot, each_employee),
+        Employees::Only(ids) => store::for_employees(snapshot, ids, each_employee),
+    }
+}
+
+/// The open expenses of `employees` scoring at least `min_score`, scored live.
+fn live_suspects(
+    model: &FraudModel,
+    min_score: f64,
+    employees: Employees<'_>,
+) -> Result<Vec<Suspect>, OdooMirrorError> {
+    let mut suspects = Vec::new();
+    for_employees(employees, Snapshot::Statement, |expenses| {
+        for target in expenses.iter().filter(|expense| expense.open) {
+            // Reasons (formatted text) only for the expenses kept.
+            let scored = model.score(target, expenses);
+            if scored.score >= min_score {
+                suspects.push(suspect(model, target, &scored));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(suspects)
+}
+
+/// The `limit` open expenses most suspicious (at least `min_score`): the stored predictions, with the
+/// employees whose expenses changed since the refresh scored live; everyone live when the stored
+/// ones are another model's.
+fn top_suspects(context: &Active<FraudModel>, min_score: f64, limit: i32) -> Result<Vec<Suspect>, OdooMirrorError> {
+    let freshness = freshness_store::freshness(Kind::Fraud)?;
+    let mut suspects = match freshness_rules::source(freshness, context.model_ref.version, None) {
+        Source::Live => live_suspects(&context.model, min_score, Employees::All)?,
+        Source::Stored { stale } => {
+            let mut suspects: Vec<Suspect> = store::stored_suspects(min_score, &stale, limit)?
+                .into_iter()
+                .map(|stored| Suspect {
+                    expense_id: stored.expense_id,
+                    employee_id: stored.employee_id,
+                    sheet_id: stored.sheet_id,
+                    score: stored.score,
+                    reasons: stored.reasons,
+                })
+                .collect();
+            suspects.extend(live_suspects(&context.model, min_score, Employees::Only(&stale))?);
+            suspects
+        }
+    };
+    suspects.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.expense_id.cmp(&b.expense_id)));
+    suspects.truncate(limit as usize);
+    Ok(suspects)
+}
+
 type SuspectRow = (
     i32,
     Option<String>,
@@ -221,19 +299,7 @@ fn get_suspicious_expenses(
     let limit = P_LIMIT.require(p_limit)?;
     let min_score = params::score_threshold(p_min_score)?;
     let context = scoring_context()?;
-    let mut suspects = Vec::new();
-    store::for_each_employee(|expenses| {
-        for target in expenses.iter().filter(|expense| expense.open) {
-            // Reasons (formatted text) only for the expenses kept.
-            let scored = context.model.score(target, expenses);
-            if scored.score >= min_score {
-                suspects.push(suspect(&context.model, target, &scored));
-            }
-        }
-        Ok(())
-    })?;
-    suspects.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.expense_id.cmp(&b.expense_id)));
-    suspects.truncate(limit as usize);
+    let suspects = top_suspects(&context, min_score, limit)?;
     let mut details = store::expense_details(suspects.iter().map(|suspect| suspect.expense_id).collect())?;
     let rows: Vec<SuspectRow> = suspects
         .into_iter()
@@ -271,13 +337,35 @@ pub(crate) fn sheet_fraud(
 ) -> Result<HashMap<i32, (f64, Option<String>)>, OdooMirrorError> {
     let mut result = HashMap::new();
     let Some(context) = active_context()? else { return Ok(result) };
-    let mut employees: HashMap<i32, Vec<ExpenseFact>> = HashMap::new();
-    for &(sheet_id, employee_id) in sheets {
-        let (Some(sheet_id), Some(employee_id)) = (sheet_id, employee_id) else { continue };
-        if let std::collections::hash_map::Entry::Vacant(entry) = employees.entry(employee_id) {
-            entry.insert(store::employee_expenses(employee_id)?);
+    let listed: Vec<(i32, i32)> =
+        sheets.iter().filter_map(|&(sheet_id, employee_id)| Some((sheet_id?, employee_id?))).collect();
+    if listed.is_empty() {
+        return Ok(result);
+    }
+    // The stored lines of current employees; the others' sheets are scored live.
+    let mut live: Vec<(i32, i32)> = listed.clone();
+    if let Source::Stored { stale } =
+        freshness_rules::source(freshness_store::freshness(Kind::Fraud)?, context.model_ref.version, None)
+    {
+        let sheet_ids: Vec<i32> = listed.iter().map(|&(sheet_id, _)| sheet_id).collect();
+        for (sheet_id, expense_id, score, reason) in store::stored_sheets(&sheet_ids, &stale)? {
+            let reason = reason.map(|reason| format!("expense #{expense_id}: {reason}"));
+            result.insert(sheet_id, (score, reason));
         }
-        let Some(expenses) = employees.get(&employee_id) else { continue };
+        live.retain(|(_, employee_id)| stale.binary_search(employee_id).is_ok());
+    }
+    let mut employee_ids: Vec<i32> = live.iter().map(|&(_, employee_id)| employee_id).collect();
+    employee_ids.sort_unstable();
+    employee_ids.dedup();
+    let mut by_employee: HashMap<i32, Vec<ExpenseFact>> = HashMap::new();
+    store::for_employees(Snapshot::Statement, &employee_ids, |expenses| {
+        if let Some(first) = expenses.first() {
+            by_employee.insert(first.employee_id, expenses.to_vec());
+        }
+        Ok(())
+    })?;
+    for (sheet_id, employee_id) in live {
+        let Some(expenses) = by_employee.get(&employee_id) else { continue };
         let best = expenses
             .iter()
             .filter(|expense| expense.sheet_id == Some(sheet_id))
@@ -291,33 +379,81 @@ pub(crate) fn sheet_fraud(
     Ok(result)
 }
 
-/// Rescores every expense into odoo_mirror.fraud_predictions (v_suspicious_expenses reads it).
-#[pg_extern(volatile)]
-#[search_path(pg_catalog, pg_temp)]
-fn refresh_fraud_predictions() -> Result<JsonB, ErrorReport> {
-    crate::spi::require_writable("refresh_fraud_predictions")?;
+/// Brings odoo_mirror.fraud_predictions up to date for `context`: rescores the expenses of the
+/// employees marked stale, or every expense when the model changed (or `everyone`).
+pub(crate) fn refresh(context: &Active<FraudModel>, everyone: bool) -> Result<serde_json::Value, OdooMirrorError> {
     let started = Instant::now();
-    let context = scoring_context()?;
+    store::lock_predictions()?;
+    // Marks first: the scoring below reads (Snapshot::Latest) every write whose mark it took.
+    let taken = freshness_store::take_marks(Kind::Fraud)?;
+    let version = context.model_ref.version;
+    let everyone = freshness_rules::refresh_everyone(everyone, &taken, version, None);
+    let employees = if everyone { Employees::All } else { Employees::Only(&taken.stale) };
     let mut predictions = Vec::new();
-    store::for_each_employee(|expenses| {
+    let mut inputs: Vec<[f64; fraud_model::INPUT_COUNT]> = Vec::new();
+    for_employees(employees, Snapshot::Latest, |expenses| {
         for target in expenses {
-            let scored = suspect(&context.model, target, &context.model.score(target, expenses));
+            let scored_inputs = context.model.score(target, expenses);
+            if everyone {
+                inputs.push(scored_inputs.inputs);
+            }
+            let scored = suspect(&context.model, target, &scored_inputs);
             predictions.push(FraudPrediction {
                 expense_id: scored.expense_id,
                 employee_id: scored.employee_id,
                 sheet_id: scored.sheet_id,
                 score: scored.score,
                 reasons: scored.reasons,
+                open: target.open,
             });
         }
         Ok(())
     })?;
-    let written = store::replace_fraud_predictions(predictions, context.model_ref.version)?;
-    Ok(JsonB(serde_json::json!({
+    // Everyone scored: how far the inputs moved since training, and a snapshot to judge later.
+    let drift = if everyone {
+        let psi = crate::ml::monitoring::drift(&context.model.input_histograms, &inputs);
+        freshness_store::save_history(
+            Kind::Fraud,
+            version,
+            None,
+            predictions.iter().map(|prediction| prediction.expense_id).collect(),
+            predictions.iter().map(|prediction| prediction.score).collect(),
+        )?;
+        let names = fraud_model::input_names();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Some(freshness_store::drift_report(&names, &psi, inputs.len()))
+    } else {
+        None
+    };
+    store::delete_predictions(if everyone { None } else { Some(&taken.stale) })?;
+    let written = store::insert_predictions(predictions, version)?;
+    freshness_store::save_run(Kind::Fraud, version, None, everyone, drift)?;
+    Ok(serde_json::json!({
         "rows": written,
-        "model_version": context.model_ref.version,
+        "rescored": if everyone { "everyone" } else { "changed employees" },
+        "employees_changed": taken.stale.len(),
+        "model_version": version,
         "seconds": started.elapsed().as_secs_f64(),
-    })))
+    }))
+}
+
+/// The fraud model active now (read after the activation, in this transaction).
+pub(crate) fn activated_context() -> Result<Option<Active<FraudModel>>, OdooMirrorError> {
+    let Some(model_ref) = crate::ml::store::active_model_for_update(fraud_model::KIND)? else { return Ok(None) };
+    let model = registry::load::<FraudModel>(&model_ref)?;
+    Ok(Some(Active { model_ref, model }))
+}
+
+/// Brings odoo_mirror.fraud_predictions (v_suspicious_expenses reads it) up to date: rescores the
+/// expenses of the employees whose expenses or reports changed since the last refresh, or every
+/// expense when the active model changed, or with p_full. Returns what it did.
+#[pg_extern(volatile)]
+#[search_path(pg_catalog, pg_temp)]
+fn refresh_fraud_predictions(p_full: default!(Option<bool>, false)) -> Result<JsonB, ErrorReport> {
+    crate::spi::require_writable("refresh_fraud_predictions")?;
+    let everyone = p_full.ok_or_else(|| OdooMirrorError::from(params::P_FULL.invalid("NULL")))?;
+    let context = scoring_context()?;
+    Ok(JsonB(refresh(&context, everyone)?))
 }
 
 // Training ---------------------------------------------------------------------------------------------
@@ -341,7 +477,7 @@ fn train(p_params: Option<JsonbArg>) -> Result<serde_json::Value, OdooMirrorErro
     let config = TrainConfig::default().with_params(&params_json)?;
 
     let mut employees: Vec<Vec<ExpenseFact>> = Vec::new();
-    store::for_each_employee(|expenses| {
+    store::for_each_employee(Snapshot::Statement, |expenses| {
         employees.push(expenses.to_vec());
         Ok(())
     })?;
@@ -356,7 +492,13 @@ fn train(p_params: Option<JsonbArg>) -> Result<serde_json::Value, OdooMirrorErro
     });
     let (fitted_on_labels, weights, intercept) =
         (trained.model.fitted_on_labels, serde_json::json!(trained.model.weights), trained.model.intercept);
-    let candidate = Candidate { model: trained.model, params: config.to_json(), metrics, activation: config.activate };
+    let candidate = Candidate {
+        model: trained.model,
+        params: config.to_json(),
+        metrics,
+        activation: config.activate,
+        qualification: Ok(()),
+    };
     // The active model is judged on the new holdout, re-assessed with its own baselines and forest.
     let mut report = registry::store_and_activate(candidate, |active_ref, active| match &trained.evaluation {
         Some(evaluation) => {

@@ -9,30 +9,31 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use linfa::prelude::*;
-use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
 use crate::ml::fraud::isolation_forest::{IsolationForest, SplitMix64};
 use crate::ml::fraud::signals::{self as fraud_signals, Assessment, Baseline, ExpenseFact, Rule, SignalConfig};
 use crate::ml::metrics::{self as ml_metrics, Metrics};
+use crate::ml::monitoring::{self, Histogram};
 use crate::ml::training::{read_params, Activation};
 use crate::ml::{sigmoid, StoredModel};
 use crate::params::ParamError;
 
-/// The version of the stored model layout; import refuses others.
-pub const MODEL_FORMAT: u32 = 1;
+/// The version of the stored model layout; import refuses others. Format 1 (0.5.0 and earlier)
+/// compared raw amounts and had no round-amount-on-weekend rule: such models are refused with a hint to
+/// retrain.
+pub const MODEL_FORMAT: u32 = 2;
 pub const KIND: &str = "fraud";
 
 /// The rules, in the order of the model's inputs; the forest is the last input.
-pub const RULES: [Rule; 9] = [
+pub const RULES: [Rule; 10] = [
     Rule::EmployeeAmountOutlier,
     Rule::CategoryAmountOutlier,
     Rule::ExactDuplicate,
     Rule::NearDuplicate,
     Rule::SplitClaim,
     Rule::RoundAmount,
+    Rule::RoundAmountOnWeekend,
     Rule::WeekendDate,
     Rule::LateSubmission,
     Rule::FrequencySpike,
@@ -48,17 +49,23 @@ pub fn input_names() -> Vec<String> {
 /// Default weights (logit per unit of strength), used without labels. Prior beliefs, documented in
 /// the README: with nothing fired the score is sigmoid(-4.5) ≈ 1%; an exact duplicate alone gives
 /// about 0.82, a near duplicate 0.5, a strong amount outlier 0.4 to 0.6, a split claim 0.4 to 0.7;
-/// a burst of claims at 5 times the usual rate about 0.2; round amounts, weekends and late submission
-/// are weak alone and add up.
-pub const DEFAULT_WEIGHTS: [f64; INPUT_COUNT] = [4.0, 3.0, 6.0, 6.0, 6.0, 1.5, 1.5, 3.0, 4.5, 0.8];
+/// a burst of claims at 5 times the usual rate about 0.1; round amounts, weekends and late submission
+/// are weak alone and add up; a round amount on a weekend about 0.35. Late submission and bursts are
+/// circumstances, not schemes of the ACFE's expense reimbursement typology (mischaracterised,
+/// overstated, fictitious, multiple reimbursements): a long trip explains both, so they weigh least.
+/// A fit on labels keeps at least half of each (`fit_weights`): labels refine the rules, they do not
+/// switch one off.
+pub const DEFAULT_WEIGHTS: [f64; INPUT_COUNT] = [4.0, 3.0, 6.0, 6.0, 6.0, 1.5, 3.0, 1.5, 1.0, 3.0, 0.8];
 pub const DEFAULT_INTERCEPT: f64 = -4.5;
 
 /// The forest's input: how far its score is above the training data's typical (median) score, in
-/// tenths, capped so one tree-depth quirk cannot dominate.
+/// tenths, capped at ±2: an anomaly is not a fraud (a travel week, a late claim after a long trip are
+/// unusual and legitimate), so without labels the forest breaks ties between rules, it does not
+/// outweigh them.
 fn forest_input(score: f64, typical: f64) -> f64 {
     let input = (score - typical) * 10.0;
     if input.is_finite() {
-        input.clamp(-3.0, 5.0)
+        input.clamp(-2.0, 2.0)
     } else {
         0.0
     }
@@ -80,6 +87,8 @@ pub struct FraudModel {
     pub intercept: f64,
     /// Whether the weights were fitted on labels (false: the default weights).
     pub fitted_on_labels: bool,
+    /// Each input's distribution over the training expenses, for drift monitoring.
+    pub input_histograms: Vec<Histogram>,
 }
 
 /// One scored expense: the score, its assessment and every input's contribution to the logit.
@@ -106,6 +115,11 @@ pub struct Reason {
 impl FraudModel {
     /// Checks a model read from the store or an import; Err says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
+        if self.format == 1 {
+            return Err(format!(
+                "model format 1 was trained by odoo_mirror 0.5.0 or earlier (raw-amount baselines, nine rules); retrain it with SELECT odoo_mirror.train_fraud_model() (this version reads format {MODEL_FORMAT})"
+            ));
+        }
         if self.format != MODEL_FORMAT {
             return Err(format!("model format {} is not {MODEL_FORMAT}", self.format));
         }
@@ -125,6 +139,15 @@ impl FraudModel {
             return Err("category baselines must be finite".into());
         }
         self.forest.validate(fraud_signals::FOREST_FEATURE_COUNT)?;
+        if self.input_histograms.len() != INPUT_COUNT {
+            return Err(format!(
+                "input_histograms has {} entries, {INPUT_COUNT} expected",
+                self.input_histograms.len()
+            ));
+        }
+        for histogram in &self.input_histograms {
+            histogram.check()?;
+        }
         let config = &self.signals;
         if !(config.approval_threshold.is_finite()
             && config.near_amount_tolerance.is_finite()
@@ -254,7 +277,8 @@ impl Default for TrainConfig {
             max_iterations: 200,
             holdout_share: 0.3,
             min_labels: 10,
-            unlabelled_as_legitimate: true,
+            // Labels are usually a sample: the unlabelled hold fraud nobody has looked at yet.
+            unlabelled_as_legitimate: false,
             activate: Activation::IfBetter,
         }
     }
@@ -460,7 +484,7 @@ pub fn train(
     let mut amounts: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
     for expense in employees.iter().flatten() {
         if let Some(product) = expense.product_id {
-            amounts.entry(product).or_default().push(expense.amount);
+            amounts.entry(product).or_default().push(fraud_signals::log_amount(expense.amount));
         }
     }
     let categories: BTreeMap<i32, Baseline> = amounts
@@ -479,6 +503,7 @@ pub fn train(
         weights: DEFAULT_WEIGHTS.to_vec(),
         intercept: DEFAULT_INTERCEPT,
         fitted_on_labels: false,
+        input_histograms: Vec::new(),
     };
     let mut ids = Vec::with_capacity(expense_count);
     let mut assessments = Vec::with_capacity(expense_count);
@@ -500,6 +525,7 @@ pub fn train(
         .zip(&forest_scores)
         .map(|(assessment, &forest_score)| model_inputs(assessment, forest_score, model.forest_typical))
         .collect();
+    model.input_histograms = monitoring::histograms(&inputs);
 
     // The examples: labelled rows, and (by default) unlabelled ones as legitimate.
     let known: HashSet<i32> = ids.iter().copied().collect();
@@ -606,46 +632,128 @@ fn logit_score(weights: &[f64], intercept: f64, inputs: &[f64; INPUT_COUNT]) -> 
     sigmoid(intercept + weights.iter().zip(inputs).map(|(weight, input)| weight * input).sum::<f64>())
 }
 
-/// Logistic regression of the labels on the inputs. Inputs that never vary in the training rows
-/// cannot be fitted and keep their default weight (the labels say nothing about them).
+/// The least share of its default weight a fit on labels leaves each input: a fit may refine a rule,
+/// never switch it off (issue 13: a refit on a 20% sample stopped flagging inflated amounts).
+pub const KEPT_SHARE_OF_DEFAULT: f64 = 0.5;
+
+/// Solves `matrix` × x = `vector` (a small dense system) by Gaussian elimination with partial
+/// pivoting; None when it is singular.
+fn solve(mut matrix: Vec<Vec<f64>>, mut vector: Vec<f64>) -> Option<Vec<f64>> {
+    let size = vector.len();
+    for column in 0..size {
+        let pivot = (column..size).max_by(|&a, &b| matrix[a][column].abs().total_cmp(&matrix[b][column].abs()))?;
+        if matrix[pivot][column].abs() < 1e-12 {
+            return None;
+        }
+        matrix.swap(column, pivot);
+        vector.swap(column, pivot);
+        let (upper, lower) = matrix.split_at_mut(column + 1);
+        let pivot_row = &upper[column];
+        for (offset, target) in lower.iter_mut().enumerate() {
+            let factor = target[column] / pivot_row[column];
+            for (value, pivot_value) in target[column..].iter_mut().zip(&pivot_row[column..]) {
+                *value -= factor * pivot_value;
+            }
+            vector[column + 1 + offset] -= factor * vector[column];
+        }
+    }
+    let mut solution = vec![0.0; size];
+    for row in (0..size).rev() {
+        let rest: f64 = (row + 1..size).map(|k| matrix[row][k] * solution[k]).sum();
+        solution[row] = (vector[row] - rest) / matrix[row][row];
+    }
+    solution.iter().all(|value| value.is_finite()).then_some(solution)
+}
+
+/// Fits the weights on the labelled rows: a logistic regression whose weights are pulled towards the
+/// defaults (an L2 penalty of p_params.l2 on their distance from them) and kept at no less than
+/// KEPT_SHARE_OF_DEFAULT of each, by projected Newton steps. The intercept is free: it learns the
+/// labelled fraud rate.
 fn fit_weights(
     inputs: &[[f64; INPUT_COUNT]],
     training: &[(usize, bool)],
     config: &TrainConfig,
 ) -> Result<(Vec<f64>, f64), FraudTrainError> {
-    let varies = |index: usize| {
-        let first = inputs[training[0].0][index];
-        training.iter().any(|(row, _)| (inputs[*row][index] - first).abs() > 1e-12)
-    };
-    let columns: Vec<usize> = (0..INPUT_COUNT).filter(|&index| varies(index)).collect();
-    if columns.is_empty() {
-        return Err(FraudTrainError::Fit("no input varies across the labelled expenses".into()));
+    if training.is_empty() {
+        return Err(FraudTrainError::Fit("no labelled expenses to fit on".into()));
     }
-    // The constant inputs' default contributions are a fixed offset, folded into the intercept below.
-    let offset: f64 = (0..INPUT_COUNT)
-        .filter(|index| !columns.contains(index))
-        .map(|index| DEFAULT_WEIGHTS[index] * inputs[training[0].0][index])
-        .sum();
-    let mut records = Array2::<f64>::zeros((training.len(), columns.len()));
-    for (row_index, (row, _)) in training.iter().enumerate() {
-        for (column, &index) in columns.iter().enumerate() {
-            records[[row_index, column]] = inputs[*row][index];
+    // Parameters: the weights, then the intercept (index INPUT_COUNT).
+    let size = INPUT_COUNT + 1;
+    let floor: Vec<f64> = DEFAULT_WEIGHTS.iter().map(|weight| weight * KEPT_SHARE_OF_DEFAULT).collect();
+    let row = |index: usize, parameter: usize| if parameter == INPUT_COUNT { 1.0 } else { inputs[index][parameter] };
+    let objective = |parameters: &[f64]| -> f64 {
+        let data: f64 = training
+            .iter()
+            .map(|&(index, label)| {
+                let z: f64 = (0..size).map(|parameter| parameters[parameter] * row(index, parameter)).sum();
+                let softplus = if z > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() };
+                softplus - if label { z } else { 0.0 }
+            })
+            .sum();
+        let penalty: f64 =
+            (0..INPUT_COUNT).map(|parameter| (parameters[parameter] - DEFAULT_WEIGHTS[parameter]).powi(2)).sum();
+        data + config.l2 / 2.0 * penalty
+    };
+    let mut parameters: Vec<f64> = DEFAULT_WEIGHTS.iter().copied().chain([DEFAULT_INTERCEPT]).collect();
+    let mut current = objective(&parameters);
+    for _ in 0..config.max_iterations.max(1) {
+        let mut gradient = vec![0.0; size];
+        let mut hessian = vec![vec![0.0; size]; size];
+        for &(index, label) in training {
+            let z: f64 = (0..size).map(|parameter| parameters[parameter] * row(index, parameter)).sum();
+            let p = sigmoid(z);
+            let residual = p - if label { 1.0 } else { 0.0 };
+            let weight = p * (1.0 - p);
+            let x: Vec<f64> = (0..size).map(|parameter| row(index, parameter)).collect();
+            for (a, (gradient_a, hessian_row)) in gradient.iter_mut().zip(hessian.iter_mut()).enumerate() {
+                *gradient_a += residual * x[a];
+                for (b, cell) in hessian_row.iter_mut().enumerate() {
+                    *cell += weight * x[a] * x[b];
+                }
+            }
+        }
+        // A tiny ridge keeps the system solvable when an input never varies.
+        for (a, hessian_row) in hessian.iter_mut().enumerate() {
+            hessian_row[a] += 1e-9;
+        }
+        for parameter in 0..INPUT_COUNT {
+            gradient[parameter] += config.l2 * (parameters[parameter] - DEFAULT_WEIGHTS[parameter]);
+            hessian[parameter][parameter] += config.l2;
+        }
+        // Weights held at their floor by a gradient pushing them lower stay there; Newton on the rest.
+        let free: Vec<usize> = (0..size)
+            .filter(|&parameter| {
+                parameter == INPUT_COUNT
+                    || parameters[parameter] > floor[parameter] + 1e-12
+                    || gradient[parameter] < 0.0
+            })
+            .collect();
+        let reduced: Vec<Vec<f64>> = free.iter().map(|&a| free.iter().map(|&b| hessian[a][b]).collect()).collect();
+        let Some(step) = solve(reduced, free.iter().map(|&a| gradient[a]).collect()) else { break };
+        let mut scale = 1.0;
+        let mut moved = false;
+        while scale > 1e-8 {
+            let mut next = parameters.clone();
+            for (k, &parameter) in free.iter().enumerate() {
+                next[parameter] -= scale * step[k];
+                if parameter < INPUT_COUNT {
+                    next[parameter] = next[parameter].max(floor[parameter]);
+                }
+            }
+            let value = objective(&next);
+            if value.is_finite() && value <= current {
+                moved = current - value > 1e-10 * current.abs().max(1.0);
+                parameters = next;
+                current = value;
+                break;
+            }
+            scale /= 2.0;
+        }
+        if !moved {
+            break;
         }
     }
-    let targets: Array1<bool> = training.iter().map(|(_, label)| *label).collect();
-    let fitted = LogisticRegression::default()
-        .alpha(config.l2 / training.len() as f64)
-        .max_iterations(config.max_iterations)
-        .gradient_tolerance(crate::ml::training::gradient_tolerance(training.len()))
-        .fit(&Dataset::new(records, targets))
-        .map_err(|error| FraudTrainError::Fit(error.to_string()))?;
-    // linfa models the larger class as "positive"; the stored weights always give P(fraud).
-    let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
-    let mut weights = DEFAULT_WEIGHTS.to_vec();
-    for (column, &index) in columns.iter().enumerate() {
-        weights[index] = sign * fitted.params()[column];
-    }
-    let intercept = sign * fitted.intercept() - offset;
+    let (weights, intercept) = (parameters[..INPUT_COUNT].to_vec(), parameters[INPUT_COUNT]);
     if !weights.iter().all(|weight| weight.is_finite()) || !intercept.is_finite() {
         return Err(FraudTrainError::Fit("the fit did not converge to finite weights".into()));
     }
@@ -669,6 +777,7 @@ mod tests {
             submitted: Some(date + 3),
             description: format!("item {}", id % 7),
             open: true,
+            refused: false,
         }
     }
 
@@ -732,7 +841,16 @@ mod tests {
     fn with_labels_the_weights_are_fitted_calibrated_and_reported() {
         let (employees, fraud) = company();
         let config = TrainConfig { min_labels: 5, holdout_share: 0.3, ..TrainConfig::default() };
-        let trained = train(&employees, &fraud, &config).expect("train");
+        // Only fraud labelled: unlabelled expenses are not taken for legitimate, so nothing to fit.
+        let only_fraud = train(&employees, &fraud, &config).expect("train");
+        assert!(!only_fraud.model.fitted_on_labels, "{}", only_fraud.labels.why);
+        let every_label: HashMap<i32, bool> =
+            employees.iter().flatten().map(|e| (e.id, fraud.contains_key(&e.id))).collect();
+        let trained = train(&employees, &every_label, &config).expect("train");
+        // No weight falls below half its default.
+        for (weight, default) in trained.model.weights.iter().zip(DEFAULT_WEIGHTS) {
+            assert!(*weight >= default * KEPT_SHARE_OF_DEFAULT - 1e-9, "{:?}", trained.model.weights);
+        }
         assert!(trained.model.fitted_on_labels, "{}", trained.labels.why);
         let evaluation = trained.evaluation.expect("evaluation");
         assert!(evaluation.model.roc_auc > 0.9, "{evaluation:?}");

@@ -21,6 +21,8 @@ pub struct ExpenseFact {
     pub description: String,
     /// Awaiting approval, posting or payment (not draft, refused or paid).
     pub open: bool,
+    /// Refused, or on a refused or cancelled report: a claim resubmitted after it is no duplicate.
+    pub refused: bool,
 }
 
 /// Thresholds of the rules; the defaults are documented with each field.
@@ -68,6 +70,7 @@ pub enum Rule {
     NearDuplicate,
     SplitClaim,
     RoundAmount,
+    RoundAmountOnWeekend,
     WeekendDate,
     LateSubmission,
     FrequencySpike,
@@ -82,6 +85,7 @@ impl Rule {
             Self::NearDuplicate => "near_duplicate",
             Self::SplitClaim => "split_claim",
             Self::RoundAmount => "round_amount",
+            Self::RoundAmountOnWeekend => "round_amount_on_weekend",
             Self::WeekendDate => "weekend_date",
             Self::LateSubmission => "late_submission",
             Self::FrequencySpike => "frequency_spike",
@@ -108,7 +112,13 @@ pub fn median(values: &[f64]) -> Option<f64> {
     Some(if sorted.len() % 2 == 1 { sorted[middle] } else { (sorted[middle - 1] + sorted[middle]) / 2.0 })
 }
 
-/// The robust centre and spread of a set of amounts: what an amount is compared with.
+/// Amounts are compared on a log scale: claims are skewed (a hotel costs ten taxis), and an inflated
+/// receipt is inflated by a factor, not by a sum. Amounts under a cent count as a cent.
+pub fn log_amount(amount: f64) -> f64 {
+    amount.max(0.01).ln()
+}
+
+/// The robust centre and spread of a set of (log) amounts: what an amount is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Baseline {
     pub median: f64,
@@ -200,6 +210,10 @@ fn money(amount: f64) -> String {
     format!("{amount:.2}")
 }
 
+fn same_product(a: &ExpenseFact, b: &ExpenseFact) -> bool {
+    a.product_id.is_some() && a.product_id == b.product_id
+}
+
 fn same_category(a: &ExpenseFact, b: &ExpenseFact) -> bool {
     (a.product_id.is_some() && a.product_id == b.product_id) || similar_descriptions(&a.description, &b.description)
 }
@@ -275,44 +289,50 @@ pub fn assess(
     let mut features = [0.0; FOREST_FEATURE_COUNT];
     features[0] = target.amount.max(0.0).ln_1p();
 
-    // Amount against the employee's own history.
-    let history: Vec<f64> = others.iter().map(|other| other.amount).collect();
+    // Amount against the employee's own claims of the same category (log scale).
+    let amount = log_amount(target.amount);
+    let history: Vec<f64> =
+        others.iter().filter(|other| same_product(target, other)).map(|other| log_amount(other.amount)).collect();
     if let Some(baseline) = Baseline::of(&history).filter(|baseline| baseline.usable(config.min_history)) {
-        let z = baseline.z(target.amount);
+        let z = baseline.z(amount);
         features[1] = z.clamp(-10.0, 10.0);
         if z >= config.outlier_z {
             found.push(Signal {
                 rule: Rule::EmployeeAmountOutlier,
                 strength: ((z - config.outlier_z) / config.outlier_z + 0.5).min(1.0),
                 evidence: format!(
-                    "{} is {z:.1} robust deviations above this employee's usual {} (median of {} expenses)",
+                    "{} is {:.1} times this employee's usual {} for the category ({z:.1} robust deviations, median of {} claims)",
                     money(target.amount),
-                    money(baseline.median),
+                    (amount - baseline.median).exp(),
+                    money(baseline.median.exp()),
                     baseline.count
                 ),
             });
         }
     }
-    // Amount against the category across the company.
+    // Amount against the category across the company (log scale).
     if let Some(baseline) = category.filter(|baseline| baseline.usable(config.min_history * 2)) {
-        let z = baseline.z(target.amount);
+        let z = baseline.z(amount);
         features[2] = z.clamp(-10.0, 10.0);
         if z >= config.outlier_z {
             found.push(Signal {
                 rule: Rule::CategoryAmountOutlier,
                 strength: ((z - config.outlier_z) / config.outlier_z + 0.5).min(1.0),
                 evidence: format!(
-                    "{} is {z:.1} robust deviations above the category's usual {} (median of {} expenses)",
+                    "{} is {:.1} times the category's usual {} ({z:.1} robust deviations, median of {} claims)",
                     money(target.amount),
-                    money(baseline.median),
+                    (amount - baseline.median).exp(),
+                    money(baseline.median.exp()),
                     baseline.count
                 ),
             });
         }
     }
 
-    // Duplicates of an earlier claim: exact first; a near duplicate only where no exact one exists.
-    let earlier = || others.iter().copied().filter(|other| claimed_before(other, target));
+    // Duplicates of an earlier claim: exact first; a near duplicate only where no exact one exists. A
+    // claim refused (or on a refused or cancelled report) was never reimbursed: resubmitting it is
+    // the legitimate way to correct it, not a second reimbursement.
+    let earlier = || others.iter().copied().filter(|other| !other.refused && claimed_before(other, target));
     let exact = earlier().find(|other| {
         (other.amount - target.amount).abs() < 0.005 && other.date == target.date && same_category(target, other)
     });
@@ -385,13 +405,23 @@ pub fn assess(
 
     // Round amounts (whole multiples of 50, from 50 up).
     let cents = (target.amount * 100.0).round();
-    if (5_000.0..1e15).contains(&cents) && (cents as i64) % 5_000 == 0 {
+    let round = (5_000.0..1e15).contains(&cents) && (cents as i64) % 5_000 == 0;
+    if round {
         let strength = if (cents as i64) % 10_000 == 0 { 0.4 } else { 0.3 };
         features[9] = strength / 0.4;
         found.push(Signal {
             rule: Rule::RoundAmount,
             strength,
             evidence: format!("a round amount: {}", money(target.amount)),
+        });
+    }
+    // Both at once: a receipt rarely comes to a round sum, and business rarely happens on a weekend;
+    // an invented or personal expense (ACFE: fictitious, mischaracterised) often does both.
+    if round && weekday(target.date) >= 5 {
+        found.push(Signal {
+            rule: Rule::RoundAmountOnWeekend,
+            strength: 1.0,
+            evidence: format!("a round amount ({}) dated on a weekend", money(target.amount)),
         });
     }
     // Weekend dates.
@@ -458,6 +488,7 @@ mod tests {
             submitted: Some(date + 5),
             description: format!("lunch {id}"),
             open: true,
+            refused: false,
         }
     }
 
@@ -471,7 +502,8 @@ mod tests {
         category: &[f64],
         config: &SignalConfig,
     ) -> Vec<Signal> {
-        assess(target, employee, Baseline::of(category).as_ref(), config).signals
+        let logs: Vec<f64> = category.iter().map(|&amount| log_amount(amount)).collect();
+        assess(target, employee, Baseline::of(&logs).as_ref(), config).signals
     }
 
     fn rules(found: &[Signal]) -> Vec<Rule> {
@@ -503,6 +535,31 @@ mod tests {
         assert_eq!(weekday(2), 0);
         assert_eq!(weekday(-1), 4);
         assert_eq!(weekday(WEDNESDAY), 2);
+    }
+
+    #[test]
+    fn a_claim_resubmitted_after_a_refusal_is_no_duplicate() {
+        let original = ExpenseFact { refused: true, ..expense(1, 84.20, WEDNESDAY) };
+        let resubmitted = ExpenseFact { submitted: Some(WEDNESDAY + 30), ..expense(2, 84.20, WEDNESDAY) };
+        let found =
+            assess_signals(&resubmitted, &[original.clone(), resubmitted.clone()], &[], &SignalConfig::default());
+        assert!(
+            !rules(&found).contains(&Rule::ExactDuplicate) && !rules(&found).contains(&Rule::NearDuplicate),
+            "{found:?}"
+        );
+        // The same claim after an accepted one is.
+        let accepted = ExpenseFact { refused: false, ..original };
+        let found = assess_signals(&resubmitted, &[accepted, resubmitted.clone()], &[], &SignalConfig::default());
+        assert!(rules(&found).contains(&Rule::ExactDuplicate), "{found:?}");
+    }
+
+    #[test]
+    fn a_round_amount_on_a_weekend_is_its_own_signal() {
+        let saturday = WEDNESDAY + 3;
+        let found = assess_signals(&expense(1, 300.0, saturday), &[], &[], &SignalConfig::default());
+        assert!(rules(&found).contains(&Rule::RoundAmountOnWeekend), "{found:?}");
+        let found = assess_signals(&expense(1, 300.0, WEDNESDAY), &[], &[], &SignalConfig::default());
+        assert!(!rules(&found).contains(&Rule::RoundAmountOnWeekend), "{found:?}");
     }
 
     #[test]

@@ -592,7 +592,7 @@ AS 'MODULE_PATHNAME', 'activate_model_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/churn/functions.rs:99
+-- src/ml/churn/functions.rs:96
 -- odoo_mirror::ml::churn::functions::churn_score
 CREATE  FUNCTION "churn_score"(
 	"p_partner_id" INT /* i32 */
@@ -604,7 +604,7 @@ AS 'MODULE_PATHNAME', 'churn_score_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/churn/functions.rs:141
+-- src/ml/churn/functions.rs:138
 -- odoo_mirror::ml::churn::functions::churn_scores
 CREATE  FUNCTION "churn_scores"(
 	"p_as_of" date DEFAULT NULL /* Option < Date > */
@@ -649,7 +649,7 @@ AS 'MODULE_PATHNAME', 'drop_landing_tables_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/churn/functions.rs:192
+-- src/ml/churn/functions.rs:189
 -- odoo_mirror::ml::churn::functions::explain_churn
 CREATE  FUNCTION "explain_churn"(
 	"p_partner_id" INT /* Option < i32 > */
@@ -661,7 +661,7 @@ AS 'MODULE_PATHNAME', 'explain_churn_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/fraud/functions.rs:159
+-- src/ml/fraud/functions.rs:156
 -- odoo_mirror::ml::fraud::functions::explain_fraud
 CREATE  FUNCTION "explain_fraud"(
 	"p_expense_id" INT /* Option < i32 > */
@@ -696,7 +696,7 @@ AS 'MODULE_PATHNAME', 'forget_revenue_marks_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/fraud/functions.rs:95
+-- src/ml/fraud/functions.rs:92
 -- odoo_mirror::ml::fraud::functions::fraud_score
 CREATE  FUNCTION "fraud_score"(
 	"p_expense_id" INT /* i32 */
@@ -708,7 +708,7 @@ AS 'MODULE_PATHNAME', 'fraud_score_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/fraud/functions.rs:106
+-- src/ml/fraud/functions.rs:103
 -- odoo_mirror::ml::fraud::functions::fraud_scores
 CREATE  FUNCTION "fraud_scores"() RETURNS TABLE (
 	"expense_id" INT,  /* i32 */
@@ -721,7 +721,7 @@ AS 'MODULE_PATHNAME', 'fraud_scores_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/churn/functions.rs:285
+-- src/ml/churn/functions.rs:286
 -- odoo_mirror::ml::churn::functions::get_churn_risks
 CREATE  FUNCTION "get_churn_risks"(
 	"p_limit" INT DEFAULT 20, /* Option < i32 > */
@@ -816,7 +816,7 @@ AS 'MODULE_PATHNAME', 'get_revenue_trends_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/fraud/functions.rs:273
+-- src/ml/fraud/functions.rs:274
 -- odoo_mirror::ml::fraud::functions::get_suspicious_expenses
 CREATE  FUNCTION "get_suspicious_expenses"(
 	"p_limit" INT DEFAULT 20, /* Option < i32 > */
@@ -905,7 +905,7 @@ AS 'MODULE_PATHNAME', 'rebuild_memory_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/churn/functions.rs:384
+-- src/ml/churn/functions.rs:399
 -- odoo_mirror::ml::churn::functions::refresh_churn_predictions
 CREATE  FUNCTION "refresh_churn_predictions"(
 	"p_full" bool DEFAULT false /* Option < bool > */
@@ -917,7 +917,7 @@ AS 'MODULE_PATHNAME', 'refresh_churn_predictions_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/fraud/functions.rs:450
+-- src/ml/fraud/functions.rs:469
 -- odoo_mirror::ml::fraud::functions::refresh_fraud_predictions
 CREATE  FUNCTION "refresh_fraud_predictions"(
 	"p_full" bool DEFAULT false /* Option < bool > */
@@ -935,7 +935,7 @@ AS 'MODULE_PATHNAME', 'refresh_fraud_predictions_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/churn/functions.rs:413
+-- src/ml/churn/functions.rs:427
 -- odoo_mirror::ml::churn::functions::train_churn_model
 CREATE  FUNCTION "train_churn_model"(
 	"p_as_of" date DEFAULT NULL, /* Option < Date > */
@@ -949,7 +949,7 @@ AS 'MODULE_PATHNAME', 'train_churn_model_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- src/ml/fraud/functions.rs:464
+-- src/ml/fraud/functions.rs:482
 -- odoo_mirror::ml::fraud::functions::train_fraud_model
 CREATE  FUNCTION "train_fraud_model"(
 	"p_params" jsonb DEFAULT '{}' /* Option < JsonbArg > */
@@ -2188,7 +2188,8 @@ CREATE TRIGGER fraud_stale_on_insert_or_delete
 CREATE TRIGGER fraud_stale_on_update
     AFTER UPDATE ON odoo_mirror.hr_expense
     FOR EACH ROW
-    WHEN (OLD.employee_id IS DISTINCT FROM NEW.employee_id
+    WHEN (OLD.id IS DISTINCT FROM NEW.id
+          OR OLD.employee_id IS DISTINCT FROM NEW.employee_id
           OR OLD.product_id IS DISTINCT FROM NEW.product_id
           OR OLD.sheet_id IS DISTINCT FROM NEW.sheet_id
           OR OLD.total_amount IS DISTINCT FROM NEW.total_amount

@@ -53,8 +53,6 @@ SELECT odoo_mirror.explain_churn(9201);
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) FROM odoo_mirror.churn_scores();
 \echo :LAST_ERROR_SQLSTATE
-SELECT odoo_mirror.refresh_churn_predictions();
-\echo :LAST_ERROR_SQLSTATE
 SELECT odoo_mirror.export_model();
 \echo :LAST_ERROR_SQLSTATE
 
@@ -91,6 +89,9 @@ SELECT odoo_mirror.train_churn_model();
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
 \set ON_ERROR_STOP 1
+-- A refresh without a model has nothing to rescore: it takes the marks writes left (they must not pile
+-- up) and says so.
+SELECT odoo_mirror.refresh_churn_predictions() AS refreshed_without_model;
 
 -- Training: the default as-of date is the last one whose labels are known (2025-06-23 - 90 days).
 CREATE TEMP TABLE trained AS SELECT odoo_mirror.train_churn_model() AS report;

@@ -82,10 +82,10 @@ SELECT odoo_mirror.explain_fraud(90001);
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) FROM odoo_mirror.fraud_scores();
 \echo :LAST_ERROR_SQLSTATE
-SELECT odoo_mirror.refresh_fraud_predictions();
-\echo :LAST_ERROR_SQLSTATE
 SELECT odoo_mirror.export_model('fraud');
 \echo :LAST_ERROR_SQLSTATE
+-- A refresh without a model takes the marks (nothing to rescore) and says so.
+SELECT odoo_mirror.refresh_fraud_predictions() AS refreshed_without_model;
 SELECT count(*) AS pending_reports, count(fraud_score) AS scored, count(fraud_top_reason) AS with_reason
 FROM odoo_mirror.get_pending_expenses(100);
 

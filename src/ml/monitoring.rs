@@ -27,12 +27,13 @@ impl Histogram {
             return None;
         }
         sorted.sort_by(f64::total_cmp);
-        let mut edges: Vec<f64> =
-            (1..10).map(|decile| sorted[(decile * sorted.len() / 10).min(sorted.len() - 1)]).collect();
+        // Deciles, and the training maximum: values above anything seen in training get a bin of their
+        // own (share 0 then), so an input that never varied in training still shows a shift.
+        let mut edges: Vec<f64> = (1..10)
+            .map(|decile| sorted[(decile * sorted.len() / 10).min(sorted.len() - 1)])
+            .chain([sorted[sorted.len() - 1]])
+            .collect();
         edges.dedup();
-        if edges.last().is_some_and(|&last| last >= sorted[sorted.len() - 1]) {
-            edges.pop();
-        }
         let shares = Self { edges: edges.clone(), shares: Vec::new() }.shares_of(&sorted);
         Some(Self { edges, shares })
     }
@@ -139,8 +140,12 @@ mod tests {
         let mut then = vec![0.0; 950];
         then.extend(vec![1.0; 50]);
         let histogram = Histogram::of(&then).expect("values");
-        assert_eq!(histogram.edges, vec![0.0]);
+        assert_eq!(histogram.edges, vec![0.0, 1.0]);
         assert!((histogram.shares[0] - 0.95).abs() < 1e-12);
+        // An input that never varied in training: any new value is a shift.
+        let constant = Histogram::of(&[0.0; 100]).expect("values");
+        assert_eq!(constant.psi(&[0.0; 100]), Some(0.0));
+        assert!(constant.psi(&[0.0, 1.0, 1.0, 1.0]).expect("psi") > 0.25);
         // Twice the firing rate: a moderate shift.
         let mut now = vec![0.0; 900];
         now.extend(vec![1.0; 100]);

@@ -30,6 +30,7 @@ pub const INT4_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT4ARRAYOID);
 pub const INT8: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT8OID);
 pub const FLOAT8: PgOid = PgOid::BuiltIn(PgBuiltInOids::FLOAT8OID);
 pub const FLOAT8_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::FLOAT8ARRAYOID);
+pub const FLOAT4_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::FLOAT4ARRAYOID);
 pub const NUMERIC: PgOid = PgOid::BuiltIn(PgBuiltInOids::NUMERICOID);
 pub const TEXT: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTOID);
 pub const TEXT_ARRAY: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTARRAYOID);
@@ -357,6 +358,14 @@ pub fn select_value<T: FromDatum + IntoDatum>(
         }
         Ok(table.first().get_one::<T>()?)
     })
+}
+
+/// Gives the transaction its id now. pgrx reads through the statement's snapshot only while the
+/// transaction has none; a writer that waited for a lock calls this so that its reads see what
+/// committed meanwhile.
+pub fn assign_transaction_id() -> Result<(), OdooMirrorError> {
+    execute("SELECT pg_catalog.pg_current_xact_id()", &[])?;
+    Ok(())
 }
 
 /// Runs a statement that writes (or runs DDL); returns the number of rows it processed.

@@ -135,7 +135,8 @@ CREATE TRIGGER fraud_stale_on_insert_or_delete
 CREATE TRIGGER fraud_stale_on_update
     AFTER UPDATE ON odoo_mirror.hr_expense
     FOR EACH ROW
-    WHEN (OLD.employee_id IS DISTINCT FROM NEW.employee_id
+    WHEN (OLD.id IS DISTINCT FROM NEW.id
+          OR OLD.employee_id IS DISTINCT FROM NEW.employee_id
           OR OLD.product_id IS DISTINCT FROM NEW.product_id
           OR OLD.sheet_id IS DISTINCT FROM NEW.sheet_id
           OR OLD.total_amount IS DISTINCT FROM NEW.total_amount

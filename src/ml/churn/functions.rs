@@ -49,10 +49,7 @@ impl Served for ChurnModel {
     }
 
     fn refresh_after_activation() -> Result<serde_json::Value, OdooMirrorError> {
-        match activated_context()? {
-            Some(context) => refresh(&context, true),
-            None => Ok(serde_json::Value::Null),
-        }
+        refresh(true)
     }
 }
 
@@ -251,6 +248,10 @@ impl Risk {
 /// A money amount as numeric with two decimals, written the one way the stored predictions write it
 /// (store::money_text), so stored and live answers are the same to the character.
 fn money(value: f64) -> Option<AnyNumeric> {
+    // As the stored path shows it: NULL beyond numeric(16,2).
+    if value.abs() >= 99_999_999_999_999.995 {
+        return None;
+    }
     AnyNumeric::try_from(store::money_text(value)?.as_str()).ok()
 }
 
@@ -324,14 +325,28 @@ fn get_churn_risks(
     Ok(TableIterator::new(rows))
 }
 
-/// Brings odoo_mirror.churn_predictions up to date for the scoring context: rescores the customers
-/// marked stale, or every active customer when the model or the scoring date changed (or `everyone`).
-/// Call after the model's activation with the new model's context.
-pub(crate) fn refresh(context: &ScoringContext, everyone: bool) -> Result<serde_json::Value, OdooMirrorError> {
+/// Brings odoo_mirror.churn_predictions up to date with the churn model active now: rescores the
+/// customers marked stale, or every active customer when the model or the scoring date changed (or
+/// `everyone`). Without an active model it only takes the marks (nothing can be rescored; marks must
+/// not pile up) and forgets the run.
+pub(crate) fn refresh(everyone: bool) -> Result<serde_json::Value, OdooMirrorError> {
     let started = Instant::now();
     store::lock_predictions()?;
-    // Marks first: the scoring below reads (Reading::Latest) every write whose mark it took.
+    // After the lock, every read must see what committed before it (another refresh's run and rows, a
+    // model activated meanwhile, a new scoring date): with a transaction id, pgrx reads with a fresh
+    // snapshot. Marks first: the scoring below reads (Reading::Latest) every write whose mark it took.
+    crate::spi::assign_transaction_id()?;
     let taken = freshness_store::take_marks(Kind::Churn)?;
+    let Some(context) = activated_context()? else {
+        freshness_store::forget_run(Kind::Churn)?;
+        return Ok(serde_json::json!({
+            "rows": 0,
+            "rescored": "nothing: no churn model is active (train one with odoo_mirror.train_churn_model())",
+            "customers_changed": taken.stale.len(),
+            "model_version": null,
+        }));
+    };
+    let context = &context;
     let version = context.model_ref.version;
     let everyone = freshness_rules::refresh_everyone(everyone, &taken, version, Some(context.scoring_date));
     let customers = if everyone { Customers::All } else { Customers::Only(&taken.stale) };
@@ -386,8 +401,7 @@ pub(crate) fn refresh(context: &ScoringContext, everyone: bool) -> Result<serde_
 fn refresh_churn_predictions(p_full: default!(Option<bool>, false)) -> Result<JsonB, ErrorReport> {
     crate::spi::require_writable("refresh_churn_predictions")?;
     let everyone = p_full.ok_or_else(|| OdooMirrorError::from(params::P_FULL.invalid("NULL")))?;
-    let context = scoring_context()?;
-    Ok(JsonB(refresh(&context, everyone)?))
+    Ok(JsonB(refresh(everyone)?))
 }
 
 /// The context of the churn model active now (read after the activation, in this transaction).

@@ -43,10 +43,17 @@ pub struct ChurnModel {
     pub typical_gap_fill: f64,
     pub horizon_days: i32,
     pub active_window_days: i32,
-    /// From the raw logit to a probability.
+    /// From the raw logit to a probability. (Defaults only so that a format 1 model parses far enough
+    /// to be refused by validate() with a retrain hint.)
+    #[serde(default = "uncalibrated")]
     pub calibration: Calibration,
     /// Each input's training distribution, for drift monitoring.
+    #[serde(default)]
     pub input_histograms: Vec<Histogram>,
+}
+
+fn uncalibrated() -> Calibration {
+    UNCALIBRATED
 }
 
 /// No calibration: the raw logit's sigmoid (what a model is before it is calibrated).
@@ -1020,6 +1027,15 @@ mod tests {
         let mut old = model.clone();
         old.format = 1;
         assert!(old.validate().unwrap_err().contains("retrain it with SELECT odoo_mirror.train_churn_model()"));
+        // A model stored by 0.5.0 (no calibration, no histograms) parses far enough to say so.
+        let mut stored_by_050 = serde_json::to_value(&model).expect("json");
+        stored_by_050["format"] = 1.into();
+        if let Some(object) = stored_by_050.as_object_mut() {
+            object.remove("calibration");
+            object.remove("input_histograms");
+        }
+        let parsed: ChurnModel = serde_json::from_value(stored_by_050).expect("parses");
+        assert!(parsed.validate().unwrap_err().contains("0.5.0 or earlier"));
         let mut broken = model;
         broken.calibration.slope = -1.0;
         assert!(broken.validate().is_err());

@@ -37,10 +37,7 @@ impl Served for FraudModel {
     }
 
     fn refresh_after_activation() -> Result<serde_json::Value, OdooMirrorError> {
-        match activated_context()? {
-            Some(context) => refresh(&context, true),
-            None => Ok(serde_json::Value::Null),
-        }
+        refresh(true)
     }
 }
 
@@ -174,6 +171,8 @@ struct Suspect {
     sheet_id: Option<i32>,
     score: f64,
     reasons: Vec<String>,
+    /// What the RPC shows besides the score, when already read with it (stored predictions).
+    details: Option<store::ExpenseDetails>,
 }
 
 fn suspect(model: &FraudModel, target: &ExpenseFact, scored: &Scored) -> Suspect {
@@ -184,6 +183,7 @@ fn suspect(model: &FraudModel, target: &ExpenseFact, scored: &Scored) -> Suspect
         sheet_id: target.sheet_id,
         score: scored.score,
         reasons,
+        details: None,
     }
 }
 
@@ -241,6 +241,7 @@ fn top_suspects(context: &Active<FraudModel>, min_score: f64, limit: i32) -> Res
                     sheet_id: stored.sheet_id,
                     score: stored.score,
                     reasons: stored.reasons,
+                    details: Some(stored.details),
                 })
                 .collect();
             suspects.extend(live_suspects(&context.model, min_score, Employees::Only(&stale))?);
@@ -300,11 +301,14 @@ fn get_suspicious_expenses(
     let min_score = params::score_threshold(p_min_score)?;
     let context = scoring_context()?;
     let suspects = top_suspects(&context, min_score, limit)?;
-    let mut details = store::expense_details(suspects.iter().map(|suspect| suspect.expense_id).collect())?;
+    // Stored predictions come with their details; only the ones scored live need another query.
+    let missing: Vec<i32> =
+        suspects.iter().filter(|suspect| suspect.details.is_none()).map(|suspect| suspect.expense_id).collect();
+    let mut details = if missing.is_empty() { HashMap::new() } else { store::expense_details(missing)? };
     let rows: Vec<SuspectRow> = suspects
         .into_iter()
         .map(|suspect| {
-            let detail = details.remove(&suspect.expense_id);
+            let detail = suspect.details.or_else(|| details.remove(&suspect.expense_id));
             let (name, employee_name, date, amount, currency, state) = match detail {
                 Some(d) => (d.name, d.employee_name, d.date, d.amount, d.currency, d.state),
                 None => (None, None, None, None, None, None),
@@ -379,13 +383,28 @@ pub(crate) fn sheet_fraud(
     Ok(result)
 }
 
-/// Brings odoo_mirror.fraud_predictions up to date for `context`: rescores the expenses of the
-/// employees marked stale, or every expense when the model changed (or `everyone`).
-pub(crate) fn refresh(context: &Active<FraudModel>, everyone: bool) -> Result<serde_json::Value, OdooMirrorError> {
+/// Brings odoo_mirror.fraud_predictions up to date with the fraud model active now: rescores the
+/// expenses of the employees marked stale, or every expense when the model changed (or `everyone`).
+/// Without an active model it only takes the marks (get_pending_expenses works without a model, and
+/// its writes must not pile marks up) and forgets the run.
+pub(crate) fn refresh(everyone: bool) -> Result<serde_json::Value, OdooMirrorError> {
     let started = Instant::now();
     store::lock_predictions()?;
-    // Marks first: the scoring below reads (Snapshot::Latest) every write whose mark it took.
+    // After the lock, every read must see what committed before it: with a transaction id, pgrx reads
+    // with a fresh snapshot. Marks first: the scoring below reads (Snapshot::Latest) every write whose
+    // mark it took.
+    crate::spi::assign_transaction_id()?;
     let taken = freshness_store::take_marks(Kind::Fraud)?;
+    let Some(context) = activated_context()? else {
+        freshness_store::forget_run(Kind::Fraud)?;
+        return Ok(serde_json::json!({
+            "rows": 0,
+            "rescored": "nothing: no fraud model is active (train one with odoo_mirror.train_fraud_model())",
+            "employees_changed": taken.stale.len(),
+            "model_version": null,
+        }));
+    };
+    let context = &context;
     let version = context.model_ref.version;
     let everyone = freshness_rules::refresh_everyone(everyone, &taken, version, None);
     let employees = if everyone { Employees::All } else { Employees::Only(&taken.stale) };
@@ -452,8 +471,7 @@ pub(crate) fn activated_context() -> Result<Option<Active<FraudModel>>, OdooMirr
 fn refresh_fraud_predictions(p_full: default!(Option<bool>, false)) -> Result<JsonB, ErrorReport> {
     crate::spi::require_writable("refresh_fraud_predictions")?;
     let everyone = p_full.ok_or_else(|| OdooMirrorError::from(params::P_FULL.invalid("NULL")))?;
-    let context = scoring_context()?;
-    Ok(JsonB(refresh(&context, everyone)?))
+    Ok(JsonB(refresh(everyone)?))
 }
 
 // Training ---------------------------------------------------------------------------------------------

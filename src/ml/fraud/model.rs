@@ -87,7 +87,9 @@ pub struct FraudModel {
     pub intercept: f64,
     /// Whether the weights were fitted on labels (false: the default weights).
     pub fitted_on_labels: bool,
-    /// Each input's distribution over the training expenses, for drift monitoring.
+    /// Each input's distribution over the training expenses, for drift monitoring. (Default only so
+    /// that a format 1 model parses far enough to be refused with a retrain hint.)
+    #[serde(default)]
     pub input_histograms: Vec<Histogram>,
 }
 
@@ -377,6 +379,64 @@ pub struct Evaluation {
     pub forest_only: Metrics,
     /// Mean predicted score against the observed fraud rate, by predicted-score decile.
     pub calibration: Vec<CalibrationBin>,
+    /// Per input: of the held-out fraud it fired on, the share in the top 2% of the holdout under the
+    /// default weights and under the fitted ones (a fit must not lose a signal the defaults had).
+    pub signal_recall: Vec<SignalRecall>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignalRecall {
+    pub input: String,
+    pub fraud_with_signal: usize,
+    pub top_2pct_default: f64,
+    pub top_2pct_fitted: f64,
+}
+
+/// Whether each row ranks in the top `share` of `scores` (at least one row).
+fn in_top(scores: &[f64], share: f64) -> Vec<bool> {
+    let count = ((scores.len() as f64 * share).ceil() as usize).clamp(1, scores.len().max(1));
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let mut top = vec![false; scores.len()];
+    for &index in order.iter().take(count) {
+        top[index] = true;
+    }
+    top
+}
+
+/// Each input's recall in the top 2% of the holdout, default weights against fitted ones.
+fn signal_recall(
+    inputs: &[[f64; INPUT_COUNT]],
+    holdout: &[(usize, bool)],
+    default_scores: &[f64],
+    fitted_scores: &[f64],
+) -> Vec<SignalRecall> {
+    let (default_top, fitted_top) = (in_top(default_scores, 0.02), in_top(fitted_scores, 0.02));
+    input_names()
+        .into_iter()
+        .enumerate()
+        .map(|(input, name)| {
+            let fired: Vec<usize> = holdout
+                .iter()
+                .enumerate()
+                .filter(|(_, (row, label))| *label && inputs[*row][input] > 0.0)
+                .map(|(position, _)| position)
+                .collect();
+            let share = |top: &[bool]| {
+                if fired.is_empty() {
+                    0.0
+                } else {
+                    fired.iter().filter(|&&position| top[position]).count() as f64 / fired.len() as f64
+                }
+            };
+            SignalRecall {
+                input: name,
+                fraud_with_signal: fired.len(),
+                top_2pct_default: share(&default_top),
+                top_2pct_fitted: share(&fitted_top),
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -608,6 +668,8 @@ pub fn train(
     let forest_only: Vec<f64> = holdout.iter().map(|(row, _)| forest_scores[*row]).collect();
     let (precision_top_1pct, recall_top_1pct) =
         ml_metrics::precision_recall_at_top(&model_scores, &holdout_labels, 0.01);
+    let default_scores: Vec<f64> =
+        holdout.iter().map(|(row, _)| logit_score(&DEFAULT_WEIGHTS, DEFAULT_INTERCEPT, &inputs[*row])).collect();
     let evaluation = Evaluation {
         rows: holdout.len(),
         fraud: holdout_labels.iter().filter(|&&label| label).count(),
@@ -617,6 +679,7 @@ pub fn train(
         rules_only: ml_metrics::evaluate(&rules_scores, &holdout_labels),
         forest_only: ml_metrics::evaluate(&forest_only, &holdout_labels),
         calibration: calibration(&model_scores, &holdout_labels),
+        signal_recall: signal_recall(&inputs, &holdout, &default_scores, &model_scores),
     };
     let holdout_map = holdout.iter().map(|(row, label)| (ids[*row], *label)).collect();
     Ok(Trained {
@@ -847,6 +910,10 @@ mod tests {
         let every_label: HashMap<i32, bool> =
             employees.iter().flatten().map(|e| (e.id, fraud.contains_key(&e.id))).collect();
         let trained = train(&employees, &every_label, &config).expect("train");
+        // Every input's recall before and after the fit is reported.
+        let recall = &trained.evaluation.as_ref().expect("evaluation").signal_recall;
+        assert_eq!(recall.len(), INPUT_COUNT);
+        assert!(recall.iter().all(|signal| (0.0..=1.0).contains(&signal.top_2pct_fitted)));
         // No weight falls below half its default.
         for (weight, default) in trained.model.weights.iter().zip(DEFAULT_WEIGHTS) {
             assert!(*weight >= default * KEPT_SHARE_OF_DEFAULT - 1e-9, "{:?}", trained.model.weights);

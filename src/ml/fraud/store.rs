@@ -190,19 +190,29 @@ pub fn insert_predictions(predictions: Vec<FraudPrediction>, model_version: i32)
     Ok(written)
 }
 
-/// A stored prediction of an open expense, as get_suspicious_expenses lists it.
+/// A stored prediction of an open expense, as get_suspicious_expenses lists it, with its details.
 pub struct StoredSuspect {
     pub expense_id: i32,
     pub employee_id: i32,
     pub sheet_id: Option<i32>,
     pub score: f64,
     pub reasons: Vec<String>,
+    pub details: ExpenseDetails,
 }
 
-const STORED_SUSPECTS_SQL: &str = "SELECT p.expense_id, p.employee_id, p.sheet_id, p.score, p.reasons \
-     FROM odoo_mirror.fraud_predictions AS p \
-     WHERE p.open AND p.score >= $1 AND p.employee_id <> ALL ($2) \
-     ORDER BY p.score DESC, p.expense_id LIMIT $3";
+const STORED_SUSPECTS_SQL: &str = "SELECT p.expense_id, p.employee_id, p.sheet_id, p.score, p.reasons, \
+         e.name::text, employee.name::text, e.date, \
+         CASE WHEN e.total_amount > '-Infinity' AND e.total_amount < 'Infinity' THEN pg_catalog.round(e.total_amount, 2) END, \
+         currency.name::text, e.state::text \
+     FROM (SELECT p.expense_id, p.employee_id, p.sheet_id, p.score, p.reasons \
+           FROM odoo_mirror.fraud_predictions AS p \
+           WHERE p.open AND p.score >= $1 AND p.employee_id <> ALL ($2) \
+           ORDER BY p.score DESC, p.expense_id LIMIT $3) AS p \
+     LEFT JOIN odoo_mirror.hr_expense AS e ON e.id = p.expense_id \
+     LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = e.employee_id \
+     LEFT JOIN odoo_mirror.res_company AS company ON company.id = e.company_id \
+     LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = company.currency_id \
+     ORDER BY p.score DESC, p.expense_id";
 
 /// The highest stored scores of open expenses, of at least `min_score`, but for the `stale` employees.
 pub fn stored_suspects(min_score: f64, stale: &[i32], limit: i32) -> Result<Vec<StoredSuspect>, OdooMirrorError> {
@@ -217,6 +227,14 @@ pub fn stored_suspects(min_score: f64, stale: &[i32], limit: i32) -> Result<Vec<
                 sheet_id: row.get::<i32>(3)?,
                 score: row.get::<f64>(4)?.unwrap_or_default(),
                 reasons: row.get::<Vec<String>>(5)?.unwrap_or_default(),
+                details: ExpenseDetails {
+                    name: row.get(6)?,
+                    employee_name: row.get(7)?,
+                    date: row.get(8)?,
+                    amount: row.get(9)?,
+                    currency: row.get(10)?,
+                    state: row.get(11)?,
+                },
             })
         },
     )

@@ -91,7 +91,7 @@ pub fn save_run(
 
 const SAVE_HISTORY_SQL: &str = "INSERT INTO odoo_mirror.prediction_history AS h \
          (kind, model_version, as_of, taken_at, ids, scores) \
-     SELECT $1, $2, COALESCE(DATE '2000-01-01' + $3, CURRENT_DATE), pg_catalog.now(), $4, $5::real[] \
+     SELECT $1, $2, COALESCE(DATE '2000-01-01' + $3, CURRENT_DATE), pg_catalog.now(), $4, $5 \
      WHERE NOT EXISTS (SELECT FROM odoo_mirror.prediction_history AS k \
                        WHERE k.kind = $1 AND k.model_version = $2 \
                          AND k.as_of > COALESCE(DATE '2000-01-01' + $3, CURRENT_DATE) - 7) \
@@ -109,11 +109,30 @@ pub fn save_history(
     if ids.is_empty() {
         return Ok(());
     }
+    // real in Rust: PostgreSQL's float8-to-real cast raises on a score too small for real (22003); a
+    // score that small is kept as the smallest positive real.
+    let scores: Vec<f32> = scores
+        .iter()
+        .map(|&score| {
+            let narrow = score as f32;
+            if score > 0.0 && narrow == 0.0 {
+                f32::MIN_POSITIVE
+            } else {
+                narrow
+            }
+        })
+        .collect();
     spi::execute_prepared(
         SAVE_HISTORY_SQL,
-        &[TEXT, INT4, INT4, spi::INT4_ARRAY, spi::FLOAT8_ARRAY],
+        &[TEXT, INT4, INT4, spi::INT4_ARRAY, spi::FLOAT4_ARRAY],
         &[kind.as_str().into(), model_version.into(), as_of.into(), ids.into(), scores.into()],
     )?;
+    Ok(())
+}
+
+/// Forgets the run of `kind` (no model is active: nothing is stored for one).
+pub fn forget_run(kind: Kind) -> Result<(), OdooMirrorError> {
+    spi::execute("DELETE FROM odoo_mirror.prediction_runs AS r WHERE r.kind = $1", &[kind.as_str().into()])?;
     Ok(())
 }
 

@@ -566,7 +566,12 @@ pub fn report(bench: &ChurnBench) -> String {
          | path | training (read, features, fit, calibrate, baselines) | score every customer and write back | holdout ROC AUC | holdout log loss |\n|---|---:|---:|---:|---:|\n\
          | in the database (`train_churn_model()`; `refresh_churn_predictions(p_full => true)`) | {:.2} s | {:.2} s | {:.5} | {:.5} |\n\
          | Python + scikit-learn | {:.2} s | {:.2} s | {:.5} | {:.5} |\n\
-         | ratio (Python ÷ database) | {:.2}x | {:.2}x | | |\n",
+         | ratio (Python ÷ database) | {:.2}x | {:.2}x | | |\n\n\
+         The database's \"score and write back\" is a full refresh: it reads every invoice again, computes the\n\
+         features, the reasons in words, the inputs' drift and the monitoring snapshot, and writes the predictions\n\
+         with their reasons. The Python column reuses the invoices and features its training run already\n\
+         fetched and writes (partner_id, score) only; alone, it would also pay its fetch and features (part of\n\
+         its training time). Scoring alone is `churn_scores()` above.\n",
         external.command,
         external.versions,
         bench.reported_training_seconds,

@@ -14,4 +14,4 @@ WHERE m.state = 'posted'
   AND m.move_type IN ('out_invoice', 'out_refund')
   AND COALESCE(m.commercial_partner_id, m.partner_id) = ANY ($1)
   AND m.invoice_date <= DATE '2000-01-01' + $2
-ORDER BY COALESCE(m.commercial_partner_id, m.partner_id), m.invoice_date, m.id
+ORDER BY COALESCE(m.commercial_partner_id, m.partner_id), m.invoice_date

@@ -63,10 +63,20 @@ fn group_by_customer(
 ) -> Result<(), OdooMirrorError> {
     let mut current: Option<i32> = None;
     let mut facts: Vec<InvoiceFact> = Vec::with_capacity(64);
+    // Each customer's facts in one total order (ties on the date broken by every field), so that float
+    // sums come out the same to the last bit whichever plan streamed them: stored and live scores agree.
+    fn settle(facts: &mut [InvoiceFact]) {
+        facts.sort_by(|a, b| {
+            (a.date, a.is_refund, a.untaxed.to_bits(), a.total.to_bits(), a.due, a.changed, a.residual.to_bits()).cmp(
+                &(b.date, b.is_refund, b.untaxed.to_bits(), b.total.to_bits(), b.due, b.changed, b.residual.to_bits()),
+            )
+        });
+    }
     stream(&mut |row| {
         let Some((partner, fact)) = self::fact(row) else { return Ok(()) };
         if current != Some(partner) {
             if let Some(previous) = current {
+                settle(&mut facts);
                 each_customer(previous, &facts)?;
             }
             facts.clear();
@@ -76,7 +86,10 @@ fn group_by_customer(
         Ok(())
     })?;
     match current {
-        Some(partner) => each_customer(partner, &facts),
+        Some(partner) => {
+            settle(&mut facts);
+            each_customer(partner, &facts)
+        }
         None => Ok(()),
     }
 }
@@ -243,23 +256,4 @@ pub fn stored_risks(min_score: f64, stale: &[i32], limit: i32) -> Result<Vec<Sto
         },
     )?;
     Ok(rows)
-}
-
-const STORED_SCORE_SQL: &str = "SELECT p.score FROM odoo_mirror.churn_predictions AS p \
-     JOIN odoo_mirror.prediction_runs AS r \
-       ON r.kind = 'churn' AND r.model_version = $2 AND r.as_of = DATE '2000-01-01' + $3 \
-     WHERE p.partner_id = $1 \
-       AND NOT EXISTS (SELECT FROM odoo_mirror.prediction_stale AS s WHERE s.kind = 'churn' AND s.entity_id = $1) \
-       AND NOT EXISTS (SELECT FROM odoo_mirror.prediction_stale AS s WHERE s.kind = 'churn' AND s.entity_id IS NULL)";
-
-/// The stored score of `partner_id`, when it is current: made by `model_version` as of `as_of` and
-/// not marked stale since. None: score it live.
-pub fn stored_score(partner_id: i32, model_version: i32, as_of: i32) -> Result<Option<f64>, OdooMirrorError> {
-    let rows = spi::select_prepared(
-        STORED_SCORE_SQL,
-        &[INT4, INT4, INT4],
-        &[partner_id.into(), model_version.into(), as_of.into()],
-        |row| row.get::<f64>(1),
-    )?;
-    Ok(rows.into_iter().next().flatten())
 }

@@ -1,5 +1,5 @@
--- Some customers' churn input ($1: commercial partners, $2: days since 2000-01-01), as churn_facts.sql
--- reads it for all, in partner order.
+-- One customer's churn input ($1: commercial partner, $2: days since 2000-01-01), as facts.sql reads it
+-- for all: one index-only range (churn_score).
 SELECT COALESCE(m.commercial_partner_id, m.partner_id),
        m.invoice_date,
        m.move_type,
@@ -12,6 +12,5 @@ SELECT COALESCE(m.commercial_partner_id, m.partner_id),
 FROM odoo_mirror.account_move AS m
 WHERE m.state = 'posted'
   AND m.move_type IN ('out_invoice', 'out_refund')
-  AND COALESCE(m.commercial_partner_id, m.partner_id) = ANY ($1)
+  AND COALESCE(m.commercial_partner_id, m.partner_id) = $1
   AND m.invoice_date <= DATE '2000-01-01' + $2
-ORDER BY COALESCE(m.commercial_partner_id, m.partner_id), m.invoice_date

@@ -11,6 +11,7 @@ use crate::spi::{self, Snapshot, StreamArg, DATE, INT4, INT4_ARRAY, NUMERIC, TIM
 
 const FACTS_SQL: &str = include_str!("facts.sql");
 const PARTNER_FACTS_SQL: &str = include_str!("partner_facts.sql");
+const CUSTOMERS_FACTS_SQL: &str = include_str!("customers_facts.sql");
 
 /// The column types of facts.sql and partner_facts.sql, in order (the mirror's own).
 const FACT_TYPES: [PgOid; 9] = [INT4, DATE, VARCHAR, NUMERIC, NUMERIC, DATE, TIMESTAMP, VARCHAR, NUMERIC];
@@ -119,15 +120,24 @@ pub fn for_customers(
     }
     let args = [StreamArg::Ints(partner_ids), StreamArg::Int(until)];
     group_by_customer(
-        |each_row| spi::stream_rows_with(snapshot, PARTNER_FACTS_SQL, &args, &FACT_TYPES, each_row),
+        |each_row| spi::stream_rows_with(snapshot, CUSTOMERS_FACTS_SQL, &args, &FACT_TYPES, each_row),
         each_customer,
     )
 }
 
-/// One customer's facts dated on or before `until`.
+/// One customer's facts dated on or before `until` (one index-only range; sorted as group_by_customer
+/// sorts them, so the score is the batch's to the bit).
 pub fn customer_facts(partner_id: i32, until: i32) -> Result<Vec<InvoiceFact>, OdooMirrorError> {
+    group_and_collect(|each_row| {
+        spi::stream_rows_in(Snapshot::Statement, PARTNER_FACTS_SQL, &[partner_id, until], &FACT_TYPES, each_row)
+    })
+}
+
+fn group_and_collect(
+    stream: impl FnOnce(&mut dyn FnMut(spi::DatumRow<'_>) -> Result<(), OdooMirrorError>) -> Result<(), OdooMirrorError>,
+) -> Result<Vec<InvoiceFact>, OdooMirrorError> {
     let mut facts = Vec::new();
-    for_customers(Snapshot::Statement, &[partner_id], until, |_, customer| {
+    group_by_customer(stream, |_, customer| {
         facts = customer.to_vec();
         Ok(())
     })?;

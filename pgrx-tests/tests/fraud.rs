@@ -178,9 +178,16 @@ fn suspicious_expenses_through_postgrest_as_n8n_service_find_the_injected_fraud(
         fitted["holdout"]["rules_only"]["roc_auc"].as_f64().unwrap(),
     );
     assert!(model_auc > 0.85 && model_auc >= rules_auc - 0.01, "model {model_auc} against rules {rules_auc}: {fitted}");
-    // It replaces the active model when it beats it on the same holdout (both near 1.0 here).
-    let active_auc = fitted["active_model_on_holdout"]["metrics"]["roc_auc"].as_f64().unwrap_or(0.0);
-    assert_eq!(fitted["activated"], model_auc > active_auc + 1e-9, "{fitted}");
+    // It replaces the active model when it beats it on the same holdout (both near 1.0 here): a higher
+    // ROC AUC, or the same and a lower log loss.
+    let active = &fitted["active_model_on_holdout"]["metrics"];
+    let active_auc = active["roc_auc"].as_f64().unwrap_or(0.0);
+    let (model_loss, active_loss) = (
+        fitted["holdout"]["model"]["log_loss"].as_f64().unwrap(),
+        active["log_loss"].as_f64().unwrap_or(f64::INFINITY),
+    );
+    let beats = model_auc > active_auc + 1e-9 || ((model_auc - active_auc).abs() <= 1e-9 && model_loss < active_loss);
+    assert_eq!(fitted["activated"], beats, "{fitted}");
 
     // Training and labelling are the owner's.
     for sql in [

@@ -44,6 +44,7 @@ const KINDS: [Kind; 2] = [Kind::of::<ChurnModel>(), Kind::of::<FraudModel>()];
 fn parse<M: StoredModel>(document: &serde_json::Value) -> Result<(serde_json::Value, Vec<String>), String> {
     let model_json = document.get("model").ok_or("it has no \"model\" key")?;
     let model: M = serde_json::from_value(model_json.clone())
+        .map(M::migrated)
         .map_err(|error| format!("its {} model does not parse: {error}", M::KIND))?;
     model.check().map_err(|problem| format!("its {} model is not usable: {problem}", M::KIND))?;
     let features = model.feature_names();

@@ -52,4 +52,12 @@ pub trait StoredModel: serde::Serialize + serde::de::DeserializeOwned + 'static 
     fn check(&self) -> Result<(), String>;
     /// The names of its inputs, stored beside it in `ml_models.features`.
     fn feature_names(&self) -> Vec<String>;
+    /// A parsed model of an earlier format this version still reads, in the current format (by
+    /// default as it is; `check` refuses formats that cannot be brought forward).
+    fn migrated(self) -> Self
+    where
+        Self: Sized,
+    {
+        self
+    }
 }

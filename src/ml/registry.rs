@@ -74,6 +74,7 @@ pub fn load<M: StoredModel>(model_ref: &ModelRef) -> Result<Rc<M>, OdooMirrorErr
     let json = store::model_json(model_ref.id)?;
     let model: M = serde_json::from_value(json)
         .map_err(|error| error.to_string())
+        .map(M::migrated)
         .and_then(|model: M| model.check().map(|()| model))
         .map_err(|problem| OdooMirrorError::Conflict {
             sqlstate: PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,

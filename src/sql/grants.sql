@@ -194,6 +194,7 @@ COMMENT ON FUNCTION odoo_mirror.verify() IS
 ALTER FUNCTION odoo_mirror.get_pending_expenses(integer) SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION odoo_mirror.get_overdue_tasks(integer) SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION odoo_mirror.get_revenue_trends(integer, integer) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION odoo_mirror.get_suspicious_expenses(integer, double precision) SET plan_cache_mode = force_generic_plan;
 -- Revenue trends read a few thousand rows once the rollup is refreshed: starting parallel workers
 -- would cost more than the query (and the planner cannot know the rollup is fresh).
 ALTER FUNCTION odoo_mirror.get_revenue_trends(integer, integer) SET max_parallel_workers_per_gather = 0;

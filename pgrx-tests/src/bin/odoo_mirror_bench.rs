@@ -5,7 +5,8 @@
 //! --seconds N (per query, default 10), --out FILE (default BENCHMARKS.md), --only churn (load the
 //! data and run only the churn benchmark, replacing that section of FILE; --only fraud likewise;
 //! --only readers: the views and RPCs with both models trained and predictions refreshed, for an A/B
-//! of two builds in one session).
+//! of two builds in one session; --only replication: the replication throughput section, on its own
+//! two clusters, without the scale data).
 //!
 //! This file is the driver (options, the cluster and the data, the order of the measurements, the
 //! report's frame and `--only`); each section's measurement and text is a module of
@@ -123,9 +124,15 @@ fn replace_section(out: &str, heading: &str, section: &str) -> Result<()> {
     fs::write(out, updated).map_err(|e| ClusterError(format!("cannot write {out}: {e}")))
 }
 
-/// Loads the data and runs only the churn, the fraud or the readers benchmark; its section replaces the
-/// one in `out`.
+/// Loads the data and runs only the churn, the fraud or the readers benchmark, or runs only the
+/// replication one (which needs no data); its section replaces the one in `out`.
 fn run_only(what: &str, scale: u32, seconds: u32, out: &str) -> Result<()> {
+    if what == "replication" {
+        // Its own two clusters: no scale data needed.
+        replace_section(out, "\n## Replication throughput", &replication::report(&replication::measure(100_000)?))?;
+        eprintln!("wrote the replication section of {out}");
+        return Ok(());
+    }
     let cluster = Cluster::start("bench", &["max_parallel_workers_per_gather = 2", "work_mem = '64MB'"])?;
     create_database_with_extension(&cluster, DATABASE)?;
     let stats = load_demo_data(&cluster, DATABASE, scale, chrono::Utc::now().date_naive())?;
@@ -175,9 +182,9 @@ fn main() -> ExitCode {
                 seconds = v.parse().unwrap_or(seconds)
             }
             ("--out", Some(v)) => out = v,
-            ("--only", Some(v)) if ["churn", "fraud", "readers"].contains(&v.as_str()) => only = Some(v),
+            ("--only", Some(v)) if ["churn", "fraud", "readers", "replication"].contains(&v.as_str()) => only = Some(v),
             (other, _) => {
-                eprintln!("odoo_mirror_bench: bad option {other} (--scale 10..1000000, --seconds 1..600, --out FILE, --only churn|fraud|readers)");
+                eprintln!("odoo_mirror_bench: bad option {other} (--scale 10..1000000, --seconds 1..600, --out FILE, --only churn|fraud|readers|replication)");
                 return ExitCode::from(2);
             }
         }

@@ -430,7 +430,13 @@ pub(crate) fn refresh(everyone: bool) -> Result<serde_json::Value, OdooMirrorErr
     })?;
     // Everyone scored: how far the inputs moved since training, and a snapshot to judge later.
     let drift = if everyone {
-        let psi = crate::ml::monitoring::drift(&context.model.input_histograms, &inputs);
+        // An input of weight 0 cannot move a score (the new rule in a model migrated from 0.6.0): its
+        // shift is no reason to retrain.
+        let psi: Vec<Option<f64>> = crate::ml::monitoring::drift(&context.model.input_histograms, &inputs)
+            .into_iter()
+            .zip(&context.model.weights)
+            .map(|(psi, weight)| psi.filter(|_| *weight != 0.0))
+            .collect();
         freshness_store::save_history(
             Kind::Fraud,
             version,

@@ -21,12 +21,14 @@ use crate::params::ParamError;
 
 /// The version of the stored model layout; import refuses others. Format 1 (0.5.0 and earlier)
 /// compared raw amounts and had no round-amount-on-weekend rule: such models are refused with a hint to
-/// retrain.
-pub const MODEL_FORMAT: u32 = 2;
+/// retrain. Format 2 (0.6.0) had no consecutive-document-numbers rule, split claims of any size and
+/// one strength for every near duplicate: it is read as format 3 with that rule's weight 0 and
+/// 0.6.0's settings, so it scores as it did until retrained.
+pub const MODEL_FORMAT: u32 = 3;
 pub const KIND: &str = "fraud";
 
 /// The rules, in the order of the model's inputs; the forest is the last input.
-pub const RULES: [Rule; 10] = [
+pub const RULES: [Rule; 11] = [
     Rule::EmployeeAmountOutlier,
     Rule::CategoryAmountOutlier,
     Rule::ExactDuplicate,
@@ -37,6 +39,7 @@ pub const RULES: [Rule; 10] = [
     Rule::WeekendDate,
     Rule::LateSubmission,
     Rule::FrequencySpike,
+    Rule::ConsecutiveDocumentNumbers,
 ];
 pub const INPUT_COUNT: usize = RULES.len() + 1;
 pub const FOREST_INPUT: usize = RULES.len();
@@ -53,9 +56,12 @@ pub fn input_names() -> Vec<String> {
 /// are weak alone and add up; a round amount on a weekend about 0.35. Late submission and bursts are
 /// circumstances, not schemes of the ACFE's expense reimbursement typology (mischaracterised,
 /// overstated, fictitious, multiple reimbursements): a long trip explains both, so they weigh least.
+/// Consecutive document numbers from one vendor days apart (0.6.1) score 0.27 alone (strength 0.7) and
+/// 0.5 when two or more other claims are next to it (strength 0.9): a strong hint, weaker than a
+/// duplicate.
 /// A fit on labels keeps at least half of each (`fit_weights`): labels refine the rules, they do not
 /// switch one off.
-pub const DEFAULT_WEIGHTS: [f64; INPUT_COUNT] = [4.0, 3.0, 6.0, 6.0, 6.0, 1.5, 3.0, 1.5, 1.0, 3.0, 0.8];
+pub const DEFAULT_WEIGHTS: [f64; INPUT_COUNT] = [4.0, 3.0, 6.0, 6.0, 6.0, 1.5, 3.0, 1.5, 1.0, 3.0, 5.0, 0.8];
 pub const DEFAULT_INTERCEPT: f64 = -4.5;
 
 /// The forest's input: how far its score is above the training data's typical (median) score, in
@@ -157,6 +163,11 @@ impl FraudModel {
         {
             return Err("signal thresholds must be finite".into());
         }
+        if !((0.0..=1.0).contains(&config.split_min_part_share)
+            && (0.0..=1.0).contains(&config.near_duplicate_same_report))
+        {
+            return Err("split_min_part_share and near_duplicate_same_report must be within 0..1".into());
+        }
         Ok(())
     }
 
@@ -231,6 +242,29 @@ impl StoredModel for FraudModel {
     fn feature_names(&self) -> Vec<String> {
         self.features.clone()
     }
+
+    /// Format 2 (0.6.0) lacks the consecutive-document-numbers input, the last rule: weight 0 keeps
+    /// its scores, and its training histogram says the input was always 0.
+    fn migrated(mut self) -> Self {
+        let before = INPUT_COUNT - 1;
+        if self.format == 2
+            && self.weights.len() == before
+            && self.features.len() == before
+            && self.input_histograms.len() == before
+        {
+            let at = RULES.len() - 1;
+            if let Some(histogram) = Histogram::of(&[0.0]) {
+                // 0.6.0 added up every small claim of a category in the split window.
+                self.signals.split_min_part_share = 0.0;
+                self.signals.near_duplicate_same_report = 0.75;
+                self.input_histograms.insert(at, histogram);
+                self.weights.insert(at, 0.0);
+                self.features.insert(at, Rule::ConsecutiveDocumentNumbers.name().to_string());
+                self.format = MODEL_FORMAT;
+            }
+        }
+        self
+    }
 }
 
 /// The model's inputs for an assessment: each rule's strength, then the forest input.
@@ -286,7 +320,7 @@ impl Default for TrainConfig {
     }
 }
 
-pub const PARAM_KEYS: &str = "approval_threshold, split_window_days, near_amount_tolerance, near_date_days, late_submission_days, outlier_z, min_history, spike_window_days, trees, sample_size, seed, l2, max_iterations, holdout_share, min_labels, unlabelled_as_legitimate, activate";
+pub const PARAM_KEYS: &str = "approval_threshold, split_window_days, split_min_part_share, near_amount_tolerance, near_date_days, near_duplicate_same_report, late_submission_days, outlier_z, min_history, spike_window_days, trees, sample_size, seed, l2, max_iterations, holdout_share, min_labels, unlabelled_as_legitimate, activate";
 
 impl TrainConfig {
     /// Reads `p_params` (a JSON object) over the defaults; an unknown key or a bad value is an error
@@ -297,6 +331,8 @@ impl TrainConfig {
             match param.key {
                 "approval_threshold" => signals.approval_threshold = param.number(0.01, 1e12)?,
                 "split_window_days" => signals.split_window_days = param.int(1, 365)? as i32,
+                "split_min_part_share" => signals.split_min_part_share = param.number(0.0, 1.0)?,
+                "near_duplicate_same_report" => signals.near_duplicate_same_report = param.number(0.0, 1.0)?,
                 "near_amount_tolerance" => signals.near_amount_tolerance = param.number(0.0, 0.5)?,
                 "near_date_days" => signals.near_date_days = param.int(0, 365)? as i32,
                 "late_submission_days" => signals.late_submission_days = param.int(1, 3650)? as i32,
@@ -945,6 +981,45 @@ mod tests {
     }
 
     #[test]
+    fn a_format_2_model_scores_as_before_until_retrained() {
+        let (employees, _) = company();
+        let current = train(&employees, &HashMap::new(), &TrainConfig::default()).expect("train").model;
+        // What 0.6.0 stored: the same model without the consecutive-document-numbers input.
+        let at = RULES.len() - 1;
+        let mut json = serde_json::to_value(&current).expect("json");
+        json["format"] = 2.into();
+        for key in ["weights", "features", "input_histograms"] {
+            json[key].as_array_mut().expect("array").remove(at);
+        }
+        let old: FraudModel = serde_json::from_value(json).expect("parse");
+        assert!(old.validate().is_err(), "format 2 is not read as it is");
+        let migrated = old.migrated();
+        migrated.validate().expect("format 2 is brought forward");
+        assert_eq!(migrated.format, MODEL_FORMAT);
+        assert_eq!(migrated.weights[at], 0.0);
+        assert_eq!(migrated.features, input_names());
+        // Its scores are the old inputs' scores: the new rule contributes nothing.
+        let numbered: Vec<ExpenseFact> = (0..3)
+            .map(|day| ExpenseFact {
+                description: format!("ProConsult Partners, invoice {}", 4711 + day),
+                ..expense(90 + day, 7, 120.0, WEDNESDAY + 7 * day)
+            })
+            .collect();
+        let by_old = migrated.score(&numbered[2], &numbered);
+        // The same model with 0.6.0's split window (every small claim added up).
+        let mut current = current;
+        current.signals =
+            SignalConfig { split_min_part_share: 0.0, near_duplicate_same_report: 0.75, ..current.signals };
+        let by_new = current.score(&numbered[2], &numbered);
+        assert!(by_new.assessment.strength(Rule::ConsecutiveDocumentNumbers) > 0.0);
+        assert_eq!(by_old.contributions[at], 0.0);
+        assert!(by_new.score > by_old.score, "{} against {}", by_new.score, by_old.score);
+        let mut without = by_new.contributions;
+        without[at] = 0.0;
+        assert_eq!(by_old.contributions, without);
+    }
+
+    #[test]
     fn a_single_expense_has_a_defined_score() {
         // An employee with one expense, scored by a model trained on the company.
         let (employees, _) = company();
@@ -981,7 +1056,13 @@ mod tests {
             .expect("params");
         assert_eq!(config.signals.approval_threshold, 250.0);
         assert_eq!(config.seed, 3);
+        let config = TrainConfig::default()
+            .with_params(&serde_json::json!({"split_min_part_share": 0, "near_duplicate_same_report": 0.75}))
+            .expect("0.6.0's settings");
+        assert_eq!((config.signals.split_min_part_share, config.signals.near_duplicate_same_report), (0.0, 0.75));
         for bad in [
+            serde_json::json!({"split_min_part_share": 1.5}),
+            serde_json::json!({"near_duplicate_same_report": -0.1}),
             serde_json::json!({"approval_threshold": -1}),
             serde_json::json!({"nope": 1}),
             serde_json::json!([1]),

@@ -33,10 +33,18 @@ pub struct SignalConfig {
     pub approval_threshold: f64,
     /// Days around an expense in which claims under the threshold are added up (default 7).
     pub split_window_days: i32,
+    /// Smallest part of a split purchase, as a share of the approval threshold (default 0.25): a
+    /// purchase is split into a few large parts, and a week of meals is no split. (0 in models trained
+    /// by 0.6.0, which added up every claim.)
+    pub split_min_part_share: f64,
     /// Relative amount difference still "nearly the same" (default 0.02, 2%).
     pub near_amount_tolerance: f64,
     /// Days apart still "a close date" (default 3).
     pub near_date_days: i32,
+    /// Strength of a near duplicate on the same report as its original (default 0.4; one on another
+    /// report is 0.75): the approver sees both lines side by side, and the nights of one hotel stay
+    /// look alike. (0.75 in models trained by 0.6.0.)
+    pub near_duplicate_same_report: f64,
     /// Days between the expense and its submission that count as late (default 60).
     pub late_submission_days: i32,
     /// Robust z-score from which an amount is unusual (default 3.5).
@@ -52,8 +60,10 @@ impl Default for SignalConfig {
         Self {
             approval_threshold: 500.0,
             split_window_days: 7,
+            split_min_part_share: 0.25,
             near_amount_tolerance: 0.02,
             near_date_days: 3,
+            near_duplicate_same_report: 0.4,
             late_submission_days: 60,
             outlier_z: 3.5,
             min_history: 5,
@@ -74,6 +84,7 @@ pub enum Rule {
     WeekendDate,
     LateSubmission,
     FrequencySpike,
+    ConsecutiveDocumentNumbers,
 }
 
 impl Rule {
@@ -89,6 +100,7 @@ impl Rule {
             Self::WeekendDate => "weekend_date",
             Self::LateSubmission => "late_submission",
             Self::FrequencySpike => "frequency_spike",
+            Self::ConsecutiveDocumentNumbers => "consecutive_document_numbers",
         }
     }
 }
@@ -206,8 +218,86 @@ pub fn similar_descriptions(a: &str, b: &str) -> bool {
     union > 0.0 && shared / union >= 0.6
 }
 
+/// The document number a description carries (a receipt or invoice number) and the words around it
+/// (its vendor), lowercased. None without one. See `document_digits`.
+pub fn document_number(text: &str) -> Option<(String, u64)> {
+    let number = document_digits(text)?;
+    Some((vendor_words(text), number))
+}
+
+/// The description's document number, without allocating: its last run of 3 to 12 digits that does
+/// not read as a year, a year and month or a date, nor as an amount or a quantity ("120.00", "121 km",
+/// "€ 450", "450 EUR").
+pub fn document_digits(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let mut found = None;
+    let mut start = 0;
+    while start < bytes.len() {
+        if !bytes[start].is_ascii_digit() {
+            start += 1;
+            continue;
+        }
+        let end = bytes[start..].iter().position(|byte| !byte.is_ascii_digit()).map_or(bytes.len(), |run| start + run);
+        // Digit runs are ASCII, so these are char boundaries.
+        let (before, run, after) = (&text[..start], &text[start..end], &text[end..]);
+        if (3..=12).contains(&run.len()) && !reads_as_date(run) && !reads_as_amount(before, after) {
+            found = run.parse::<u64>().ok().or(found);
+        }
+        start = end;
+    }
+    found
+}
+
+/// Whether the digits between `before` and `after` are an amount or a quantity: decimals follow, or a
+/// currency or a unit is next to them.
+fn reads_as_amount(before: &str, after: &str) -> bool {
+    const UNITS: [&str; 12] = ["km", "mi", "miles", "kms", "eur", "usd", "gbp", "chf", "€", "$", "£", "%"];
+    let mut next = after.chars();
+    let mut previous = before.chars().rev();
+    let decimal = |separator: Option<char>, digit: Option<char>| {
+        matches!(separator, Some('.' | ',')) && digit.is_some_and(|digit| digit.is_ascii_digit())
+    };
+    if decimal(next.next(), next.next()) || decimal(previous.next(), previous.next()) {
+        return true;
+    }
+    let next_word: String =
+        after.trim_start().chars().take_while(|c| !c.is_whitespace() && !c.is_ascii_digit()).collect();
+    let previous_word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
+    let is_unit = |word: &str| {
+        let word = word.trim_matches(|c: char| c.is_ascii_punctuation() && !matches!(c, '$' | '%')).to_lowercase();
+        UNITS.contains(&word.as_str())
+    };
+    is_unit(&next_word) || is_unit(previous_word)
+}
+
+/// The words of a description without digits in them (its vendor, when it names one), lowercased.
+fn vendor_words(text: &str) -> String {
+    let vendor: Vec<String> =
+        words(text).into_iter().filter(|word| !word.chars().any(|c| c.is_ascii_digit())).collect();
+    vendor.join(" ")
+}
+
+/// 2024, 202403 or 20240315: a period or a date, which recurring bills carry in order.
+fn reads_as_date(digits: &str) -> bool {
+    let part = |range: std::ops::Range<usize>| digits.get(range).and_then(|part| part.parse::<u32>().ok());
+    let year = part(0..4).is_some_and(|year| (1900..=2100).contains(&year));
+    let month = || part(4..6).is_some_and(|month| (1..=12).contains(&month));
+    let day = || part(6..8).is_some_and(|day| (1..=31).contains(&day));
+    match digits.len() {
+        4 => year,
+        6 => year && month(),
+        8 => year && month() && day(),
+        _ => false,
+    }
+}
+
 fn money(amount: f64) -> String {
     format!("{amount:.2}")
+}
+
+/// Both on one report (expense sheet); lines without a report are on none.
+fn on_same_report(a: &ExpenseFact, b: &ExpenseFact) -> bool {
+    a.sheet_id.is_some() && a.sheet_id == b.sheet_id
 }
 
 fn same_product(a: &ExpenseFact, b: &ExpenseFact) -> bool {
@@ -250,6 +340,26 @@ impl Assessment {
 /// Most expenses of one employee a single assessment compares with: the nearest by date. Keeps the
 /// cost per expense bounded for an employee with a huge history.
 pub const MAX_COMPARED: usize = 2_000;
+/// Largest difference between two document numbers that still counts as consecutive: a few receipts
+/// in between are still the employee's own numbering.
+pub const MAX_DOCUMENT_NUMBER_GAP: u64 = 3;
+/// Most claims in one run of nearly consecutive numbers that can still be receipts: a longer run is a
+/// numbering of the employee's own ("Claim 1041", "Claim 1042", ...) or one of Odoo's sequences.
+pub const MAX_NUMBERED_RUN: usize = 10;
+
+/// How many distinct numbers, `number` included, form its run: each within MAX_DOCUMENT_NUMBER_GAP
+/// of the next.
+fn numbered_run(number: u64, others: impl Iterator<Item = u64>) -> usize {
+    let mut numbers: Vec<u64> = others.chain([number]).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let Ok(at) = numbers.binary_search(&number) else { return 1 };
+    let connected = |pair: &[u64]| pair[1] - pair[0] <= MAX_DOCUMENT_NUMBER_GAP;
+    let below = numbers[..=at].windows(2).rev().take_while(|pair| connected(pair)).count();
+    let above = numbers[at..].windows(2).take_while(|pair| connected(pair)).count();
+    below + above + 1
+}
+
 /// Days before and after an expense whose claims are its history.
 pub const HISTORY_DAYS: i32 = 365;
 
@@ -336,13 +446,22 @@ pub fn assess(
     let exact = earlier().find(|other| {
         (other.amount - target.amount).abs() < 0.005 && other.date == target.date && same_category(target, other)
     });
+    // The first near match (its closeness is the forest's input, as in 0.6.0), and the one the
+    // signal names: an original on another report weighs more, so it is preferred.
     let near = || {
-        earlier().find(|other| {
+        let mut near = earlier().filter(|other| {
             let tolerance = config.near_amount_tolerance * target.amount.abs().max(other.amount.abs());
             (other.amount - target.amount).abs() <= tolerance
                 && (other.date - target.date).abs() <= config.near_date_days
                 && same_category(target, other)
-        })
+        });
+        let first = near.next()?;
+        let named = if on_same_report(first, target) {
+            near.find(|other| !on_same_report(other, target)).unwrap_or(first)
+        } else {
+            first
+        };
+        Some((first, named))
     };
     if let Some(other) = exact {
         features[7] = 1.0;
@@ -356,17 +475,22 @@ pub fn assess(
                 if other.sheet_id != target.sheet_id { " on another report" } else { "" }
             ),
         });
-    } else if let Some(other) = near() {
+    } else if let Some((first, other)) = near() {
+        features[7] = 1.0 / (2.0 + f64::from((first.date - target.date).abs()));
         let days = (other.date - target.date).abs();
-        features[7] = 1.0 / (2.0 + f64::from(days));
+        let same_report = on_same_report(other, target);
         found.push(Signal {
             rule: Rule::NearDuplicate,
-            strength: 0.75,
+            strength: if same_report { config.near_duplicate_same_report.clamp(0.0, 1.0) } else { 0.75 },
             evidence: format!(
                 "nearly the same as the earlier expense #{} ({} on a date {days} days apart{})",
                 other.id,
                 money(other.amount),
-                if other.sheet_id != target.sheet_id { ", on another report" } else { "" }
+                match (same_report, other.sheet_id.is_some() || target.sheet_id.is_some()) {
+                    (true, _) => ", on the same report",
+                    (false, true) => ", on another report",
+                    (false, false) => "",
+                }
             ),
         });
     }
@@ -375,12 +499,15 @@ pub fn assess(
     // together above it. One purchase split in parts keeps its category; a week of unrelated small
     // claims is not a split.
     let threshold = config.approval_threshold;
+    // A share of 0 (models of 0.6.0) counts every claim under the threshold, refunds included.
+    let smallest_part =
+        if config.split_min_part_share > 0.0 { threshold * config.split_min_part_share } else { f64::NEG_INFINITY };
     let window: Vec<&ExpenseFact> = others
         .iter()
         .copied()
         .filter(|other| {
             (other.date - target.date).abs() <= config.split_window_days
-                && other.amount < threshold
+                && (smallest_part..threshold).contains(&other.amount)
                 && same_category(target, other)
         })
         .collect();
@@ -389,7 +516,7 @@ pub fn assess(
     if threshold > 0.0 {
         features[5] = (window_total / threshold).clamp(0.0, 20.0);
     }
-    if target.amount < threshold && !window.is_empty() && window_total > threshold {
+    if (smallest_part..threshold).contains(&target.amount) && !window.is_empty() && window_total > threshold {
         let count = window.len() + 1;
         found.push(Signal {
             rule: Rule::SplitClaim,
@@ -469,6 +596,44 @@ pub fn assess(
         }
     } else {
         features[6] = 1.0;
+    }
+    // Consecutive document numbers from one vendor on other days (ACFE: fictitious expenses): a vendor
+    // numbers its receipts for all its customers, so one employee's receipts days apart are rarely
+    // consecutive; receipts made up by the employee often are.
+    if let Some((vendor, number)) = document_number(&target.description) {
+        // Numbers further away than MAX_NUMBERED_RUN gaps cannot decide whether the run is too long (it
+        // already is when it reaches them), so only near numbers are compared by their words.
+        let reach = MAX_DOCUMENT_NUMBER_GAP * (MAX_NUMBERED_RUN as u64 + 1);
+        let numbered: Vec<(&ExpenseFact, u64)> = others
+            .iter()
+            .filter_map(|other| {
+                let other_number = document_digits(&other.description).filter(|n| n.abs_diff(number) <= reach)?;
+                (vendor_words(&other.description) == vendor).then_some((*other, other_number))
+            })
+            .collect();
+        let neighbours: Vec<(&ExpenseFact, u64)> = numbered
+            .iter()
+            .copied()
+            .filter(|(other, other_number)| {
+                other.date != target.date && (1..=MAX_DOCUMENT_NUMBER_GAP).contains(&number.abs_diff(*other_number))
+            })
+            .collect();
+        let run = numbered_run(number, numbered.iter().map(|(_, other_number)| *other_number));
+        if let (Some(&(other, other_number)), true) = (neighbours.first(), run <= MAX_NUMBERED_RUN) {
+            let more = match neighbours.len() {
+                1 => String::new(),
+                count => format!(" ({count} such claims)"),
+            };
+            found.push(Signal {
+                rule: Rule::ConsecutiveDocumentNumbers,
+                strength: if neighbours.len() >= 2 { 0.9 } else { 0.7 },
+                evidence: format!(
+                    "document number {number} is next to number {other_number} of the same vendor on expense #{}, {} days apart{more}: a vendor's receipts to one customer are rarely consecutive",
+                    other.id,
+                    (other.date - target.date).abs()
+                ),
+            });
+        }
     }
     Assessment { signals: found, features }
 }
@@ -563,6 +728,86 @@ mod tests {
     }
 
     #[test]
+    fn document_numbers_leave_out_periods_and_dates() {
+        assert_eq!(
+            document_number("JM Business Services, invoice 5001"),
+            Some(("jm business services invoice".into(), 5001))
+        );
+        assert_eq!(document_number("Hotel Ibis receipt 00482"), Some(("hotel ibis receipt".into(), 482)));
+        // Years, periods and dates are how recurring bills are numbered in order; two-digit numbers are
+        // line or day numbers.
+        assert_eq!(document_number("Phone bill 2026-03"), None);
+        assert_eq!(document_number("Phone bill 202603"), None);
+        assert_eq!(document_number("Rent 20260315"), None);
+        assert_eq!(document_number("Hotel night 2"), None);
+        assert_eq!(document_number("Taxi 12"), None);
+        // The last number is the document's: "Order 2026 / 4711".
+        assert_eq!(document_number("Order 2026 / 4711"), Some(("order".into(), 4711)));
+        assert_eq!(document_number("99999999999999999999 receipt"), None);
+        // Amounts and quantities are no document numbers.
+        for text in [
+            "Taxi 120.00",
+            "Taxi 120,50",
+            "Mileage 121 km",
+            "Dinner € 450",
+            "Hotel 450 EUR",
+            "Parking 125$",
+            "Fuel 3.125 l",
+        ] {
+            assert_eq!(document_digits(text), None, "{text}");
+        }
+        assert_eq!(document_digits("Hotel 450 EUR, folio 88123"), Some(88123));
+        assert_eq!(document_digits("Ünïcödé 😀 4711 ß"), Some(4711));
+        assert_eq!(document_digits(""), None);
+    }
+
+    #[test]
+    fn consecutive_document_numbers_of_one_vendor_on_other_days() {
+        let described = |id: i32, date: i32, description: &str| ExpenseFact {
+            description: description.into(),
+            ..expense(id, 80.0 + f64::from(id), date)
+        };
+        let employee = [
+            described(1, WEDNESDAY - 14, "ProConsult Partners, invoice 4711"),
+            described(2, WEDNESDAY - 7, "ProConsult Partners, invoice 4712"),
+            described(3, WEDNESDAY, "ProConsult Partners, invoice 4713"),
+        ];
+        let config = SignalConfig::default();
+        let found = assess_signals(&employee[2], &employee, &[], &config);
+        let signal = found.iter().find(|signal| signal.rule == Rule::ConsecutiveDocumentNumbers).expect("fired");
+        assert_eq!(signal.strength, 0.9, "two neighbours");
+        assert!(signal.evidence.contains("4713") && signal.evidence.contains("#"), "{}", signal.evidence);
+        let found = assess_signals(&employee[0], &employee[..2], &[], &config);
+        assert_eq!(
+            found.iter().find(|signal| signal.rule == Rule::ConsecutiveDocumentNumbers).map(|s| s.strength),
+            Some(0.7)
+        );
+
+        // Not consecutive: another vendor, a gap over MAX_DOCUMENT_NUMBER_GAP, the same number (that is a
+        // duplicate's business), the same day (two purchases at one till), monthly periods.
+        let quiet = |target: ExpenseFact, other: ExpenseFact| {
+            let found = assess_signals(&target, &[other, target.clone()], &[], &config);
+            assert!(!rules(&found).contains(&Rule::ConsecutiveDocumentNumbers), "{found:?}");
+        };
+        quiet(
+            described(4, WEDNESDAY, "Staples receipt 4712"),
+            described(5, WEDNESDAY - 7, "Office Depot receipt 4711"),
+        );
+        quiet(described(4, WEDNESDAY, "Staples receipt 4719"), described(5, WEDNESDAY - 7, "Staples receipt 4711"));
+        quiet(described(4, WEDNESDAY, "Staples receipt 4711"), described(5, WEDNESDAY - 7, "Staples receipt 4711"));
+        quiet(described(4, WEDNESDAY, "Staples receipt 4712"), described(5, WEDNESDAY, "Staples receipt 4711"));
+        quiet(described(4, WEDNESDAY, "Orange bill 202604"), described(5, WEDNESDAY - 30, "Orange bill 202603"));
+        // The employee's own numbering: every claim numbered in a long run.
+        let own: Vec<ExpenseFact> =
+            (0..12).map(|k| described(10 + k, WEDNESDAY - 7 * k, &format!("Claim {}", 1040 + k))).collect();
+        let found = assess_signals(&own[5], &own, &[], &config);
+        assert!(!rules(&found).contains(&Rule::ConsecutiveDocumentNumbers), "{found:?}");
+        assert_eq!(numbered_run(1045, own.iter().map(|e| document_number(&e.description).expect("numbered").1)), 12);
+        assert_eq!(numbered_run(10, [1, 4, 7, 13, 20].into_iter()), 5);
+        assert_eq!(numbered_run(20, [1, 4, 7, 13].into_iter()), 1);
+    }
+
+    #[test]
     fn an_unusual_amount_for_the_employee_and_the_category() {
         let history: Vec<ExpenseFact> = (0..10).map(|i| expense(i, 30.0 + f64::from(i), WEDNESDAY - 20 * i)).collect();
         let big = expense(99, 400.0, WEDNESDAY);
@@ -609,6 +854,39 @@ mod tests {
         };
         let found = assess_signals(&near, &[first.clone(), near.clone()], &[], &SignalConfig::default());
         assert_eq!(rules(&found).iter().filter(|rule| **rule == Rule::NearDuplicate).count(), 1, "{found:?}");
+        // On the same report it weighs less (the approver sees both; nightly hotel lines look alike),
+        // on another report more; an original on another report is preferred.
+        let strength = |found: &[Signal]| found.iter().find(|s| s.rule == Rule::NearDuplicate).map(|s| s.strength);
+        assert_eq!(strength(&found), Some(0.4), "{found:?}");
+        let elsewhere = ExpenseFact { id: 5, sheet_id: Some(50), date: WEDNESDAY + 1, ..first.clone() };
+        let near_later = ExpenseFact { id: 6, date: WEDNESDAY + 3, ..near.clone() };
+        let found =
+            assess_signals(&near_later, &[first.clone(), elsewhere, near_later.clone()], &[], &SignalConfig::default());
+        assert_eq!(strength(&found), Some(0.75), "{found:?}");
+        assert!(found.iter().any(|s| s.evidence.contains("#5") && s.evidence.contains("another report")), "{found:?}");
+        // The forest still reads the closeness of the first near match (#1, 3 days), as in 0.6.0.
+        let features = assess(
+            &near_later,
+            &[
+                first.clone(),
+                ExpenseFact { id: 5, sheet_id: Some(50), date: WEDNESDAY + 1, ..first.clone() },
+                near_later.clone(),
+            ],
+            None,
+            &SignalConfig::default(),
+        )
+        .features;
+        assert_eq!(features[7], 1.0 / 5.0);
+        // Neither on a report (Odoo 19): no report is named.
+        let loose = |id: i32, date: i32, amount: f64| ExpenseFact { sheet_id: None, ..expense(id, amount, date) };
+        let found = assess_signals(
+            &loose(8, WEDNESDAY + 1, 124.0),
+            &[loose(7, WEDNESDAY, 123.45)],
+            &[],
+            &SignalConfig::default(),
+        );
+        let evidence = &found.iter().find(|s| s.rule == Rule::NearDuplicate).expect("near duplicate").evidence;
+        assert!(!evidence.contains("report"), "{evidence}");
         // 10% more is not a duplicate.
         let different = ExpenseFact { id: 4, amount: 136.0, ..near };
         assert!(!rules(&assess_signals(&different, &[first, different.clone()], &[], &SignalConfig::default()))
@@ -629,6 +907,18 @@ mod tests {
         // The threshold is a parameter: at 1000 the same claims are fine.
         let relaxed = SignalConfig { approval_threshold: 1000.0, ..SignalConfig::default() };
         assert!(!rules(&assess_signals(&parts[1], &parts, &[], &relaxed)).contains(&Rule::SplitClaim));
+        // A week of meals on a trip adds up too, but no part is a purchase near the threshold.
+        let meals: Vec<ExpenseFact> = (0..16).map(|i| expense(i, 45.0 + f64::from(i), WEDNESDAY + i / 3)).collect();
+        assert!(!rules(&assess_signals(&meals[8], &meals, &[], &SignalConfig::default())).contains(&Rule::SplitClaim));
+        // 0.6.0's window (share 0) counted every claim under the threshold, a refund included; the
+        // forest reads the window's count and total.
+        let refund = ExpenseFact { amount: -50.0, ..expense(20, 0.0, WEDNESDAY + 1) };
+        let with_refund = [parts[0].clone(), parts[1].clone(), refund];
+        let zero_share = SignalConfig { split_min_part_share: 0.0, ..SignalConfig::default() };
+        assert_eq!(assess(&parts[1], &with_refund, None, &zero_share).features[4], 3.0);
+        assert_eq!(assess(&parts[1], &with_refund, None, &SignalConfig::default()).features[4], 2.0);
+        let as_in_0_6_0 = SignalConfig { split_min_part_share: 0.0, ..SignalConfig::default() };
+        assert!(rules(&assess_signals(&meals[8], &meals, &[], &as_in_0_6_0)).contains(&Rule::SplitClaim));
     }
 
     #[test]

@@ -15,6 +15,7 @@ overall and per decoy kind. Ranking is by score descending, ties broken by expen
 top-k number is deterministic; ROC AUC gives tied scores the average rank (the Mann-Whitney statistic).
 
 Usage: python3 acfe_evaluate.py --host /tmp --port 5432 --dbname acfe --truth OUT.csv [--seed 7] [--json result.json]
+The truth CSV's fraud kinds are read from its is_fraud column, so it also judges gao_expenses.py's data.
 The labels of step 2 are left in odoo_mirror.expense_labels and the last model stays active.
 """
 import argparse
@@ -187,8 +188,13 @@ def main():
     a = ap.parse_args()
     pg = Psql(a)
 
+    global FRAUD_KINDS
     with open(a.truth, newline="") as f:
-        truth = {int(r["expense_id"]): r["kind"] for r in csv.DictReader(f)}
+        records = list(csv.DictReader(f))
+    truth = {int(r["expense_id"]): r["kind"] for r in records}
+    # Another generator's truth (gao_expenses.py) names its own kinds: its is_fraud column says which.
+    if records and "is_fraud" in records[0]:
+        FRAUD_KINDS = tuple(sorted({r["kind"] for r in records if r["is_fraud"].strip().lower() in ("true", "t", "1")}))
     rows = [dict(id=int(i), emp=e, date=d, cat=c, amount=float(t)) for i, e, d, c, t in pg.query(
         "SELECT id, employee_id, date, product_id, total_amount FROM odoo_mirror.hr_expense")]
     db_ids = {r["id"] for r in rows}

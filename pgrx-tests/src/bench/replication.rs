@@ -18,7 +18,7 @@ struct Run {
     /// Seconds until the last invoice was in the mirror.
     arrived: f64,
     chunks: i64,
-    /// Customers marked stale for the churn predictions.
+    /// Marks written for the churn predictions (one per customer and transaction).
     marked: i64,
 }
 
@@ -152,7 +152,7 @@ pub fn report(throughput: &Throughput) -> String {
          is switched with ALTER SYSTEM SET odoo_mirror.memory_enabled and pg_reload_conf(), the churn prediction marks\n\
          (`churn_stale_*` triggers on account_move) with ALTER TABLE ... DISABLE / ENABLE ALWAYS TRIGGER; the apply\n\
          worker picks up both. The revenue rollup's date marks stay on throughout.\n\n\
-         | memory trigger | prediction marks | Odoo commits done after s | all in the mirror after s | invoices/s, commit to mirror | chunks written | customers marked |\n|---|---|---:|---:|---:|---:|---:|\n",
+         | memory trigger | prediction marks | Odoo commits done after s | all in the mirror after s | invoices/s, commit to mirror | chunks written | marks written |\n|---|---|---:|---:|---:|---:|---:|\n",
         throughput.invoices, throughput.batch
     ));
     let on_off = |on: bool| if on { "on" } else { "off" };

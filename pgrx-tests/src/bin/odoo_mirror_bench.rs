@@ -117,7 +117,8 @@ fn replace_section(out: &str, heading: &str, section: &str) -> Result<()> {
         Some(start) => {
             let rest = &existing[start + heading.len()..];
             let end = rest.find("\n## ").map_or(existing.len(), |offset| start + heading.len() + offset);
-            format!("{}{}{}", &existing[..start], section.trim_end_matches('\n'), &existing[end..])
+            // One blank line before the next heading.
+            format!("{}{}\n{}", &existing[..start], section.trim_end_matches('\n'), &existing[end..])
         }
         None => format!("{existing}{section}"),
     };

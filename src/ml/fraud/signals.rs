@@ -206,17 +206,37 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// Whether two descriptions say the same: equal once normalised, or sharing at least 60% of words.
+/// Descriptions are compared on their first COMPARED_TEXT_BYTES: a description is free text of any
+/// length, and it is compared with every nearby claim of the employee.
 pub fn similar_descriptions(a: &str, b: &str) -> bool {
-    let (a, b) = (words(a), words(b));
+    let (a, b) = (words(prefix(a, COMPARED_TEXT_BYTES)), words(prefix(b, COMPARED_TEXT_BYTES)));
     if a.is_empty() || b.is_empty() {
         return false;
     }
     if a == b {
         return true;
     }
-    let shared = a.iter().filter(|word| b.contains(word)).count() as f64;
+    let in_b: std::collections::HashSet<&String> = b.iter().collect();
+    let shared = a.iter().filter(|word| in_b.contains(word)).count() as f64;
     let union = (a.len() + b.len()) as f64 - shared;
     union > 0.0 && shared / union >= 0.6
+}
+
+/// Bytes of a description that similarity reads (far more than any real description holds).
+pub const COMPARED_TEXT_BYTES: usize = 4096;
+/// Bytes of a description searched for a document number: it stands near the vendor's name, at the start.
+pub const DOCUMENT_TEXT_BYTES: usize = 256;
+
+/// The first `bytes` of `text`, cut back to a character boundary.
+fn prefix(text: &str, bytes: usize) -> &str {
+    if text.len() <= bytes {
+        return text;
+    }
+    let mut end = bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The document number a description carries (a receipt or invoice number) and the words around it
@@ -226,10 +246,11 @@ pub fn document_number(text: &str) -> Option<(String, u64)> {
     Some((vendor_words(text), number))
 }
 
-/// The description's document number, without allocating: its last run of 3 to 12 digits that does
-/// not read as a year, a year and month or a date, nor as an amount or a quantity ("120.00", "121 km",
-/// "€ 450", "450 EUR").
+/// The description's document number, without allocating: the last run of 3 to 12 digits in its first
+/// DOCUMENT_TEXT_BYTES that does not read as a year, a year and month or a date, nor as an amount or a
+/// quantity ("120.00", "121 km", "€ 450", "450 EUR").
 pub fn document_digits(text: &str) -> Option<u64> {
+    let text = prefix(text, DOCUMENT_TEXT_BYTES);
     let bytes = text.as_bytes();
     let mut found = None;
     let mut start = 0;
@@ -261,20 +282,36 @@ fn reads_as_amount(before: &str, after: &str) -> bool {
     if decimal(next.next(), next.next()) || decimal(previous.next(), previous.next()) {
         return true;
     }
-    let next_word: String =
-        after.trim_start().chars().take_while(|c| !c.is_whitespace() && !c.is_ascii_digit()).collect();
-    let previous_word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
+    // The few characters next to the digits, up to a space (units are short): no scan of the whole text.
+    let after = after.trim_start();
+    let next_end = after
+        .char_indices()
+        .find(|&(index, c)| index >= UNIT_BYTES || c.is_whitespace() || c.is_ascii_digit())
+        .map_or(after.len(), |(index, _)| index);
+    let before = before.trim_end();
+    let previous_start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(index, c)| before.len() - index <= UNIT_BYTES && !c.is_whitespace())
+        .last()
+        .map_or(before.len(), |(index, _)| index);
     let is_unit = |word: &str| {
-        let word = word.trim_matches(|c: char| c.is_ascii_punctuation() && !matches!(c, '$' | '%')).to_lowercase();
-        UNITS.contains(&word.as_str())
+        let word = word.trim_matches(|c: char| c.is_ascii_punctuation() && !matches!(c, '$' | '%'));
+        UNITS.iter().any(|unit| word.eq_ignore_ascii_case(unit))
     };
-    is_unit(&next_word) || is_unit(previous_word)
+    is_unit(&after[..next_end]) || is_unit(&before[previous_start..])
 }
 
-/// The words of a description without digits in them (its vendor, when it names one), lowercased.
+/// Longest unit or currency word looked for next to a number, in bytes.
+const UNIT_BYTES: usize = 8;
+
+/// The words of a description's first DOCUMENT_TEXT_BYTES without digits in them (its vendor, when it
+/// names one), lowercased.
 fn vendor_words(text: &str) -> String {
-    let vendor: Vec<String> =
-        words(text).into_iter().filter(|word| !word.chars().any(|c| c.is_ascii_digit())).collect();
+    let vendor: Vec<String> = words(prefix(text, DOCUMENT_TEXT_BYTES))
+        .into_iter()
+        .filter(|word| !word.chars().any(|c| c.is_ascii_digit()))
+        .collect();
     vendor.join(" ")
 }
 
@@ -760,6 +797,14 @@ mod tests {
         assert_eq!(document_digits("Hotel 450 EUR, folio 88123"), Some(88123));
         assert_eq!(document_digits("Ünïcödé 😀 4711 ß"), Some(4711));
         assert_eq!(document_digits(""), None);
+        // Hostile descriptions: bounded work, no panic, a cut inside a multi-byte character.
+        let long = "a123".repeat(25_000);
+        assert_eq!(document_digits(&long), Some(123));
+        let multibyte = format!("{}4711", "é".repeat(200));
+        assert_eq!(document_digits(&multibyte), None, "past the searched prefix");
+        assert_eq!(prefix(&"é".repeat(200), 255).len(), 254);
+        let words_apart = "lunch ".repeat(50_000);
+        assert!(similar_descriptions(&words_apart, &words_apart));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::params::{P_COMPANY_ID, P_MONTHS};
 use crate::revenue::marks::{counts_as_revenue, DateKey, MarkedDates};
 use crate::revenue::store;
 use crate::revenue::trends::{self, Month, Totals};
-use crate::spi::trigger::current_scope;
+use crate::spi::trigger::{column, current_scope};
 use crate::spi::{self, INT4};
 
 thread_local! {
@@ -27,13 +27,16 @@ thread_local! {
 }
 
 /// The invoice date this row contributes revenue on: Ok(None) when it contributes none.
-fn revenue_date(row: &PgHeapTuple<'_, AllocatedByPostgres>) -> Result<Option<Date>, OdooMirrorError> {
-    let state = row.get_by_name::<String>("state").map_err(|e| OdooMirrorError::Trigger(e.to_string()))?;
-    let move_type = row.get_by_name::<String>("move_type").map_err(|e| OdooMirrorError::Trigger(e.to_string()))?;
+fn revenue_date(
+    relid: pg_sys::Oid,
+    row: &PgHeapTuple<'_, AllocatedByPostgres>,
+) -> Result<Option<Date>, OdooMirrorError> {
+    let state = column::<String>(relid, row, "state")?;
+    let move_type = column::<String>(relid, row, "move_type")?;
     if !counts_as_revenue(state.as_deref(), move_type.as_deref()) {
         return Ok(None);
     }
-    row.get_by_name::<Date>("invoice_date").map_err(|e| OdooMirrorError::Trigger(e.to_string()))
+    column::<Date>(relid, row, "invoice_date")
 }
 
 /// Whether the transaction reads through one snapshot (REPEATABLE READ, SERIALIZABLE): then a mark
@@ -64,8 +67,9 @@ fn revenue_mark_trigger<'a>(
     trigger: &'a PgTrigger<'a>,
 ) -> Result<Option<PgHeapTuple<'a, AllocatedByPostgres>>, OdooMirrorError> {
     let scope = current_scope();
+    let relid = trigger.relid().unwrap_or(pg_sys::InvalidOid);
     for row in [trigger.old(), trigger.new()].into_iter().flatten() {
-        let date: Option<DateKey> = match revenue_date(&row) {
+        let date: Option<DateKey> = match revenue_date(relid, &row) {
             Ok(Some(date)) => Some(Some(date.to_pg_epoch_days())),
             Ok(None) => None,
             // Unreadable: count every date as stale rather than stall the writer.

@@ -3,9 +3,57 @@
 //! there. `trigger_entry!` exports the symbol the SQL names, checks the call, then hands over to pgrx's
 //! wrapper.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::num::NonZeroUsize;
+
 use pgrx::prelude::*;
 
+use crate::error::OdooMirrorError;
 use crate::revenue::marks::Scope;
+
+thread_local! {
+    /// The attribute numbers of the columns the triggers read, per table: a mirror table has a hundred
+    /// columns, and finding one by name per row cost more than the rest of the trigger.
+    static COLUMNS: RefCell<HashMap<(pg_sys::Oid, &'static str), NonZeroUsize>> = RefCell::new(HashMap::new());
+}
+
+/// Whether `attribute` is the live column `name` (compared as bytes: no conversion per row).
+fn is_column(attribute: &pg_sys::FormData_pg_attribute, name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let stored = &attribute.attname.data;
+    !attribute.attisdropped
+        && bytes.len() < stored.len()
+        && stored[bytes.len()] == 0
+        && stored.iter().zip(bytes).all(|(&stored, &byte)| stored as u8 == byte)
+}
+
+/// Column `name` of a trigger's `row` of the table `relid`, through its attribute number resolved
+/// once per backend. The number is checked against the name at each use, so a column dropped,
+/// renamed or added again since is looked up anew.
+pub fn column<'tup, T>(
+    relid: pg_sys::Oid,
+    row: &'tup PgHeapTuple<'_, AllocatedByPostgres>,
+    name: &'static str,
+) -> Result<Option<T>, OdooMirrorError>
+where
+    T: FromDatum + IntoDatum + pgrx::datum::UnboxDatum<As<'tup> = T> + 'tup,
+{
+    let cached = COLUMNS.with(|columns| columns.borrow().get(&(relid, name)).copied());
+    let index = match cached.filter(|&index| row.get_attribute_by_index(index).is_some_and(|a| is_column(a, name))) {
+        Some(index) => index,
+        None => {
+            let index = row
+                .attributes()
+                .find(|(_, attribute)| is_column(attribute, name))
+                .map(|(index, _)| index)
+                .ok_or_else(|| OdooMirrorError::Trigger(format!("the table has no column {name}")))?;
+            COLUMNS.with(|columns| columns.borrow_mut().insert((relid, name), index));
+            index
+        }
+    };
+    row.get_by_index::<T>(index).map_err(|error| OdooMirrorError::Trigger(error.to_string()))
+}
 
 /// The current (sub)transaction, or None before it has a transaction id: what a trigger's memory of
 /// the keys it marked is valid for.
@@ -66,4 +114,31 @@ macro_rules! trigger_entry {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attribute(name: &str, dropped: bool) -> pg_sys::FormData_pg_attribute {
+        // SAFETY: a plain C struct of integers, booleans and a char array: all zeroes is a valid value.
+        let mut attribute: pg_sys::FormData_pg_attribute = unsafe { std::mem::zeroed() };
+        for (slot, byte) in attribute.attname.data.iter_mut().zip(name.bytes()) {
+            *slot = byte as std::ffi::c_char;
+        }
+        attribute.attisdropped = dropped;
+        attribute
+    }
+
+    #[test]
+    fn a_column_is_recognised_by_its_whole_name_and_only_while_live() {
+        assert!(is_column(&attribute("state", false), "state"));
+        assert!(!is_column(&attribute("state", true), "state"), "a dropped column");
+        assert!(!is_column(&attribute("state_x", false), "state"), "a longer name");
+        assert!(!is_column(&attribute("stat", false), "state"), "a shorter name");
+        assert!(!is_column(&attribute("move_type", false), "state"));
+        let longest = "x".repeat(63);
+        assert!(is_column(&attribute(&longest, false), &longest));
+        assert!(!is_column(&attribute(&longest, false), &"x".repeat(64)), "longer than a name can be");
+    }
 }

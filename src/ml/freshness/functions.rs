@@ -13,7 +13,7 @@ use pgrx::prelude::*;
 use crate::error::OdooMirrorError;
 use crate::ml::freshness::store::{self, Kind};
 use crate::revenue::marks::{counts_as_revenue, MarkedKeys};
-use crate::spi::trigger::current_scope;
+use crate::spi::trigger::{column, current_scope};
 
 thread_local! {
     static MARKED: RefCell<MarkedKeys<(Kind, Option<i32>)>> = RefCell::new(MarkedKeys::default());
@@ -25,22 +25,14 @@ pub fn forget_marks() {
     MARKED.with(|marked| *marked.borrow_mut() = MarkedKeys::default());
 }
 
-fn text_column(row: &PgHeapTuple<'_, AllocatedByPostgres>, name: &str) -> Result<Option<String>, OdooMirrorError> {
-    row.get_by_name::<String>(name).map_err(|error| OdooMirrorError::Trigger(error.to_string()))
-}
-
-fn int_column(row: &PgHeapTuple<'_, AllocatedByPostgres>, name: &str) -> Result<Option<i32>, OdooMirrorError> {
-    row.get_by_name::<i32>(name).map_err(|error| OdooMirrorError::Trigger(error.to_string()))
-}
-
 /// The customer whose churn features this account_move row feeds (Ok(None): it feeds none).
-fn churn_key(row: &PgHeapTuple<'_, AllocatedByPostgres>) -> Result<Option<i32>, OdooMirrorError> {
-    let state = text_column(row, "state")?;
-    let move_type = text_column(row, "move_type")?;
+fn churn_key(relid: pg_sys::Oid, row: &PgHeapTuple<'_, AllocatedByPostgres>) -> Result<Option<i32>, OdooMirrorError> {
+    let state = column::<String>(relid, row, "state")?;
+    let move_type = column::<String>(relid, row, "move_type")?;
     if !counts_as_revenue(state.as_deref(), move_type.as_deref()) {
         return Ok(None);
     }
-    Ok(int_column(row, "commercial_partner_id")?.or(int_column(row, "partner_id")?))
+    Ok(column::<i32>(relid, row, "commercial_partner_id")?.or(column::<i32>(relid, row, "partner_id")?))
 }
 
 // The SQL (freshness.sql) names mark_predictions_stale_wrapper: the checked entry below.
@@ -59,15 +51,16 @@ fn predictions_mark_trigger<'a>(
     // tables): cheaper than looking the table up per row.
     let kind = if trigger.name().is_ok_and(|name| name.starts_with("churn")) { Kind::Churn } else { Kind::Fraud };
     let scope = current_scope();
+    let relid = trigger.relid().unwrap_or(pg_sys::InvalidOid);
     let mut keys: Vec<Option<i32>> = Vec::with_capacity(2);
     if matches!(trigger.op(), Ok(pgrx::PgTriggerOperation::Truncate)) {
         keys.push(None);
     }
     for row in [trigger.old(), trigger.new()].into_iter().flatten() {
         let key = match kind {
-            Kind::Churn => churn_key(&row),
+            Kind::Churn => churn_key(relid, &row),
             // An expense or a report: its employee (a report's lines are its employee's).
-            Kind::Fraud => int_column(&row, "employee_id"),
+            Kind::Fraud => column::<i32>(relid, &row, "employee_id"),
         };
         match key {
             Ok(Some(key)) => keys.push(Some(key)),

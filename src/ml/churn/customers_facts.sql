@@ -1,17 +1,5 @@
--- Some customers' churn input ($1: commercial partners, $2: days since 2000-01-01), as facts.sql reads
--- it for all, in partner order: the customers whose predictions a write made stale.
-SELECT COALESCE(m.commercial_partner_id, m.partner_id),
-       m.invoice_date,
-       m.move_type,
-       m.amount_untaxed_signed,
-       m.amount_total_signed,
-       m.invoice_date_due,
-       m.write_date,
-       m.payment_state,
-       m.amount_residual_signed
-FROM odoo_mirror.account_move AS m
-WHERE m.state = 'posted'
-  AND m.move_type IN ('out_invoice', 'out_refund')
+-- (after facts_columns.sql) Some customers ($1: commercial partners, $2: days since 2000-01-01), in
+-- partner order as facts.sql: the customers whose predictions a write made stale.
   AND COALESCE(m.commercial_partner_id, m.partner_id) = ANY ($1)
   AND m.invoice_date <= DATE '2000-01-01' + $2
 ORDER BY COALESCE(m.commercial_partner_id, m.partner_id), m.invoice_date

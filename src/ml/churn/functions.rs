@@ -329,20 +329,9 @@ fn get_churn_risks(
 /// not pile up) and forgets the run.
 pub(crate) fn refresh(everyone: bool) -> Result<serde_json::Value, OdooMirrorError> {
     let started = Instant::now();
-    store::lock_predictions()?;
-    // After the lock, every read must see what committed before it (another refresh's run and rows, a
-    // model activated meanwhile, a new scoring date): with a transaction id, pgrx reads with a fresh
-    // snapshot. Marks first: the scoring below reads (Reading::Latest) every write whose mark it took.
-    crate::spi::assign_transaction_id()?;
-    let taken = freshness_store::take_marks(Kind::Churn)?;
+    let taken = freshness_store::begin_refresh(Kind::Churn)?;
     let Some(context) = activated_context()? else {
-        freshness_store::forget_run(Kind::Churn)?;
-        return Ok(serde_json::json!({
-            "rows": 0,
-            "rescored": "nothing: no churn model is active (train one with odoo_mirror.train_churn_model())",
-            "customers_changed": taken.stale.len(),
-            "model_version": null,
-        }));
+        return freshness_store::nothing_to_refresh(Kind::Churn, "customers_changed", taken.stale.len());
     };
     let context = &context;
     let version = context.model_ref.version;

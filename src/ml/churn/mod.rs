@@ -4,7 +4,7 @@
 //!   `refresh_churn_predictions`;
 //! - `features` (pure): features and labels of a customer as of a date;
 //! - `model` (pure): training, scoring, explanations, the stored model;
-//! - `store`: the invoice facts (facts.sql, partner_facts.sql), names and the predictions table.
+//! - `store`: the invoice facts (facts_columns.sql with facts.sql, customers_facts.sql or partner_facts.sql), names and the predictions table.
 
 pub mod features;
 mod functions;

@@ -9,9 +9,10 @@ use crate::ml::churn::features::{InvoiceFact, Settlement};
 use crate::spi::datum::{finite_day, numeric_to_f64, timestamp_day, varlena_bytes, UNKNOWN_DAY};
 use crate::spi::{self, Snapshot, StreamArg, DATE, INT4, INT4_ARRAY, NUMERIC, TIMESTAMP, VARCHAR};
 
-const FACTS_SQL: &str = include_str!("facts.sql");
-const PARTNER_FACTS_SQL: &str = include_str!("partner_facts.sql");
-const CUSTOMERS_FACTS_SQL: &str = include_str!("customers_facts.sql");
+// One select list (facts_columns.sql), three conditions: everyone, some customers, one customer.
+const FACTS_SQL: &str = concat!(include_str!("facts_columns.sql"), include_str!("facts.sql"));
+const PARTNER_FACTS_SQL: &str = concat!(include_str!("facts_columns.sql"), include_str!("partner_facts.sql"));
+const CUSTOMERS_FACTS_SQL: &str = concat!(include_str!("facts_columns.sql"), include_str!("customers_facts.sql"));
 
 /// The column types of facts.sql and partner_facts.sql, in order (the mirror's own).
 const FACT_TYPES: [PgOid; 9] = [INT4, DATE, VARCHAR, NUMERIC, NUMERIC, DATE, TIMESTAMP, VARCHAR, NUMERIC];
@@ -183,13 +184,6 @@ pub struct Prediction {
 /// A money amount with two decimals, as text (None when not a finite number).
 pub fn money_text(value: f64) -> Option<String> {
     value.is_finite().then(|| format!("{value:.2}"))
-}
-
-/// Takes the predictions table for a refresh: one refresh at a time (a second waits, then sees the
-/// first's rows), readers never wait.
-pub fn lock_predictions() -> Result<(), OdooMirrorError> {
-    spi::execute("LOCK TABLE odoo_mirror.churn_predictions IN SHARE ROW EXCLUSIVE MODE", &[])?;
-    Ok(())
 }
 
 /// Deletes the predictions of `partner_ids`, or all of them (None).

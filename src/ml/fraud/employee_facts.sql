@@ -1,14 +1,5 @@
--- Some employees' expenses (as fraud_facts.sql), by employee ids ($1), in employee and date order.
-SELECT e.employee_id,
-       e.id,
-       e.product_id,
-       e.sheet_id,
-       e.total_amount,
-       e.date,
-       COALESCE(s.create_date, e.create_date),
-       COALESCE(NULLIF(e.description, ''), e.name::text, ''),
-       COALESCE(e.state NOT IN ('draft', 'refused', 'done', 'paid'), false),
-       COALESCE(e.state = 'refused' OR s.state IN ('cancel', 'refused'), false)
+-- (after expense_columns.sql) Some employees' expenses, by employee ids ($1), in employee and date
+-- order.
 FROM odoo_mirror.hr_expense AS e
 -- Each line's report by its key (OFFSET 0 keeps the subquery from becoming a join): the statement
 -- keeps a generic plan, which would otherwise hash every report of the company on each call.

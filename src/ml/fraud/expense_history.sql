@@ -1,14 +1,5 @@
--- The employee's expenses (as fraud_facts.sql) of the expense $1: one round trip for fraud_score().
-SELECT e.employee_id,
-       e.id,
-       e.product_id,
-       e.sheet_id,
-       e.total_amount,
-       e.date,
-       COALESCE(s.create_date, e.create_date),
-       COALESCE(NULLIF(e.description, ''), e.name::text, ''),
-       COALESCE(e.state NOT IN ('draft', 'refused', 'done', 'paid'), false),
-       COALESCE(e.state = 'refused' OR s.state IN ('cancel', 'refused'), false)
+-- (after expense_columns.sql) The employee's expenses of the expense $1: one round trip for
+-- fraud_score().
 FROM odoo_mirror.hr_expense AS e
 LEFT JOIN odoo_mirror.hr_expense_sheet AS s ON s.id = e.sheet_id
 WHERE e.employee_id = (SELECT x.employee_id FROM odoo_mirror.hr_expense AS x WHERE x.id = $1)

@@ -1,18 +1,5 @@
--- Fraud scoring and training: every expense with an employee and a date, in employee and date order
--- (hr_expense_employee_date_idx). The submission day is the report's creation (Odoo 17/18 store no
--- submission date), else the expense's own creation (Odoo 19 has no reports). "Open" expenses await
--- approval, posting or payment: every state but draft, refused and paid, in Odoo 17, 18 and 19.
--- "Refused": the line, or its report (cancelled in Odoo 17/18, refused in others), was refused.
-SELECT e.employee_id,
-       e.id,
-       e.product_id,
-       e.sheet_id,
-       e.total_amount,
-       e.date,
-       COALESCE(s.create_date, e.create_date),
-       COALESCE(NULLIF(e.description, ''), e.name::text, ''),
-       COALESCE(e.state NOT IN ('draft', 'refused', 'done', 'paid'), false),
-       COALESCE(e.state = 'refused' OR s.state IN ('cancel', 'refused'), false)
+-- (after expense_columns.sql) Every expense with an employee and a date, in employee and date order
+-- (hr_expense_employee_date_idx): fraud scoring and training.
 FROM odoo_mirror.hr_expense AS e
 LEFT JOIN odoo_mirror.hr_expense_sheet AS s ON s.id = e.sheet_id
 WHERE e.employee_id IS NOT NULL AND e.date IS NOT NULL

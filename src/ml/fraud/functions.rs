@@ -389,20 +389,9 @@ pub(crate) fn sheet_fraud(
 /// its writes must not pile marks up) and forgets the run.
 pub(crate) fn refresh(everyone: bool) -> Result<serde_json::Value, OdooMirrorError> {
     let started = Instant::now();
-    store::lock_predictions()?;
-    // After the lock, every read must see what committed before it: with a transaction id, pgrx reads
-    // with a fresh snapshot. Marks first: the scoring below reads (Snapshot::Latest) every write whose
-    // mark it took.
-    crate::spi::assign_transaction_id()?;
-    let taken = freshness_store::take_marks(Kind::Fraud)?;
+    let taken = freshness_store::begin_refresh(Kind::Fraud)?;
     let Some(context) = activated_context()? else {
-        freshness_store::forget_run(Kind::Fraud)?;
-        return Ok(serde_json::json!({
-            "rows": 0,
-            "rescored": "nothing: no fraud model is active (train one with odoo_mirror.train_fraud_model())",
-            "employees_changed": taken.stale.len(),
-            "model_version": null,
-        }));
+        return freshness_store::nothing_to_refresh(Kind::Fraud, "employees_changed", taken.stale.len());
     };
     let context = &context;
     let version = context.model_ref.version;

@@ -5,7 +5,7 @@
 //! - `signals` (pure): the rules and the forest's features;
 //! - `isolation_forest` (pure): a seeded isolation forest;
 //! - `model` (pure): default weights, fitting on labels, reasons, the stored model;
-//! - `store`: the expense facts (facts.sql, employee_facts.sql, expense_history.sql), labels,
+//! - `store`: the expense facts (expense_columns.sql with facts.sql, employee_facts.sql or expense_history.sql), labels,
 //!   details and the predictions table.
 
 mod functions;

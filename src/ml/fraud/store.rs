@@ -9,8 +9,9 @@ use crate::ml::fraud::signals::ExpenseFact;
 use crate::spi::datum::{finite_day, numeric_to_f64, timestamp_day, varlena_bytes};
 use crate::spi::{self, Snapshot, StreamArg, BOOL, DATE, INT4, INT4_ARRAY, NUMERIC, TEXT, TIMESTAMP};
 
-const FRAUD_FACTS_SQL: &str = include_str!("facts.sql");
-const FRAUD_EMPLOYEE_FACTS_SQL: &str = include_str!("employee_facts.sql");
+// One select list (expense_columns.sql), three sources: every expense, some employees', one employee's.
+const FRAUD_FACTS_SQL: &str = concat!(include_str!("expense_columns.sql"), include_str!("facts.sql"));
+const FRAUD_EMPLOYEE_FACTS_SQL: &str = concat!(include_str!("expense_columns.sql"), include_str!("employee_facts.sql"));
 
 /// The column types of fraud_facts.sql and fraud_employee_facts.sql, in order.
 const EXPENSE_TYPES: [PgOid; 10] = [INT4, INT4, INT4, INT4, NUMERIC, DATE, TIMESTAMP, TEXT, BOOL, BOOL];
@@ -101,7 +102,8 @@ pub fn for_employees(
     )
 }
 
-const FRAUD_EXPENSE_HISTORY_SQL: &str = include_str!("expense_history.sql");
+const FRAUD_EXPENSE_HISTORY_SQL: &str =
+    concat!(include_str!("expense_columns.sql"), include_str!("expense_history.sql"));
 
 /// The expenses (sorted by date) of the employee of `expense_id`, in one query; empty for an unknown
 /// expense or one without an employee.
@@ -133,13 +135,6 @@ pub struct FraudPrediction {
     pub score: f64,
     pub reasons: Vec<String>,
     pub open: bool,
-}
-
-/// Takes the predictions table for a refresh: one refresh at a time (a second waits, then sees the
-/// first's rows), readers never wait.
-pub fn lock_predictions() -> Result<(), OdooMirrorError> {
-    spi::execute("LOCK TABLE odoo_mirror.fraud_predictions IN SHARE ROW EXCLUSIVE MODE", &[])?;
-    Ok(())
 }
 
 /// Deletes the predictions of the expenses of `employee_ids`, or all of them (None).

@@ -50,6 +50,40 @@ pub fn freshness(kind: Kind) -> Result<Freshness, OdooMirrorError> {
 
 const TAKE_MARKS_SQL: &str = "DELETE FROM odoo_mirror.prediction_stale AS s WHERE s.kind = $1 RETURNING s.entity_id";
 
+/// The start of every refresh of `kind`: its predictions table locked (one refresh at a time: a second
+/// waits, then sees the first's rows; readers never wait), a transaction id (after the lock every read must see what committed before it: with a transaction id
+/// pgrx reads with a fresh snapshot), then the marks taken (the scoring that follows reads every write
+/// whose mark it took).
+pub fn begin_refresh(kind: Kind) -> Result<Freshness, OdooMirrorError> {
+    let lock = match kind {
+        Kind::Churn => "LOCK TABLE odoo_mirror.churn_predictions IN SHARE ROW EXCLUSIVE MODE",
+        Kind::Fraud => "LOCK TABLE odoo_mirror.fraud_predictions IN SHARE ROW EXCLUSIVE MODE",
+    };
+    spi::execute(lock, &[])?;
+    spi::assign_transaction_id()?;
+    take_marks(kind)
+}
+
+/// What a refresh of `kind` answers without an active model, after forgetting the run: it only took
+/// the marks (nothing can be rescored, and they must not pile up). `changed` counts the keys, named
+/// `changed_key` in the answer.
+pub fn nothing_to_refresh(kind: Kind, changed_key: &str, changed: usize) -> Result<serde_json::Value, OdooMirrorError> {
+    forget_run(kind)?;
+    let mut answer = serde_json::Map::new();
+    answer.insert("rows".into(), 0.into());
+    answer.insert(
+        "rescored".into(),
+        format!(
+            "nothing: no {kind} model is active (train one with odoo_mirror.train_{kind}_model())",
+            kind = kind.as_str()
+        )
+        .into(),
+    );
+    answer.insert(changed_key.into(), changed.into());
+    answer.insert("model_version".into(), serde_json::Value::Null);
+    Ok(answer.into())
+}
+
 /// Deletes the marks of `kind` and returns them as a Freshness (stale keys, whether one was unknown)
 /// with the current run. A refresh calls it first, after its lock: the marks it deletes are of writes
 /// committed before, which every later statement of the refresh sees.

@@ -18,6 +18,21 @@ pub const TABLES: &[&str] = &[
     "project_project",
     "project_task_type",
     "project_task_user_rel",
+    "account_account",
+    "account_journal",
+    "account_payment",
+    "account_partial_reconcile",
+    "account_full_reconcile",
+    "account_analytic_plan",
+    "account_analytic_account",
+    "account_analytic_line",
+    "account_payment_term",
+    "res_currency_rate",
+    "res_country",
+    "hr_department",
+    "product_category",
+    "product_template",
+    "product_product",
 ];
 
 /// Tables the extension derives from the mirror tables: not replicated, not dumped.
@@ -38,6 +53,16 @@ pub const VIEWS: &[&str] = &[
     "v_churn_risk",
     "v_suspicious_expenses",
     "v_model_drift",
+    "v_open_items",
+    "v_aging",
+    "v_receivable_aging",
+    "v_payable_aging",
+    "v_payments",
+    "v_dso_monthly",
+    "v_payment_delays",
+    "v_cash_forecast",
+    "v_analytic_pnl",
+    "v_consolidated_revenue",
 ];
 
 /// An RPC function n8n calls through PostgREST, and the call verify() makes to prove it works.
@@ -97,6 +122,17 @@ pub const RPCS: &[Rpc] = &[
         probe: "SELECT pg_catalog.count(odoo_mirror.explain_fraud(-1)) \
                 WHERE EXISTS (SELECT FROM odoo_mirror.ml_models AS m WHERE m.kind = 'fraud' AND m.active)",
     },
+    Rpc {
+        name: "get_aging",
+        signature: "odoo_mirror.get_aging(date,integer)",
+        // A company id no company has would be 22023: all companies, as of today.
+        probe: "SELECT pg_catalog.count(*) FROM odoo_mirror.get_aging(CURRENT_DATE, NULL)",
+    },
+    Rpc {
+        name: "get_collections_worklist",
+        signature: "odoo_mirror.get_collections_worklist(integer,integer)",
+        probe: "SELECT pg_catalog.count(*) FROM odoo_mirror.get_collections_worklist(1, NULL)",
+    },
 ];
 
 /// The trigger that turns invoices into AI memory: ENABLE ALWAYS, like the rollup triggers.
@@ -135,6 +171,12 @@ pub const INDEXES: &[&str] = &[
     "prediction_stale_kind_entity_idx",
     "fraud_predictions_open_score_idx",
     "fraud_predictions_sheet_idx",
+    "account_partial_reconcile_debit_idx",
+    "account_partial_reconcile_credit_idx",
+    "account_move_line_open_partner_idx",
+    "res_currency_rate_currency_date_idx",
+    "account_analytic_line_account_date_idx",
+    "account_payment_move_idx",
 ];
 
 /// The memory trigger's error log (src/sql/memory.sql).
@@ -261,6 +303,7 @@ mod tests {
         views.extend(created(include_str!("sql/ml.sql"), "CREATE VIEW"));
         views.extend(created(include_str!("sql/fraud.sql"), "CREATE VIEW"));
         views.extend(created(include_str!("sql/freshness.sql"), "CREATE VIEW"));
+        views.extend(created(include_str!("sql/finance.sql"), "CREATE VIEW"));
         assert_eq!(views, set(VIEWS));
     }
 
@@ -279,6 +322,7 @@ mod tests {
         indexes.extend(created(include_str!("sql/ml.sql"), "CREATE UNIQUE INDEX"));
         indexes.extend(created(include_str!("sql/fraud.sql"), "CREATE INDEX"));
         indexes.extend(created(include_str!("sql/freshness.sql"), "CREATE INDEX"));
+        indexes.extend(created(include_str!("sql/finance.sql"), "CREATE INDEX"));
         assert_eq!(indexes, set(INDEXES));
         assert!(INDEXES.len() >= 15);
     }

@@ -11,6 +11,7 @@
 //! - `views/`: `translated_text`, which the analytics views call;
 //! - `expenses/`, `tasks/`: the n8n RPCs `get_pending_expenses` and `get_overdue_tasks`;
 //! - `revenue/`: `get_revenue_trends` and the revenue rollup's trigger;
+//! - `finance/`: `get_aging` and `get_collections_worklist` (the finance views are DDL in sql/finance.sql);
 //! - `memory/`: the invoice-to-memory trigger, `rebuild_memory`, `ipai_memory.search_chunks`;
 //! - `replication/`: `publication_sql`, landing tables;
 //! - `ml/`: the model registry and store admin, and one folder per model (`churn/`, `fraud/`);
@@ -23,6 +24,7 @@ use pgrx::prelude::*;
 pub mod catalog;
 pub mod error;
 mod expenses;
+mod finance;
 pub mod memory;
 pub mod ml;
 pub mod params;
@@ -51,6 +53,7 @@ extension_sql_file!("sql/ml.sql", name = "ml", requires = ["replication"]);
 extension_sql_file!("sql/fraud.sql", name = "fraud", requires = ["ml"]);
 extension_sql_file!("sql/freshness.sql", name = "freshness", requires = ["fraud"]);
 extension_sql_file!("sql/comments.sql", name = "comments", requires = ["freshness"]);
+extension_sql_file!("sql/finance.sql", name = "finance", requires = ["comments"]);
 extension_sql_file!("sql/grants.sql", name = "grants", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]

@@ -68,6 +68,9 @@ pub const P_HORIZON_DAYS: IntParam = IntParam { name: "p_horizon_days", min: 7, 
 /// An as-of date (checked against the mirror's dates by the caller).
 pub const P_AS_OF: TextParam =
     TextParam { name: "p_as_of", identifier: false, max_len: 0, accepts: "a finite date, or NULL for the default" };
+/// get_aging's date: required, finite, not after today.
+pub const P_AGING_AS_OF: TextParam =
+    TextParam { name: "p_as_of", identifier: false, max_len: 0, accepts: "a finite date no later than today" };
 /// Training settings: a JSON object (see the README for its keys).
 pub const P_PARAMS: TextParam = TextParam {
     name: "p_params",
@@ -107,6 +110,8 @@ pub fn score_threshold(value: Option<f64>) -> Result<f64, ParamError> {
 pub enum ParamError {
     Null(IntParam),
     OutOfRange(IntParam, i32),
+    /// An id in range that names nothing in the mirror.
+    Unknown(IntParam, i32, &'static str),
     /// A text argument that is NULL, blank, too long or otherwise unusable; the String says why.
     Text(TextParam, String),
 }
@@ -115,6 +120,9 @@ impl ParamError {
     /// The hint shown to the caller: what the parameter accepts.
     pub fn hint(&self) -> String {
         match self {
+            Self::Unknown(param, _, table) => {
+                format!("{} accepts the id of a row of odoo_mirror.{table}, or NULL for all", param.name)
+            }
             Self::Null(param) | Self::OutOfRange(param, _) => {
                 format!("{} accepts an integer from {} to {}", param.name, param.min, param.max)
             }
@@ -131,6 +139,9 @@ impl fmt::Display for ParamError {
                 write!(f, "invalid {}: {} (allowed range {}..{})", param.name, value, param.min, param.max)
             }
             Self::Text(param, problem) => write!(f, "invalid {}: {}", param.name, problem),
+            Self::Unknown(param, value, table) => {
+                write!(f, "invalid {}: {} is not in odoo_mirror.{table}", param.name, value)
+            }
         }
     }
 }
@@ -149,6 +160,12 @@ impl IntParam {
     /// An optional argument: NULL means "not given".
     pub fn optional(self, value: Option<i32>) -> Result<Option<i32>, ParamError> {
         value.map(|value| self.check(value)).transpose()
+    }
+
+    /// An id in range that names no row the mirror has (an unknown company): 22023 with the value.
+    /// `table` is the mirror table the id should name, e.g. "res_company".
+    pub fn unknown(self, value: i32, table: &'static str) -> ParamError {
+        ParamError::Unknown(self, value, table)
     }
 
     fn check(self, value: i32) -> Result<i32, ParamError> {

@@ -18,6 +18,9 @@ pub fn create_database_with_extension(cluster: &Cluster, database: &str) -> Resu
 pub fn load_demo_data(cluster: &Cluster, database: &str, scale: u32, today: NaiveDate) -> Result<Stats> {
     let mut config = Config::new(scale, today);
     config.schema = "odoo_mirror".into();
+    // An install older than 0.7.0 has no accounting tables to fill.
+    config.accounting =
+        cluster.sql(database, "SELECT to_regclass('odoo_mirror.account_partial_reconcile') IS NOT NULL")? == "t";
     load_generated(cluster, database, config)
 }
 

@@ -44,10 +44,13 @@
 //!   and employees;
 //! - `invoices`: customer invoices and refunds, vendor bills and their journal items (account.move and
 //!   account.move.line), payment states, seasonality and churn;
+//! - `accounting`: the payments and reconciliations that settle them, chart of accounts, journals,
+//!   currency rates and analytic lines;
 //! - `expenses`: expense reports (sheets) and the ordinary expenses on them;
 //! - `fraud`: the injected expense fraud, [`FRAUD_KINDS`] and its ground truth;
 //! - `tasks`: task stages, projects, tasks and their assignees.
 
+mod accounting;
 mod expenses;
 mod fraud;
 mod invoices;
@@ -74,11 +77,14 @@ pub struct Config {
     pub years: u32,
     /// Schema the tables live in (`odoo_mirror`, or `public` for an Odoo-side database).
     pub schema: String,
+    /// Write the accounting core (payments, reconciliations, accounts, journals, rates, analytic
+    /// lines; 0.7.0's tables). Off for a database of an older version, which has no such tables.
+    pub accounting: bool,
 }
 
 impl Config {
     pub fn new(scale: u32, today: NaiveDate) -> Self {
-        Self { seed: 42, scale, today, years: 4, schema: "odoo_mirror".to_string() }
+        Self { seed: 42, scale, today, years: 4, schema: "odoo_mirror".to_string(), accounting: true }
     }
 }
 

@@ -56,8 +56,8 @@ pub fn odoo_tables_sql(mirror: &Cluster, mirror_db: &str) -> Result<String> {
             }
         }
     }
-    if tables.len() != 13 {
-        return fail(format!("expected 13 mirror tables, found {}", tables.len()));
+    if tables.len() != 28 {
+        return fail(format!("expected 28 mirror tables, found {}", tables.len()));
     }
     Ok(tables
         .iter()

@@ -211,8 +211,8 @@ fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
     let before = table_fingerprints(&cluster, DB);
     assert_eq!(
         before.len(),
-        17,
-        "13 mirror tables, memory_errors, ml_models, expense_labels and prediction_history: {before:?}"
+        32,
+        "28 mirror tables, memory_errors, ml_models, expense_labels and prediction_history: {before:?}"
     );
     assert!(
         before

@@ -24,7 +24,7 @@ const INVOICE_TYPES: &str = "('out_invoice', 'out_refund', 'in_invoice', 'in_ref
 struct Pipeline {
     odoo: Cluster,
     mirror: Cluster,
-    /// The 13 mirror tables.
+    /// The 28 mirror tables.
     tables: Vec<String>,
 }
 
@@ -75,7 +75,7 @@ fn pipeline(name: &str, scale: u32, before_extension: &str) -> Pipeline {
         "ok"
     );
     let tables = mirror_tables(&mirror, MIRROR).unwrap();
-    assert_eq!(tables.len(), 13, "{tables:?}");
+    assert_eq!(tables.len(), 28, "{tables:?}");
     Pipeline { odoo, mirror, tables }
 }
 

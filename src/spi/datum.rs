@@ -3,6 +3,10 @@
 
 use pgrx::prelude::*;
 
+use pgrx::datum::Date;
+
+use crate::error::OdooMirrorError;
+use crate::params::TextParam;
 use crate::spi::numeric;
 
 /// Dates outside ±1,000,000 days of 2000 (infinity included) are not invoice dates; keeping days in
@@ -12,6 +16,24 @@ pub const MICROSECONDS_PER_DAY: i64 = 86_400_000_000;
 
 /// The day of an unknown change: after every usable date.
 pub const UNKNOWN_DAY: i32 = DAY_LIMIT + 1;
+
+/// A day number (days since 2000-01-01) as an ISO date, for messages.
+pub fn iso_date(days: i32) -> String {
+    Date::saturating_from_raw(days).to_iso_string()
+}
+
+/// An as-of date argument: finite and not after the current date (22023 otherwise); None when NULL.
+pub fn as_of_days(param: TextParam, value: Option<Date>, current_date: i32) -> Result<Option<i32>, OdooMirrorError> {
+    let Some(date) = value else { return Ok(None) };
+    if date.is_infinity() || date.is_neg_infinity() {
+        return Err(param.invalid("an infinite date").into());
+    }
+    let days = date.to_pg_epoch_days();
+    if days > current_date {
+        return Err(param.invalid(format!("{} is after today ({})", iso_date(days), iso_date(current_date))).into());
+    }
+    Ok(Some(days))
+}
 
 pub fn finite_day(days: i32) -> Option<i32> {
     (-DAY_LIMIT..=DAY_LIMIT).contains(&days).then_some(days)

@@ -40,7 +40,9 @@ GRANT EXECUTE ON FUNCTION
     odoo_mirror.get_churn_risks(integer, double precision),
     odoo_mirror.explain_churn(integer),
     odoo_mirror.get_suspicious_expenses(integer, double precision),
-    odoo_mirror.explain_fraud(integer)
+    odoo_mirror.explain_fraud(integer),
+    odoo_mirror.get_aging(date, integer),
+    odoo_mirror.get_collections_worklist(integer, integer)
 TO n8n_service;
 
 -- Analysts score and explain customers and expenses in SQL Lab (SECURITY DEFINER readers, like the RPCs).
@@ -52,7 +54,9 @@ GRANT EXECUTE ON FUNCTION
     odoo_mirror.fraud_score(integer),
     odoo_mirror.fraud_scores(),
     odoo_mirror.explain_fraud(integer),
-    odoo_mirror.model_performance()
+    odoo_mirror.model_performance(),
+    odoo_mirror.get_aging(date, integer),
+    odoo_mirror.get_collections_worklist(integer, integer)
 TO superset_readonly;
 
 -- AI memory: agents search it through n8n. ipai_memory is not the extension's (other agents share it),
@@ -114,7 +118,9 @@ BEGIN
             odoo_mirror.get_churn_risks(integer, double precision),
             odoo_mirror.explain_churn(integer),
             odoo_mirror.get_suspicious_expenses(integer, double precision),
-            odoo_mirror.explain_fraud(integer)
+            odoo_mirror.explain_fraud(integer),
+            odoo_mirror.get_aging(date, integer),
+            odoo_mirror.get_collections_worklist(integer, integer)
         TO service_role;
         REVOKE ALL ON FUNCTION ipai_memory.search_chunks(text, integer) FROM service_role;
         GRANT USAGE ON SCHEMA ipai_memory TO service_role;
@@ -141,6 +147,10 @@ COMMENT ON FUNCTION odoo_mirror.get_overdue_tasks(integer) IS
     'Open, active tasks past their deadline, most overdue first. p_limit: 1..1000 (default 20). SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.get_revenue_trends(integer, integer) IS
     'Untaxed revenue per month and company currency, with growth against the previous month. p_months: 1..120 (default 12); p_company_id: optional. SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.get_aging(date, integer) IS
+    'Aged receivables and payables per partner and company as of p_as_of (default today; a past date is rebuilt from reconciliation dates): amounts owed not yet due and 1-30, 31-60, 61-90, 91-120 and over 120 days past due, in the company currency. p_as_of: a date no later than today; p_company_id: a mirrored company, or NULL for all. SECURITY DEFINER: callers need EXECUTE only.';
+COMMENT ON FUNCTION odoo_mirror.get_collections_worklist(integer, integer) IS
+    'Customers with overdue receivables to chase, largest overdue amount x days first, with their usual payment delay, last payment date and churn score (stored, when a churn model is active). p_limit: 1..1000 (default 20); p_company_id: a mirrored company, or NULL for all. SECURITY DEFINER: callers need EXECUTE only.';
 COMMENT ON FUNCTION odoo_mirror.translated_text(jsonb, text) IS
     'Text of an Odoo translated (jsonb) field: p_lang, else en_US, else the first translation';
 COMMENT ON FUNCTION odoo_mirror.publication_sql(text, text) IS
@@ -195,6 +205,7 @@ ALTER FUNCTION odoo_mirror.get_pending_expenses(integer) SET plan_cache_mode = f
 ALTER FUNCTION odoo_mirror.get_overdue_tasks(integer) SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION odoo_mirror.get_revenue_trends(integer, integer) SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION odoo_mirror.get_suspicious_expenses(integer, double precision) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION odoo_mirror.get_collections_worklist(integer, integer) SET plan_cache_mode = force_generic_plan;
 -- Revenue trends read a few thousand rows once the rollup is refreshed: starting parallel workers
 -- would cost more than the query (and the planner cannot know the rollup is fresh).
 ALTER FUNCTION odoo_mirror.get_revenue_trends(integer, integer) SET max_parallel_workers_per_gather = 0;

@@ -359,6 +359,15 @@ CREATE TABLE odoo_mirror.res_company (
     active boolean,
     email character varying,
     phone character varying,
+    fiscalyear_last_day integer,
+    fiscalyear_last_month character varying,
+    period_lock_date date,  -- 17 only
+    fiscalyear_lock_date date,
+    tax_lock_date date,
+    account_opening_date date,
+    sale_lock_date date,  -- 18+
+    purchase_lock_date date,  -- 18+
+    hard_lock_date date,  -- 18+
     CONSTRAINT res_company_pkey PRIMARY KEY (id)
 );
 
@@ -414,6 +423,7 @@ CREATE TABLE odoo_mirror.hr_employee (
     coach_id integer,
     employee_type character varying,
     work_contact_id integer,
+    expense_manager_id integer,
     CONSTRAINT hr_employee_pkey PRIMARY KEY (id)
 );
 
@@ -437,6 +447,8 @@ CREATE TABLE odoo_mirror.project_project (
     last_update_status character varying,
     color integer,
     label_tasks jsonb,
+    analytic_account_id integer,  -- 17 only
+    account_id integer,  -- 18+
     CONSTRAINT project_project_pkey PRIMARY KEY (id)
 );
 
@@ -499,3 +511,398 @@ SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.hr_employee', '');
 SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.project_project', '');
 SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.project_task_type', '');
 SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.project_task_user_rel', '');
+
+-- The accounting core (0.7.0): chart of accounts, journals, payments and reconciliations, analytic
+-- plans, accounts and lines, payment terms, currency rates, countries, departments and products.
+
+-- Chart of accounts (account.account). 18 shares accounts between companies (account_account_res_company_rel) and keeps the code per root company in code_store.
+CREATE TABLE odoo_mirror.account_account (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name jsonb,
+    code character varying,  -- 17 only
+    account_type character varying,
+    internal_group character varying,  -- 17 only
+    company_id integer,  -- 17 only
+    currency_id integer,
+    group_id integer,  -- 17 only
+    root_id integer,  -- 17 only
+    reconcile boolean,
+    deprecated boolean,
+    include_initial_balance boolean,  -- 17 only
+    non_trade boolean,
+    note text,
+    code_store jsonb,  -- 18+
+    CONSTRAINT account_account_pkey PRIMARY KEY (id)
+);
+
+-- Journals (account.journal); the portal access_token is left out.
+CREATE TABLE odoo_mirror.account_journal (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name jsonb,
+    code character varying,
+    type character varying,
+    active boolean,
+    sequence integer,
+    company_id integer,
+    currency_id integer,
+    default_account_id integer,
+    suspense_account_id integer,
+    profit_account_id integer,
+    loss_account_id integer,
+    bank_account_id integer,
+    bank_statements_source character varying,
+    invoice_reference_type character varying,
+    invoice_reference_model character varying,
+    refund_sequence boolean,
+    payment_sequence boolean,
+    sequence_override_regex text,
+    restrict_mode_hash_table boolean,
+    secure_sequence_id integer,  -- 17 only
+    show_on_dashboard boolean,
+    color integer,
+    alias_id integer,
+    sale_activity_type_id integer,  -- 17 only
+    sale_activity_user_id integer,  -- 17 only
+    sale_activity_note text,  -- 17 only
+    check_sequence_id integer,
+    check_manual_sequencing boolean,
+    autocheck_on_post boolean,  -- 18+
+    bank_check_printing_layout character varying,  -- 18+
+    CONSTRAINT account_journal_pkey PRIMARY KEY (id)
+);
+
+-- Payments (account.payment). In 17 name, date, journal, company and state are read from the entry (move_id); 18 stores them on the payment.
+CREATE TABLE odoo_mirror.account_payment (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    move_id integer,
+    payment_type character varying,
+    partner_type character varying,
+    partner_id integer,
+    amount numeric,
+    currency_id integer,
+    amount_company_currency_signed numeric,
+    payment_reference character varying,
+    payment_method_line_id integer,
+    payment_method_id integer,
+    partner_bank_id integer,
+    outstanding_account_id integer,
+    destination_account_id integer,
+    destination_journal_id integer,  -- 17 only
+    is_internal_transfer boolean,  -- 17 only
+    paired_internal_transfer_payment_id integer,
+    is_reconciled boolean,
+    is_matched boolean,
+    payment_transaction_id integer,
+    payment_token_id integer,
+    source_payment_id integer,
+    check_number character varying,
+    check_amount_in_words character varying,
+    message_main_attachment_id integer,
+    name character varying,  -- 18+
+    date date,  -- 18+
+    journal_id integer,  -- 18+
+    company_id integer,  -- 18+
+    state character varying,  -- 18+
+    memo character varying,  -- 18+
+    is_sent boolean,  -- 18+
+    CONSTRAINT account_payment_pkey PRIMARY KEY (id)
+);
+
+-- Partial reconciliations: amount matched between a debit and a credit journal item (account.partial.reconcile).
+CREATE TABLE odoo_mirror.account_partial_reconcile (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    debit_move_id integer,
+    credit_move_id integer,
+    full_reconcile_id integer,
+    exchange_move_id integer,
+    amount numeric,
+    debit_amount_currency numeric,
+    credit_amount_currency numeric,
+    debit_currency_id integer,
+    credit_currency_id integer,
+    company_id integer,
+    max_date date,
+    CONSTRAINT account_partial_reconcile_pkey PRIMARY KEY (id)
+);
+
+-- Full reconciliations grouping fully matched journal items (account.full.reconcile).
+CREATE TABLE odoo_mirror.account_full_reconcile (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    exchange_move_id integer,
+    CONSTRAINT account_full_reconcile_pkey PRIMARY KEY (id)
+);
+
+-- Analytic plans (account.analytic.plan). name is translated jsonb.
+CREATE TABLE odoo_mirror.account_analytic_plan (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name jsonb,
+    complete_name character varying,
+    parent_id integer,
+    parent_path character varying,
+    sequence integer,
+    color integer,
+    description text,
+    default_applicability jsonb,  -- 18+
+    CONSTRAINT account_analytic_plan_pkey PRIMARY KEY (id)
+);
+
+-- Analytic accounts (account.analytic.account). name is translated jsonb.
+CREATE TABLE odoo_mirror.account_analytic_account (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name jsonb,
+    code character varying,
+    plan_id integer,
+    root_plan_id integer,
+    company_id integer,
+    partner_id integer,
+    active boolean,
+    CONSTRAINT account_analytic_account_pkey PRIMARY KEY (id)
+);
+
+-- Analytic lines (account.analytic.line).
+-- x_plan<N>_id columns Odoo adds per extra analytic plan are not mirrored; account_id is the project plan's account and analytic lines are read through it.
+CREATE TABLE odoo_mirror.account_analytic_line (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name character varying,
+    date date,
+    amount numeric,
+    unit_amount double precision,
+    product_uom_id integer,
+    account_id integer,
+    partner_id integer,
+    user_id integer,
+    company_id integer,
+    currency_id integer,
+    category character varying,
+    product_id integer,
+    general_account_id integer,
+    journal_id integer,
+    move_line_id integer,
+    code character varying,
+    ref character varying,
+    so_line integer,
+    project_id integer,  -- hr_timesheet
+    task_id integer,  -- hr_timesheet
+    employee_id integer,  -- hr_timesheet
+    department_id integer,  -- hr_timesheet
+    CONSTRAINT account_analytic_line_pkey PRIMARY KEY (id)
+);
+
+-- Payment terms (account.payment.term). name and note are translated jsonb.
+CREATE TABLE odoo_mirror.account_payment_term (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name jsonb,
+    active boolean,
+    sequence integer,
+    company_id integer,
+    note jsonb,
+    display_on_invoice boolean,
+    early_discount boolean,
+    discount_percentage double precision,
+    discount_days integer,
+    early_pay_discount_computation character varying,
+    CONSTRAINT account_payment_term_pkey PRIMARY KEY (id)
+);
+
+-- Currency rates (res.currency.rate). name is the rate's date; company_id empty for a rate shared by all companies.
+CREATE TABLE odoo_mirror.res_currency_rate (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name date,
+    rate numeric,
+    currency_id integer,
+    company_id integer,
+    CONSTRAINT res_currency_rate_pkey PRIMARY KEY (id)
+);
+
+-- Countries (res.country). code is the ISO 3166-1 alpha-2 code; name is translated jsonb.
+CREATE TABLE odoo_mirror.res_country (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name jsonb,
+    code character varying,
+    currency_id integer,
+    phone_code integer,
+    vat_label jsonb,
+    address_format text,
+    address_view_id integer,
+    name_position character varying,
+    state_required boolean,
+    zip_required boolean,
+    CONSTRAINT res_country_pkey PRIMARY KEY (id)
+);
+
+-- Departments (hr.department). name is translated jsonb; complete_name is stored.
+CREATE TABLE odoo_mirror.hr_department (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name jsonb,
+    complete_name character varying,
+    active boolean,
+    company_id integer,
+    parent_id integer,
+    parent_path character varying,
+    master_department_id integer,
+    manager_id integer,
+    color integer,
+    note text,
+    CONSTRAINT hr_department_pkey PRIMARY KEY (id)
+);
+
+-- Product categories (product.category).
+CREATE TABLE odoo_mirror.product_category (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name character varying,
+    complete_name character varying,
+    parent_id integer,
+    parent_path character varying,
+    product_properties_definition jsonb,
+    property_account_income_categ_id jsonb,  -- 18+
+    property_account_expense_categ_id jsonb,  -- 18+
+    property_account_downpayment_categ_id jsonb,  -- 18+
+    CONSTRAINT product_category_pkey PRIMARY KEY (id)
+);
+
+-- Products (product.template); the HTML internal description is left out (no image columns are stored on the table).
+CREATE TABLE odoo_mirror.product_template (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    name jsonb,
+    sequence integer,
+    default_code character varying,
+    detailed_type character varying,  -- 17 only
+    type character varying,
+    categ_id integer,
+    uom_id integer,
+    uom_po_id integer,
+    company_id integer,
+    active boolean,
+    sale_ok boolean,
+    purchase_ok boolean,
+    list_price numeric,
+    volume numeric,
+    weight numeric,
+    priority character varying,  -- 17 only
+    color integer,
+    description_sale jsonb,
+    description_purchase jsonb,
+    product_properties jsonb,
+    can_image_1024_be_zoomed boolean,
+    has_configurable_attributes boolean,
+    can_be_expensed boolean,
+    expense_policy character varying,
+    invoice_policy character varying,
+    service_type character varying,
+    service_tracking character varying,
+    sale_line_warn character varying,
+    sale_line_warn_msg text,
+    is_favorite boolean,  -- 18+
+    property_account_income_id jsonb,  -- 18+
+    property_account_expense_id jsonb,  -- 18+
+    project_id jsonb,  -- 18+
+    project_template_id jsonb,  -- 18+
+    CONSTRAINT product_template_pkey PRIMARY KEY (id)
+);
+
+-- Product variants (product.product). standard_price (cost) is company-dependent: a jsonb column in 18, not stored on the table in 17.
+CREATE TABLE odoo_mirror.product_product (
+    id integer NOT NULL,
+    create_uid integer,
+    create_date timestamp without time zone,
+    write_uid integer,
+    write_date timestamp without time zone,
+    product_tmpl_id integer,
+    default_code character varying,
+    barcode character varying,
+    combination_indices character varying,
+    active boolean,
+    volume numeric,
+    weight numeric,
+    can_image_variant_1024_be_zoomed boolean,
+    standard_price jsonb,  -- 18+
+    CONSTRAINT product_product_pkey PRIMARY KEY (id)
+);
+
+COMMENT ON TABLE odoo_mirror.account_account IS 'Mirror of Odoo account.account: chart of accounts';
+COMMENT ON TABLE odoo_mirror.account_journal IS 'Mirror of Odoo account.journal: journals';
+COMMENT ON TABLE odoo_mirror.account_payment IS 'Mirror of Odoo account.payment: customer and vendor payments';
+COMMENT ON TABLE odoo_mirror.account_partial_reconcile IS 'Mirror of Odoo account.partial.reconcile: partial matchings of journal items';
+COMMENT ON TABLE odoo_mirror.account_full_reconcile IS 'Mirror of Odoo account.full.reconcile: full matchings of journal items';
+COMMENT ON TABLE odoo_mirror.account_analytic_plan IS 'Mirror of Odoo account.analytic.plan: analytic plans';
+COMMENT ON TABLE odoo_mirror.account_analytic_account IS 'Mirror of Odoo account.analytic.account: analytic accounts';
+COMMENT ON TABLE odoo_mirror.account_analytic_line IS 'Mirror of Odoo account.analytic.line: analytic lines';
+COMMENT ON TABLE odoo_mirror.account_payment_term IS 'Mirror of Odoo account.payment.term: payment terms';
+COMMENT ON TABLE odoo_mirror.res_currency_rate IS 'Mirror of Odoo res.currency.rate: currency rates by date';
+COMMENT ON TABLE odoo_mirror.res_country IS 'Mirror of Odoo res.country: countries';
+COMMENT ON TABLE odoo_mirror.hr_department IS 'Mirror of Odoo hr.department: departments';
+COMMENT ON TABLE odoo_mirror.product_category IS 'Mirror of Odoo product.category: product categories';
+COMMENT ON TABLE odoo_mirror.product_template IS 'Mirror of Odoo product.template: products';
+COMMENT ON TABLE odoo_mirror.product_product IS 'Mirror of Odoo product.product: product variants';
+
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.account_account', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.account_journal', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.account_payment', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.account_partial_reconcile', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.account_full_reconcile', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.account_analytic_plan', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.account_analytic_account', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.account_analytic_line', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.account_payment_term', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.res_currency_rate', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.res_country', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.hr_department', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.product_category', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.product_template', '');
+SELECT pg_catalog.pg_extension_config_dump('odoo_mirror.product_product', '');

@@ -78,6 +78,9 @@ impl<W: Write> Generator<W> {
         "reconciled",
         "date_maturity",
         "create_date",
+        "amount_residual_currency",
+        "full_reconcile_id",
+        "matching_number",
     ];
 
     pub(super) fn invoices(&mut self) -> io::Result<()> {
@@ -149,46 +152,66 @@ impl<W: Write> Generator<W> {
             m.sequence_number = Some(*counter);
         }
         moves.sort_by_key(|m| m.id);
+        // Journal item ids in move order, known before writing: payments reconcile against them.
+        let mut line_id = 1i64;
+        for m in moves.iter_mut() {
+            m.first_line_id = line_id;
+            line_id += m.line_count();
+        }
+        let books = self.settle(&mut moves, next_id, line_id);
 
         let start = self.begin("account_move", Self::MOVE_COLUMNS)?;
         for m in &moves {
             m.write(&mut self.out)?;
         }
+        for payment in &books.payments {
+            payment.write_move(&mut self.out)?;
+        }
         self.end("account_move", start);
 
         let start = self.begin("account_move_line", Self::LINE_COLUMNS)?;
-        let mut line_id = 1i64;
         for m in &moves {
-            m.write_lines(&mut self.out, &mut line_id)?;
+            for item in m.journal_items() {
+                item.write(&mut self.out)?;
+            }
+        }
+        for payment in &books.payments {
+            for item in payment.journal_items() {
+                item.write(&mut self.out)?;
+            }
         }
         self.end("account_move_line", start);
-        Ok(())
+        self.write_books(&moves, &books)
     }
 }
 
 /// An account.move being generated.
-struct Move {
-    id: i64,
-    move_type: &'static str,
+pub(super) struct Move {
+    pub(super) id: i64,
+    pub(super) move_type: &'static str,
     prefix: &'static str,
-    state: &'static str,
-    date: NaiveDate,
-    due: NaiveDate,
-    company_id: i64,
-    partner_id: i64,
+    pub(super) state: &'static str,
+    pub(super) date: NaiveDate,
+    pub(super) due: NaiveDate,
+    pub(super) company_id: i64,
+    pub(super) partner_id: i64,
     partner_name: String,
     user_id: Option<i64>,
-    currency_id: i64,
+    pub(super) currency_id: i64,
     untaxed_eur: f64,
     tax_rate: f64,
-    payment_state: &'static str,
+    pub(super) payment_state: &'static str,
     /// Share of the total still open.
-    residual_ratio: f64,
-    reversed_entry_id: Option<i64>,
+    pub(super) residual_ratio: f64,
+    pub(super) reversed_entry_id: Option<i64>,
     sequence_number: Option<i64>,
     origin: Option<String>,
     /// When the payment state last changed (Odoo stamps write_date then): the payment or refund date.
-    settled_on: Option<NaiveDate>,
+    pub(super) settled_on: Option<NaiveDate>,
+    /// Id of the move's first journal item (its product line); the payment term line is the last.
+    pub(super) first_line_id: i64,
+    /// The full reconciliation of its payment term line, once nothing of it is open.
+    pub(super) full_reconcile_id: Option<i64>,
 }
 
 impl Move {
@@ -258,6 +281,8 @@ impl Move {
             sequence_number: None,
             origin: Some(format!("S{:05}", id % 100_000)),
             settled_on,
+            first_line_id: 0,
+            full_reconcile_id: None,
         }
     }
 
@@ -282,6 +307,8 @@ impl Move {
             sequence_number: None,
             origin: None,
             settled_on: Some(date),
+            first_line_id: 0,
+            full_reconcile_id: None,
         }
     }
 
@@ -312,6 +339,8 @@ impl Move {
             sequence_number: None,
             origin: None,
             settled_on,
+            first_line_id: 0,
+            full_reconcile_id: None,
         }
     }
 
@@ -366,7 +395,35 @@ impl Move {
         w.end_row()
     }
 
-    fn write_lines<W: Write>(&self, w: &mut CopyWriter<W>, next_id: &mut i64) -> io::Result<()> {
+    /// Product, tax (when taxed) and payment term lines.
+    pub(super) fn line_count(&self) -> i64 {
+        if self.amounts().1 != 0.0 {
+            3
+        } else {
+            2
+        }
+    }
+
+    pub(super) fn payment_term_line_id(&self) -> i64 {
+        self.first_line_id + self.line_count() - 1
+    }
+
+    /// The payment term line's balance and residual in cents of the company currency (as written).
+    pub(super) fn term_cents(&self) -> (i64, i64) {
+        let total = self.amounts().2;
+        (cents(self.sign() * total), cents(self.sign() * total * self.residual_ratio))
+    }
+
+    /// The product line's balance in the company currency (income negative, expense positive).
+    pub(super) fn product_balance(&self) -> f64 {
+        -self.sign() * self.amounts().0
+    }
+
+    pub(super) fn name_of(&self) -> String {
+        self.name()
+    }
+
+    fn journal_items(&self) -> Vec<JournalItem> {
         let (untaxed, tax, total) = self.amounts();
         let fx = rate(self.currency_id);
         let sign = self.sign();
@@ -375,41 +432,115 @@ impl Move {
             "in_invoice" | "in_refund" => (4, 5),
             _ => (1, 3),
         };
-        let created = at(self.date, 11, (self.id % 60) as u32);
-        // (display type, account, label, balance, residual, product)
-        let mut lines: Vec<(&str, i64, String, f64, f64, Option<i64>)> =
-            vec![("product", income_account, "Services".to_string(), -sign * untaxed, 0.0, Some(1))];
+        let base = JournalItem {
+            id: self.first_line_id,
+            move_id: self.id,
+            journal_id: 1,
+            company_id: self.company_id,
+            move_name: name.clone(),
+            parent_state: self.state,
+            date: self.date,
+            invoice_date: Some(self.date),
+            sequence: 10,
+            account_id: income_account,
+            label: "Services".to_string(),
+            balance: -sign * untaxed,
+            fx,
+            currency_id: self.currency_id,
+            partner_id: self.partner_id,
+            display_type: "product",
+            product: Some((untaxed * fx, total * fx)),
+            residual: 0.0,
+            reconciled: false,
+            date_maturity: None,
+            created: at(self.date, 11, (self.id % 60) as u32),
+            full_reconcile_id: None,
+        };
+        let mut items = vec![base.clone()];
         if tax != 0.0 {
-            lines.push(("tax", 2, format!("VAT {:.0}%", self.tax_rate * 100.0), -sign * tax, 0.0, None));
+            items.push(JournalItem {
+                id: self.first_line_id + 1,
+                sequence: 11,
+                account_id: 2,
+                label: format!("VAT {:.0}%", self.tax_rate * 100.0),
+                balance: -sign * tax,
+                display_type: "tax",
+                product: None,
+                ..base.clone()
+            });
         }
-        lines.push((
-            "payment_term",
-            counterpart_account,
-            name.clone(),
-            sign * total,
-            sign * total * self.residual_ratio,
-            None,
-        ));
-        for (sequence, (display_type, account, label, balance, residual, product)) in lines.iter().enumerate() {
-            w.int(*next_id)?.int(self.id)?.int(1)?.int(self.company_id)?.int(EUR)?.text(&name)?.text(self.state)?;
-            w.date(self.date)?.date(self.date)?.int(sequence as i64 + 10)?.int(*account)?.text(label)?;
-            w.money(balance.max(0.0))?.money((-balance).max(0.0))?.money(*balance)?.money(balance * fx)?;
-            w.int(self.currency_id)?.int(self.partner_id)?.text(display_type)?.opt_int(*product)?;
-            if *display_type == "product" {
-                w.float(1.0)?.money(untaxed * fx)?.money(untaxed * fx)?.money(total * fx)?;
-            } else {
-                w.null()?.null()?.null()?.null()?;
+        let (_, residual_cents) = self.term_cents();
+        items.push(JournalItem {
+            id: self.payment_term_line_id(),
+            sequence: 10 + items.len() as i64,
+            account_id: counterpart_account,
+            label: name,
+            balance: sign * total,
+            display_type: "payment_term",
+            product: None,
+            residual: residual_cents as f64 / 100.0,
+            reconciled: residual_cents == 0,
+            date_maturity: Some(self.due),
+            full_reconcile_id: self.full_reconcile_id,
+            ..base
+        });
+        items
+    }
+}
+
+pub(super) fn cents(amount: f64) -> i64 {
+    (amount * 100.0).round() as i64
+}
+
+/// A journal item (account.move.line) of an invoice, bill, refund or payment, as written.
+#[derive(Clone)]
+pub(super) struct JournalItem {
+    pub(super) id: i64,
+    pub(super) move_id: i64,
+    pub(super) journal_id: i64,
+    pub(super) company_id: i64,
+    pub(super) move_name: String,
+    pub(super) parent_state: &'static str,
+    pub(super) date: NaiveDate,
+    pub(super) invoice_date: Option<NaiveDate>,
+    pub(super) sequence: i64,
+    pub(super) account_id: i64,
+    pub(super) label: String,
+    /// Company currency (EUR); the document currency amount is balance x fx.
+    pub(super) balance: f64,
+    pub(super) fx: f64,
+    pub(super) currency_id: i64,
+    pub(super) partner_id: i64,
+    pub(super) display_type: &'static str,
+    /// Product lines: (price subtotal, price total) in the document currency.
+    pub(super) product: Option<(f64, f64)>,
+    pub(super) residual: f64,
+    pub(super) reconciled: bool,
+    pub(super) date_maturity: Option<NaiveDate>,
+    pub(super) created: chrono::NaiveDateTime,
+    pub(super) full_reconcile_id: Option<i64>,
+}
+
+impl JournalItem {
+    pub(super) fn write<W: Write>(&self, w: &mut CopyWriter<W>) -> io::Result<()> {
+        w.int(self.id)?.int(self.move_id)?.int(self.journal_id)?.int(self.company_id)?.int(EUR)?;
+        w.text(&self.move_name)?.text(self.parent_state)?;
+        w.date(self.date)?.opt_date(self.invoice_date)?.int(self.sequence)?.int(self.account_id)?.text(&self.label)?;
+        w.money(self.balance.max(0.0))?.money((-self.balance).max(0.0))?.money(self.balance)?;
+        w.money(self.balance * self.fx)?;
+        w.int(self.currency_id)?.int(self.partner_id)?.text(self.display_type)?;
+        match self.product {
+            Some((subtotal, total)) => {
+                w.int(1)?.float(1.0)?.money(subtotal)?.money(subtotal)?.money(total)?;
             }
-            w.money(*residual)?.boolean(*display_type == "payment_term" && self.residual_ratio == 0.0)?;
-            if *display_type == "payment_term" {
-                w.date(self.due)?;
-            } else {
-                w.null()?;
+            None => {
+                w.null()?.null()?.null()?.null()?.null()?;
             }
-            w.timestamp(created)?;
-            w.end_row()?;
-            *next_id += 1;
         }
-        Ok(())
+        w.money(self.residual)?.boolean(self.reconciled)?.opt_date(self.date_maturity)?;
+        w.timestamp(self.created)?;
+        w.money(self.residual * self.fx)?.opt_int(self.full_reconcile_id)?;
+        w.opt_text(self.full_reconcile_id.map(|id| format!("A{id}")).as_deref())?;
+        w.end_row()
     }
 }

@@ -23,6 +23,7 @@ use crate::ml::registry::{self, Active, Candidate, Served};
 use crate::ml::store::ModelRef;
 use crate::ml::training::Comparison;
 use crate::params::{self, P_AS_OF, P_HORIZON_DAYS, P_LIMIT, P_PARAMS};
+use crate::spi::datum::{as_of_days, iso_date as iso};
 use crate::spi::jsonb::JsonbArg;
 use crate::spi::Snapshot as Reading;
 
@@ -70,23 +71,6 @@ impl From<TrainError> for OdooMirrorError {
         };
         OdooMirrorError::TrainingRefused { sqlstate, message: error.to_string(), hint: hint.into() }
     }
-}
-
-fn iso(days: i32) -> String {
-    Date::saturating_from_raw(days).to_iso_string()
-}
-
-/// An as-of date argument: finite and not after the current date.
-fn as_of_days(value: Option<Date>, current_date: i32) -> Result<Option<i32>, OdooMirrorError> {
-    let Some(date) = value else { return Ok(None) };
-    if date.is_infinity() || date.is_neg_infinity() {
-        return Err(P_AS_OF.invalid("an infinite date").into());
-    }
-    let days = date.to_pg_epoch_days();
-    if days > current_date {
-        return Err(P_AS_OF.invalid(format!("{} is after today ({})", iso(days), iso(current_date))).into());
-    }
-    Ok(Some(days))
 }
 
 // Scoring ----------------------------------------------------------------------------------------------
@@ -139,7 +123,7 @@ fn churn_scores(
     p_as_of: default!(Option<Date>, "NULL"),
 ) -> Result<TableIterator<'static, (name!(partner_id, i32), name!(score, f64))>, ErrorReport> {
     let context = scoring_context()?;
-    let as_of = as_of_days(p_as_of, context.current_date)?.unwrap_or(context.scoring_date);
+    let as_of = as_of_days(P_AS_OF, p_as_of, context.current_date)?.unwrap_or(context.scoring_date);
     let mut rows = Vec::new();
     score_customers(&context, as_of, Customers::All, Reading::Statement, |partner_id, _, _, score| {
         rows.push((partner_id, score))
@@ -447,7 +431,7 @@ fn train(
             min_per_class: config.min_per_class,
         }));
     };
-    let as_of = as_of_days(p_as_of, current_date)?.unwrap_or(data_end - horizon);
+    let as_of = as_of_days(P_AS_OF, p_as_of, current_date)?.unwrap_or(data_end - horizon);
     if as_of + horizon > data_end {
         return Err(P_AS_OF
             .invalid(format!(

@@ -1,0 +1,73 @@
+-- get_aging($1 as of date, $2 company id or NULL): receivables and payables per partner and company by
+-- days past due as of a past date. An item counts if posted and dated on or before the date; what was
+-- open then is its amount less the partial reconciliations that count from that date or earlier
+-- (max_date), which is how Odoo's aged balance looks back. Amounts as in v_aging: what is owed.
+WITH matched AS (
+    SELECT line_id, pg_catalog.sum(amount) AS amount
+    FROM (
+        SELECT pr.debit_move_id AS line_id, pr.amount
+        FROM odoo_mirror.account_partial_reconcile AS pr
+        WHERE pr.max_date <= $1 AND pg_catalog.abs(pr.amount) < 99999999999999.995
+        UNION ALL
+        SELECT pr.credit_move_id, -pr.amount
+        FROM odoo_mirror.account_partial_reconcile AS pr
+        WHERE pr.max_date <= $1 AND pg_catalog.abs(pr.amount) < 99999999999999.995
+    ) AS sides
+    GROUP BY line_id
+), items AS (
+    SELECT l.company_id, l.partner_id,
+           CASE account.account_type WHEN 'asset_receivable' THEN 'receivable' ELSE 'payable' END AS account_kind,
+           COALESCE(l.date_maturity, l.date) AS due_date,
+           l.balance - COALESCE(matched.amount, 0) AS open_amount
+    FROM odoo_mirror.account_move_line AS l
+    JOIN odoo_mirror.account_account AS account
+      ON account.id = l.account_id AND account.account_type IN ('asset_receivable', 'liability_payable')
+    LEFT JOIN matched ON matched.line_id = l.id
+    WHERE l.parent_state = 'posted' AND l.date <= $1 AND ($2::integer IS NULL OR l.company_id = $2)
+      AND pg_catalog.abs(l.balance) < 99999999999999.995
+), owed AS (
+    SELECT i.*, CASE i.account_kind WHEN 'payable' THEN -i.open_amount ELSE i.open_amount END AS owed,
+           CASE WHEN i.due_date >= $1 THEN 'not due'
+                WHEN i.due_date >= $1 - 30 THEN '1-30'
+                WHEN i.due_date >= $1 - 60 THEN '31-60'
+                WHEN i.due_date >= $1 - 90 THEN '61-90'
+                WHEN i.due_date >= $1 - 120 THEN '91-120'
+                ELSE 'over 120' END AS aging_bucket
+    FROM items AS i
+    WHERE i.open_amount <> 0
+), totals AS (
+    SELECT o.account_kind, o.company_id, o.partner_id,
+           COALESCE(pg_catalog.sum(o.owed) FILTER (WHERE o.aging_bucket = 'not due'), 0) AS not_due,
+           COALESCE(pg_catalog.sum(o.owed) FILTER (WHERE o.aging_bucket = '1-30'), 0) AS overdue_1_30,
+           COALESCE(pg_catalog.sum(o.owed) FILTER (WHERE o.aging_bucket = '31-60'), 0) AS overdue_31_60,
+           COALESCE(pg_catalog.sum(o.owed) FILTER (WHERE o.aging_bucket = '61-90'), 0) AS overdue_61_90,
+           COALESCE(pg_catalog.sum(o.owed) FILTER (WHERE o.aging_bucket = '91-120'), 0) AS overdue_91_120,
+           COALESCE(pg_catalog.sum(o.owed) FILTER (WHERE o.aging_bucket = 'over 120'), 0) AS overdue_over_120,
+           pg_catalog.sum(o.owed) AS total_open,
+           pg_catalog.count(*) AS open_items,
+           pg_catalog.min(o.due_date) AS oldest_due_date
+    FROM owed AS o
+    GROUP BY o.account_kind, o.company_id, o.partner_id
+)
+SELECT
+    $1 AS as_of_date,
+    t.account_kind,
+    t.company_id,
+    company.name::text,
+    t.partner_id,
+    partner.name::text,
+    company_currency.name::text,
+    CASE WHEN pg_catalog.abs(t.not_due) < 99999999999999.995 THEN t.not_due::numeric(16,2) END,
+    CASE WHEN pg_catalog.abs(t.overdue_1_30) < 99999999999999.995 THEN t.overdue_1_30::numeric(16,2) END,
+    CASE WHEN pg_catalog.abs(t.overdue_31_60) < 99999999999999.995 THEN t.overdue_31_60::numeric(16,2) END,
+    CASE WHEN pg_catalog.abs(t.overdue_61_90) < 99999999999999.995 THEN t.overdue_61_90::numeric(16,2) END,
+    CASE WHEN pg_catalog.abs(t.overdue_91_120) < 99999999999999.995 THEN t.overdue_91_120::numeric(16,2) END,
+    CASE WHEN pg_catalog.abs(t.overdue_over_120) < 99999999999999.995 THEN t.overdue_over_120::numeric(16,2) END,
+    CASE WHEN pg_catalog.abs(t.total_open) < 99999999999999.995 THEN t.total_open::numeric(16,2) END,
+    t.open_items,
+    t.oldest_due_date
+FROM totals AS t
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = t.company_id
+LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = t.partner_id
+LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id
+ORDER BY t.account_kind DESC, t.company_id, t.total_open DESC, t.partner_id

@@ -1,18 +1,24 @@
 -- odoo_mirror 0.6.1 -> 0.7.0
 --
--- The accounting core of Odoo in the mirror, and the finance views built on it:
+-- The accounting core of Odoo in the mirror, the finance views built on it, and views that read better
+-- in Superset:
 -- - 15 new mirror tables (chart of accounts, journals, payments, partial and full reconciliations,
 --   analytic plans, accounts and lines, payment terms, currency rates, countries, departments, product
 --   categories, products and variants), registered for pg_dump;
 -- - new columns on res_company (fiscal year end, lock dates), hr_employee (expense approver) and
 --   project_project (analytic account, by its Odoo 17 and 18 names);
 -- - the finance views (src/sql/finance.sql) and the RPCs get_aging and get_collections_worklist;
+-- - the existing views gain columns at their end (company and names beside ids); v_task_summary,
+--   v_revenue_by_partner and v_expense_by_employee are re-created with their natural time column first
+--   (Superset's default time axis), so a view of your own built on one of those three stops the update:
+--   drop yours first and create it again after;
+-- - churn payment features are dated by reconciliations: the churn facts index gains the invoice id
+--   (re-built here: on a large mirror it takes a while and blocks writes to account_move meanwhile);
 -- - grants re-applied as a fresh install makes them.
 --
 -- With a live subscription: the new columns go to the landing tables (which pass them on to the
 -- mirror tables attached to them); the new tables replicate after the steps in the README ("Upgrading
--- to 0.7.0 with replication on"): create_landing_tables(), publication_sql() on Odoo, then
--- ALTER SUBSCRIPTION ... REFRESH PUBLICATION.
+-- to 0.7.0 with replication on").
 
 -- New mirror tables ---------------------------------------------------------------------------------
 
@@ -442,6 +448,582 @@ BEGIN
     END LOOP;
 END
 $columns$;
+
+-- Churn facts: the index also carries the invoice id (its reconciliations are looked up by it) ---------
+
+DROP INDEX odoo_mirror.account_move_churn_facts_idx;
+CREATE INDEX account_move_churn_facts_idx ON odoo_mirror.account_move
+    ((COALESCE(commercial_partner_id, partner_id)), invoice_date)
+    INCLUDE (commercial_partner_id, partner_id, move_type, amount_untaxed_signed, amount_total_signed,
+             invoice_date_due, write_date, payment_state, amount_residual_signed, id)
+    WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund');
+
+-- Existing views: new columns at the end; three re-created with their time column first -------------
+
+DROP VIEW odoo_mirror.v_task_summary;
+DROP VIEW odoo_mirror.v_revenue_by_partner;
+DROP VIEW odoo_mirror.v_expense_by_employee;
+
+CREATE OR REPLACE VIEW odoo_mirror.v_invoice_summary AS
+SELECT
+    m.id AS invoice_id,
+    m.name::text AS invoice_number,
+    m.move_type::text AS move_type,
+    CASE m.move_type
+        WHEN 'out_invoice' THEN 'Customer Invoice'
+        WHEN 'out_refund' THEN 'Customer Credit Note'
+        WHEN 'in_invoice' THEN 'Vendor Bill'
+        WHEN 'in_refund' THEN 'Vendor Credit Note'
+        WHEN 'out_receipt' THEN 'Sales Receipt'
+        WHEN 'in_receipt' THEN 'Purchase Receipt'
+    END AS document_type,
+    m.state::text AS state,
+    m.payment_state::text AS payment_state,
+    m.company_id,
+    company.name::text AS company_name,
+    COALESCE(m.commercial_partner_id, m.partner_id) AS partner_id,
+    partner.name::text AS partner_name,
+    partner.vat::text AS partner_vat,
+    partner.email::text AS partner_email,
+    partner.country_id AS partner_country_id,
+    m.invoice_date,
+    m.invoice_date_due,
+    m.date AS accounting_date,
+    currency.name::text AS currency,
+    CASE WHEN pg_catalog.abs(m.amount_untaxed) < 99999999999999.995 THEN (m.amount_untaxed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_untaxed,
+    CASE WHEN pg_catalog.abs(m.amount_tax) < 99999999999999.995 THEN (m.amount_tax)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_tax,
+    CASE WHEN pg_catalog.abs(m.amount_total) < 99999999999999.995 THEN (m.amount_total)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_total,
+    CASE WHEN pg_catalog.abs(m.amount_residual) < 99999999999999.995 THEN (m.amount_residual)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_residual,
+    company_currency.name::text AS company_currency,
+    CASE WHEN pg_catalog.abs(m.amount_untaxed_signed) < 99999999999999.995 THEN (m.amount_untaxed_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_untaxed_signed,
+    CASE WHEN pg_catalog.abs(m.amount_total_signed) < 99999999999999.995 THEN (m.amount_total_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_total_signed,
+    CASE WHEN pg_catalog.abs(m.amount_residual_signed) < 99999999999999.995 THEN (m.amount_residual_signed)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_residual_signed,
+    overdue.is_overdue,
+    -- NULL for a due date at -infinity (no day count); 0 when not overdue.
+    CASE WHEN NOT overdue.is_overdue THEN 0
+         WHEN pg_catalog.isfinite(m.invoice_date_due) THEN CURRENT_DATE - m.invoice_date_due END AS days_overdue,
+    -- 0.7.0: names beside the ids analysts group by.
+    odoo_mirror.translated_text(country.name) AS partner_country_name,
+    m.journal_id,
+    odoo_mirror.translated_text(journal.name) AS journal_name
+FROM odoo_mirror.account_move AS m
+LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = COALESCE(m.commercial_partner_id, m.partner_id)
+LEFT JOIN odoo_mirror.res_country AS country ON country.id = partner.country_id
+LEFT JOIN odoo_mirror.account_journal AS journal ON journal.id = m.journal_id
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = m.company_id
+LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = m.currency_id
+LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id
+-- Odoo's own rule: posted, not (fully) paid, due date in the past.
+CROSS JOIN LATERAL (
+    SELECT COALESCE(m.state = 'posted' AND m.payment_state IN ('not_paid', 'partial')
+                    AND m.invoice_date_due < CURRENT_DATE, false) AS is_overdue
+) AS overdue
+WHERE m.move_type IN ('out_invoice', 'out_refund', 'in_invoice', 'in_refund', 'out_receipt', 'in_receipt');
+COMMENT ON VIEW odoo_mirror.v_invoice_summary IS
+    'Invoices, refunds and receipts with partner, due date, residual and overdue status';
+
+CREATE OR REPLACE VIEW odoo_mirror.v_expense_summary AS
+SELECT
+    e.id AS expense_id,
+    e.name::text AS description,
+    e.date AS expense_date,
+    e.employee_id,
+    employee.name::text AS employee_name,
+    employee.department_id,
+    e.state::text AS expense_state,
+    e.payment_mode::text AS payment_mode,
+    e.product_id,
+    -- numeric to double precision raises beyond about 1e308 (or below 1e-308): NULL there, and for NaN.
+    CASE WHEN e.quantity = 0 OR (pg_catalog.abs(e.quantity) > 1e-300 AND pg_catalog.abs(e.quantity) < 1e300)
+         THEN e.quantity::double precision END AS quantity,
+    CASE WHEN pg_catalog.abs(e.price_unit) < 99999999999999.995 THEN (e.price_unit)::numeric(16,2) ELSE NULL::numeric(16,2) END AS unit_amount,
+    CASE WHEN pg_catalog.abs(e.total_amount_currency) < 99999999999999.995 THEN (e.total_amount_currency)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount_currency,
+    currency.name::text AS currency,
+    CASE WHEN pg_catalog.abs(e.total_amount) < 99999999999999.995 THEN (e.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount,
+    CASE WHEN pg_catalog.abs(e.tax_amount) < 99999999999999.995 THEN (e.tax_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS tax_amount,
+    company_currency.name::text AS company_currency,
+    e.sheet_id,
+    sheet.name::text AS sheet_name,
+    sheet.state::text AS sheet_state,
+    CASE sheet.state
+        WHEN 'draft' THEN 'To Submit'
+        WHEN 'submit' THEN 'Submitted'
+        WHEN 'approve' THEN 'Approved'
+        WHEN 'post' THEN 'Posted'
+        WHEN 'done' THEN 'Done'
+        WHEN 'cancel' THEN 'Refused'
+    END AS sheet_status,
+    sheet.payment_state::text AS sheet_payment_state,
+    sheet.approval_date,
+    COALESCE(sheet.accounting_date, e.accounting_date) AS accounting_date,
+    e.company_id,
+    company.name::text AS company_name,
+    e.create_date AS created_at,
+    -- 0.7.0: names beside the ids analysts group by.
+    odoo_mirror.translated_text(department.name) AS department_name,
+    odoo_mirror.translated_text(product_template.name) AS expense_category
+FROM odoo_mirror.hr_expense AS e
+LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = e.employee_id
+LEFT JOIN odoo_mirror.hr_department AS department ON department.id = employee.department_id
+LEFT JOIN odoo_mirror.product_product AS product ON product.id = e.product_id
+LEFT JOIN odoo_mirror.product_template AS product_template ON product_template.id = product.product_tmpl_id
+LEFT JOIN odoo_mirror.hr_expense_sheet AS sheet ON sheet.id = e.sheet_id
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = e.company_id
+LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = e.currency_id
+LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id;
+COMMENT ON VIEW odoo_mirror.v_expense_summary IS 'Expense lines with employee and expense report details';
+
+CREATE VIEW odoo_mirror.v_task_summary AS
+SELECT
+    t.create_date AS created_at,
+    t.id AS task_id,
+    t.name::text AS task_name,
+    t.project_id,
+    odoo_mirror.translated_text(project.name) AS project_name,
+    t.stage_id,
+    odoo_mirror.translated_text(stage.name) AS stage_name,
+    t.state::text AS state,
+    CASE t.state
+        WHEN '01_in_progress' THEN 'In Progress'
+        WHEN '02_changes_requested' THEN 'Changes Requested'
+        WHEN '03_approved' THEN 'Approved'
+        WHEN '04_waiting_normal' THEN 'Waiting'
+        WHEN '1_done' THEN 'Done'
+        WHEN '1_canceled' THEN 'Cancelled'
+    END AS status,
+    COALESCE(t.state IN ('1_done', '1_canceled'), false) AS is_closed,
+    t.priority::text AS priority,
+    CASE t.priority WHEN '0' THEN 'Low' WHEN '1' THEN 'High' END
+        AS priority_label,
+    assignees.names AS assignees,
+    COALESCE(assignees.how_many, 0) AS assignee_count,
+    t.date_deadline,
+    overdue.is_overdue,
+    CASE WHEN NOT overdue.is_overdue THEN 0
+         WHEN pg_catalog.isfinite(t.date_deadline)
+         THEN (pg_catalog.now() AT TIME ZONE 'UTC')::date - t.date_deadline::date END AS days_overdue,
+    t.partner_id,
+    partner.name::text AS partner_name,
+    t.company_id,
+    t.allocated_hours,
+    t.effective_hours,
+    t.remaining_hours,
+    t.progress,
+    t.active,
+    t.date_end AS closed_at,
+    t.date_last_stage_update,
+    company.name::text AS company_name
+FROM odoo_mirror.project_task AS t
+LEFT JOIN odoo_mirror.project_project AS project ON project.id = t.project_id
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = t.company_id
+LEFT JOIN odoo_mirror.project_task_type AS stage ON stage.id = t.stage_id
+LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = t.partner_id
+LEFT JOIN LATERAL (
+    -- A user's name lives on the user's partner (res_users has no name column); the login stands in
+    -- when the partner has not arrived yet. DISTINCT: the mirror does not enforce Odoo's unique pairs.
+    SELECT pg_catalog.string_agg(DISTINCT COALESCE(user_partner.name, u.login, '#' || u.id::text)::text, ', '
+                                 ORDER BY COALESCE(user_partner.name, u.login, '#' || u.id::text)::text) AS names,
+           pg_catalog.count(DISTINCT u.id)::integer AS how_many
+    FROM odoo_mirror.project_task_user_rel AS rel
+    JOIN odoo_mirror.res_users AS u ON u.id = rel.user_id
+    LEFT JOIN odoo_mirror.res_partner AS user_partner ON user_partner.id = u.partner_id
+    WHERE rel.task_id = t.id
+) AS assignees ON true
+-- Odoo's rule: an active, open task whose deadline (a UTC timestamp) has passed.
+CROSS JOIN LATERAL (
+    SELECT COALESCE(t.active AND t.state NOT IN ('1_done', '1_canceled')
+                    AND t.date_deadline < (pg_catalog.now() AT TIME ZONE 'UTC'), false) AS is_overdue
+) AS overdue;
+COMMENT ON VIEW odoo_mirror.v_task_summary IS 'Tasks with project, stage, priority, assignees, deadline and overdue status';
+
+CREATE VIEW odoo_mirror.v_revenue_by_partner AS
+WITH revenue AS (
+    SELECT
+        COALESCE(m.commercial_partner_id, m.partner_id) AS partner_id,
+        m.company_id,
+        COALESCE(pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_invoice'), 0) AS invoiced,
+        COALESCE(-pg_catalog.sum(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_refund'), 0) AS refunded,
+        pg_catalog.count(*) FILTER (WHERE m.move_type = 'out_invoice') AS invoice_count,
+        pg_catalog.count(*) FILTER (WHERE m.move_type = 'out_refund') AS refund_count,
+        pg_catalog.min(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS first_invoice_date,
+        pg_catalog.max(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS last_invoice_date
+    FROM odoo_mirror.account_move AS m
+    WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+    GROUP BY 1, 2
+),
+-- NaN and ±Infinity amounts are left out of the sums, as NULL is. A sum is NaN or ±Infinity only when its
+-- rows hold one, so only such a group is summed again without them: the common case costs nothing per row.
+finite AS (
+    SELECT
+        t.partner_id,
+        t.company_id,
+        CASE WHEN pg_catalog.abs(t.invoiced) < 'Infinity' THEN t.invoiced
+             ELSE odoo_mirror.finite_revenue_total(t.partner_id, t.company_id, 'out_invoice') END AS invoiced,
+        CASE WHEN pg_catalog.abs(t.refunded) < 'Infinity' THEN t.refunded
+             ELSE -odoo_mirror.finite_revenue_total(t.partner_id, t.company_id, 'out_refund') END AS refunded,
+        t.invoice_count,
+        t.refund_count,
+        t.first_invoice_date,
+        t.last_invoice_date
+    FROM revenue AS t
+)
+SELECT
+    -- First: Superset's default time axis (0.7.0; "customers invoiced in the period").
+    r.last_invoice_date,
+    r.partner_id,
+    partner.name::text AS partner_name,
+    partner.vat::text AS partner_vat,
+    r.company_id,
+    company.name::text AS company_name,
+    company_currency.name::text AS currency,
+    CASE WHEN pg_catalog.abs(r.invoiced) < 99999999999999.995 THEN (r.invoiced)::numeric(16,2) ELSE NULL::numeric(16,2) END AS invoiced_amount,
+    CASE WHEN pg_catalog.abs(r.refunded) < 99999999999999.995 THEN (r.refunded)::numeric(16,2) ELSE NULL::numeric(16,2) END AS refunded_amount,
+    CASE WHEN pg_catalog.abs((r.invoiced - r.refunded)) < 99999999999999.995 THEN ((r.invoiced - r.refunded))::numeric(16,2) ELSE NULL::numeric(16,2) END AS net_revenue,
+    r.invoice_count,
+    r.refund_count,
+    r.first_invoice_date,
+    partner.country_id AS partner_country_id,
+    odoo_mirror.translated_text(country.name) AS partner_country_name
+FROM finite AS r
+LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = r.partner_id
+LEFT JOIN odoo_mirror.res_country AS country ON country.id = partner.country_id
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = r.company_id
+LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id;
+COMMENT ON VIEW odoo_mirror.v_revenue_by_partner IS
+    'Invoiced, refunded and net revenue (untaxed, company currency) per customer and company';
+
+CREATE VIEW odoo_mirror.v_expense_by_employee AS
+WITH totals AS (
+    SELECT
+        e.employee_id,
+        e.company_id,
+        pg_catalog.count(*) AS expense_count,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state IS DISTINCT FROM 'refused'), 0) AS total_amount,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state = 'draft'), 0) AS amount_to_report,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state = 'reported'), 0) AS amount_to_submit,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state = 'submitted'), 0) AS amount_submitted,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state IN ('approved', 'posted')), 0) AS amount_approved,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state IN ('done', 'in_payment', 'paid')), 0) AS amount_done,
+        COALESCE(pg_catalog.sum(e.total_amount) FILTER (WHERE e.state = 'refused'), 0) AS amount_refused,
+        pg_catalog.count(*) FILTER (WHERE e.state = 'draft') AS count_to_report,
+        pg_catalog.count(*) FILTER (WHERE e.state = 'reported') AS count_to_submit,
+        pg_catalog.count(*) FILTER (WHERE e.state = 'submitted') AS count_submitted,
+        pg_catalog.count(*) FILTER (WHERE e.state IN ('approved', 'posted')) AS count_approved,
+        pg_catalog.count(*) FILTER (WHERE e.state IN ('done', 'in_payment', 'paid')) AS count_done,
+        pg_catalog.count(*) FILTER (WHERE e.state = 'refused') AS count_refused,
+        pg_catalog.max(e.date) AS last_expense_date
+    FROM odoo_mirror.hr_expense AS e
+    GROUP BY e.employee_id, e.company_id
+),
+-- NaN and ±Infinity amounts are left out of the sums, as NULL is. A sum is NaN or ±Infinity only when its
+-- rows hold one, so only such a group is summed again without them: the common case costs nothing per row.
+finite AS (
+    SELECT
+        t.employee_id,
+        t.company_id,
+        t.expense_count,
+        CASE WHEN pg_catalog.abs(t.total_amount) < 'Infinity' THEN t.total_amount
+             ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['refused'], true) END AS total_amount,
+        CASE WHEN pg_catalog.abs(t.amount_to_report) < 'Infinity' THEN t.amount_to_report
+             ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['draft'], false) END AS amount_to_report,
+        CASE WHEN pg_catalog.abs(t.amount_to_submit) < 'Infinity' THEN t.amount_to_submit
+             ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['reported'], false) END AS amount_to_submit,
+        CASE WHEN pg_catalog.abs(t.amount_submitted) < 'Infinity' THEN t.amount_submitted
+             ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['submitted'], false) END AS amount_submitted,
+        CASE WHEN pg_catalog.abs(t.amount_approved) < 'Infinity' THEN t.amount_approved
+             ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['approved', 'posted'], false) END AS amount_approved,
+        CASE WHEN pg_catalog.abs(t.amount_done) < 'Infinity' THEN t.amount_done
+             ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['done', 'in_payment', 'paid'], false) END AS amount_done,
+        CASE WHEN pg_catalog.abs(t.amount_refused) < 'Infinity' THEN t.amount_refused
+             ELSE odoo_mirror.finite_expense_total(t.employee_id, t.company_id, ARRAY['refused'], false) END AS amount_refused,
+        t.count_to_report,
+        t.count_to_submit,
+        t.count_submitted,
+        t.count_approved,
+        t.count_done,
+        t.count_refused,
+        t.last_expense_date
+    FROM totals AS t
+)
+SELECT
+    -- First: Superset's default time axis (0.7.0; "employees who claimed in the period").
+    t.last_expense_date,
+    t.employee_id,
+    employee.name::text AS employee_name,
+    t.company_id,
+    company.name::text AS company_name,
+    company_currency.name::text AS currency,
+    t.expense_count,
+    CASE WHEN pg_catalog.abs(t.total_amount) < 99999999999999.995 THEN (t.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS total_amount,
+    CASE WHEN pg_catalog.abs(t.amount_to_report) < 99999999999999.995 THEN (t.amount_to_report)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_to_report,
+    CASE WHEN pg_catalog.abs(t.amount_to_submit) < 99999999999999.995 THEN (t.amount_to_submit)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_to_submit,
+    CASE WHEN pg_catalog.abs(t.amount_submitted) < 99999999999999.995 THEN (t.amount_submitted)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_submitted,
+    CASE WHEN pg_catalog.abs(t.amount_approved) < 99999999999999.995 THEN (t.amount_approved)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_approved,
+    CASE WHEN pg_catalog.abs(t.amount_done) < 99999999999999.995 THEN (t.amount_done)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_done,
+    CASE WHEN pg_catalog.abs(t.amount_refused) < 99999999999999.995 THEN (t.amount_refused)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount_refused,
+    t.count_to_report,
+    t.count_to_submit,
+    t.count_submitted,
+    t.count_approved,
+    t.count_done,
+    t.count_refused,
+    employee.department_id,
+    odoo_mirror.translated_text(department.name) AS department_name
+FROM finite AS t
+LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = t.employee_id
+LEFT JOIN odoo_mirror.hr_department AS department ON department.id = employee.department_id
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = t.company_id
+LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id;
+COMMENT ON VIEW odoo_mirror.v_expense_by_employee IS
+    'Expense totals (company currency) and counts per employee, by expense state';
+
+CREATE OR REPLACE VIEW odoo_mirror.v_churn_risk AS
+SELECT
+    p.partner_id,
+    COALESCE(partner.complete_name, partner.name)::text AS partner_name,
+    p.score,
+    p.risk_band,
+    p.reasons[1] AS top_reason,
+    pg_catalog.array_to_string(p.reasons, '; ') AS reasons,
+    CASE WHEN pg_catalog.abs(p.revenue_at_risk) < 99999999999999.995 THEN (p.revenue_at_risk)::numeric(16,2) ELSE NULL::numeric(16,2) END AS revenue_at_risk,
+    p.model_version,
+    p.as_of,
+    p.scored_at,
+    -- 0.7.0: the company the customer last bought from (a customer shared by companies has no company
+    -- of its own in Odoo).
+    latest.company_id,
+    company.name::text AS company_name
+FROM odoo_mirror.churn_predictions AS p
+LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = p.partner_id
+LEFT JOIN LATERAL (
+    SELECT m.company_id FROM odoo_mirror.account_move AS m
+    WHERE COALESCE(m.commercial_partner_id, m.partner_id) = p.partner_id
+      AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+    ORDER BY m.invoice_date DESC NULLS LAST, m.id DESC
+    LIMIT 1
+) AS latest ON true
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = latest.company_id;
+COMMENT ON VIEW odoo_mirror.v_churn_risk IS
+    'Churn risk per active customer (score 0..1, band, reasons, revenue at risk = score x last 365 days revenue), as of the last odoo_mirror.refresh_churn_predictions().';
+
+CREATE OR REPLACE VIEW odoo_mirror.v_suspicious_expenses AS
+SELECT
+    p.expense_id,
+    e.name::text AS expense_name,
+    p.employee_id,
+    employee.name::text AS employee_name,
+    p.sheet_id,
+    sheet.name::text AS sheet_name,
+    e.date,
+    -- numeric(16,2) for Superset; an amount that does not fit, NaN or ±Infinity shows as NULL.
+    CASE WHEN pg_catalog.abs(e.total_amount) < 99999999999999.995 THEN (e.total_amount)::numeric(16,2) ELSE NULL::numeric(16,2) END AS amount,
+    currency.name::text AS currency,
+    e.state::text AS state,
+    p.score,
+    CASE WHEN p.score >= 0.7 THEN 'high' ELSE 'medium' END AS risk_band,
+    p.top_reason,
+    pg_catalog.array_to_string(p.reasons, '; ') AS reasons,
+    label.is_fraud AS labelled_fraud,
+    p.model_version,
+    p.scored_at,
+    -- 0.7.0: names beside the ids analysts group by.
+    e.company_id,
+    company.name::text AS company_name,
+    employee.department_id,
+    odoo_mirror.translated_text(department.name) AS department_name,
+    e.product_id,
+    odoo_mirror.translated_text(product_template.name) AS expense_category
+FROM odoo_mirror.fraud_predictions AS p
+LEFT JOIN odoo_mirror.hr_expense AS e ON e.id = p.expense_id
+LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = p.employee_id
+LEFT JOIN odoo_mirror.hr_department AS department ON department.id = employee.department_id
+LEFT JOIN odoo_mirror.product_product AS product ON product.id = e.product_id
+LEFT JOIN odoo_mirror.product_template AS product_template ON product_template.id = product.product_tmpl_id
+LEFT JOIN odoo_mirror.hr_expense_sheet AS sheet ON sheet.id = p.sheet_id
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = e.company_id
+LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = company.currency_id
+LEFT JOIN odoo_mirror.expense_labels AS label ON label.expense_id = p.expense_id
+WHERE p.score >= 0.5;
+COMMENT ON VIEW odoo_mirror.v_suspicious_expenses IS
+    'Expenses with a fraud score of at least 0.5 (band high from 0.7), with reasons and any auditor label, as of the last odoo_mirror.refresh_fraud_predictions().';
+
+-- Column descriptions of the existing views (src/sql/comments.sql), the new columns' included -------
+
+-- odoo_mirror: column descriptions of the analytics views, which Superset shows to analysts.
+-- Every view column has one; a contract test checks it.
+-- Amounts: *_signed in the company currency, signed as Odoo signs them; others in the document currency.
+
+-- v_invoice_summary
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.invoice_id IS 'Odoo id of the invoice, refund or receipt (account.move).';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.invoice_number IS 'Document number, e.g. INV/2024/00001; ''/'' or NULL while the document is a draft.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.move_type IS 'Odoo document type key: out_invoice, out_refund, in_invoice, in_refund, out_receipt or in_receipt.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.document_type IS 'Document type in words: Customer Invoice, Customer Credit Note, Vendor Bill, Vendor Credit Note, Sales or Purchase Receipt.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.state IS 'Odoo status of the document: draft, posted or cancel.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.payment_state IS 'Odoo payment status: not_paid, in_payment, paid, partial, reversed (or invoicing_legacy); NULL if not set.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.company_id IS 'Odoo id of the company the document belongs to.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.company_name IS 'Name of the company the document belongs to.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.partner_id IS 'Odoo id of the customer or vendor: the commercial partner (company) of the document''s partner, else the partner itself.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.partner_name IS 'Name of the customer or vendor (the commercial partner); NULL if the partner is not in the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.partner_vat IS 'Tax id (VAT number) of the customer or vendor; NULL when not recorded.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.partner_email IS 'Email address of the customer or vendor; NULL when not recorded.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.partner_country_id IS 'Odoo id of the partner''s country (res.country); NULL when not recorded.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.invoice_date IS 'Invoice or bill date; may be NULL on a draft.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.invoice_date_due IS 'Date payment is due; NULL when not set.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.accounting_date IS 'Accounting (journal entry) date: the period the document is booked in.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.currency IS 'Document currency code (e.g. EUR): the currency of amount_untaxed, amount_tax, amount_total and amount_residual.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_untaxed IS 'Amount before tax, in the document currency, never negative.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_tax IS 'Tax amount, in the document currency, never negative.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_total IS 'Total amount including tax, in the document currency, never negative.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_residual IS 'Amount still to be paid, in the document currency, never negative; 0 when fully paid.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.company_currency IS 'Company currency code (e.g. USD): the currency of the *_signed amounts.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_untaxed_signed IS 'Amount before tax in the company currency; positive for customer invoices and vendor refunds, negative for customer refunds and bills.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_total_signed IS 'Total including tax in the company currency; positive for customer invoices and vendor refunds, negative for customer refunds and bills.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_residual_signed IS 'Amount still to be paid in the company currency, signed as amount_total_signed; 0 when fully paid.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.is_overdue IS 'True when posted, not or partly paid, and the due date is before today (Odoo''s rule); never NULL.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.days_overdue IS 'Days between the due date and today when overdue; 0 when not overdue; NULL for a due date at -infinity.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.partner_country_name IS 'Name of the partner''s country (English, else any translation); NULL when not recorded or the country is not in the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.journal_id IS 'Odoo id of the journal the document is booked in (account.journal).';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.journal_name IS 'Name of the journal, e.g. Customer Invoices.';
+
+-- v_expense_summary
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.expense_id IS 'Odoo id of the expense line (hr.expense).';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.description IS 'Description of the expense as entered by the employee.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.expense_date IS 'Date the expense was incurred.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.employee_id IS 'Odoo id of the employee who claimed the expense.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.employee_name IS 'Name of the employee who claimed the expense; NULL if the employee is not in the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.department_id IS 'Odoo id of the employee''s current department; NULL when the employee has none.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.expense_state IS 'Odoo status of the expense line, e.g. draft, reported, submitted, approved, done, refused (Odoo 19: posted, in_payment, paid).';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.payment_mode IS 'Who paid: own_account (the employee, to be reimbursed) or company_account (the company).';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.product_id IS 'Odoo id of the expense category (product); NULL when none is set.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.quantity IS 'Quantity claimed, in the category''s unit of measure.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.unit_amount IS 'Unit price of the expense (Odoo''s price_unit), in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.total_amount_currency IS 'Total including tax in the expense''s own currency (see currency).';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.currency IS 'Currency code the expense was paid in (e.g. EUR): the currency of total_amount_currency.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.total_amount IS 'Total including tax, converted to the company currency (see company_currency).';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.tax_amount IS 'Tax included in the total, in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.company_currency IS 'Company currency code: the currency of total_amount, tax_amount and unit_amount.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.sheet_id IS 'Odoo id of the expense report (sheet) the line is on; NULL when not yet on a report.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.sheet_name IS 'Name of the expense report; NULL when the line is on no report.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.sheet_state IS 'Odoo status key of the report: draft, submit, approve, post, done or cancel; NULL when on no report.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.sheet_status IS 'Report status in words: To Submit, Submitted, Approved, Posted, Done or Refused; NULL when on no report.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.sheet_payment_state IS 'Payment status of the report, e.g. not_paid, in_payment, partial, paid; NULL when on no report.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.approval_date IS 'When the report was approved (UTC timestamp); NULL until approved or when on no report.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.accounting_date IS 'Accounting date of the report, else of the expense; NULL until one is set (usually at posting).';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.company_id IS 'Odoo id of the company the expense belongs to.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.company_name IS 'Name of the company the expense belongs to.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.created_at IS 'When the expense was created in Odoo (UTC timestamp).';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.department_name IS 'Name of the employee''s department; NULL when the employee has none.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.expense_category IS 'Expense category: the name of the expense''s product (e.g. Meals, Travel).';
+
+-- v_task_summary
+COMMENT ON COLUMN odoo_mirror.v_task_summary.task_id IS 'Odoo id of the task (project.task).';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.task_name IS 'Title of the task.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.project_id IS 'Odoo id of the task''s project; NULL for a private task without a project.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.project_name IS 'Project name (English, else the first translation); NULL without a project.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.stage_id IS 'Odoo id of the task''s current stage (kanban column); NULL when it has none.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.stage_name IS 'Name of the current stage (English, else the first translation); NULL without a stage.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.state IS 'Odoo state key: 01_in_progress, 02_changes_requested, 03_approved, 04_waiting_normal, 1_done or 1_canceled.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.status IS 'State in words: In Progress, Changes Requested, Approved, Waiting, Done or Cancelled; NULL for an unknown state.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.is_closed IS 'True when the task is Done or Cancelled; never NULL.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.priority IS 'Odoo priority key: ''0'' (Low) or ''1'' (High).';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.priority_label IS 'Priority in words: Low or High; NULL for any other key.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.assignees IS 'Names of the assigned users, alphabetical and comma-separated; NULL when nobody is assigned.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.assignee_count IS 'Number of users assigned to the task; 0 when nobody is.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.date_deadline IS 'Deadline of the task (UTC timestamp); NULL when none is set.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.is_overdue IS 'True for an active, open (not Done or Cancelled) task whose deadline has passed (UTC); never NULL.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.days_overdue IS 'Days from the deadline''s date to today''s date (UTC) when overdue; 0 when not overdue; NULL for a deadline at -infinity.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.partner_id IS 'Odoo id of the customer the task is for; NULL when none.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.partner_name IS 'Name of the customer the task is for; NULL when none.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.company_id IS 'Odoo id of the company the task belongs to.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.allocated_hours IS 'Hours planned for the task; 0 or NULL when none were allocated.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.effective_hours IS 'Hours spent on the task, from its timesheets (sub-tasks not included).';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.remaining_hours IS 'Allocated hours minus hours spent, as Odoo computes it; negative when over the allocation.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.progress IS 'Odoo''s timesheet progress: hours spent against allocated hours, can exceed 100%; 0 without allocated hours.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.active IS 'False when the task is archived.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.created_at IS 'When the task was created in Odoo (UTC timestamp).';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.closed_at IS 'When the task was closed (Odoo''s date_end, UTC timestamp); NULL while it is open.';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.date_last_stage_update IS 'When the task last changed stage (UTC timestamp).';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.company_name IS 'Name of the company the task belongs to.';
+
+-- v_revenue_by_partner
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.partner_id IS 'Odoo id of the customer: the commercial partner (company) of the invoices, else the invoiced partner.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.partner_name IS 'Name of the customer; NULL if the partner is not in the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.partner_vat IS 'Tax id (VAT number) of the customer; NULL when not recorded.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.company_id IS 'Odoo id of the invoicing company; each customer has one row per company.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.company_name IS 'Name of the invoicing company.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.currency IS 'Company currency code: the currency of every amount in this row.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.invoiced_amount IS 'Untaxed total of posted customer invoices, in the company currency; 0 when none.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.refunded_amount IS 'Untaxed total of posted customer credit notes, in the company currency, as a positive amount; 0 when none.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.net_revenue IS 'Invoiced minus refunded amount, untaxed, in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.invoice_count IS 'Number of posted customer invoices.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.refund_count IS 'Number of posted customer credit notes.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.first_invoice_date IS 'Date of the first posted customer invoice; NULL when the customer has only credit notes.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.last_invoice_date IS 'Date of the latest posted customer invoice; NULL when the customer has only credit notes.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.partner_country_id IS 'Odoo id of the customer''s country (res.country); NULL when not recorded.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.partner_country_name IS 'Name of the customer''s country (English, else any translation).';
+
+-- v_expense_by_employee
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.employee_id IS 'Odoo id of the employee; NULL groups expenses without an employee.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.employee_name IS 'Name of the employee; NULL if the employee is not in the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.company_id IS 'Odoo id of the company; each employee has one row per company.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.company_name IS 'Name of the company.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.currency IS 'Company currency code: the currency of every amount in this row.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.expense_count IS 'Number of expense lines in any state, refused ones included.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.total_amount IS 'Total of all expenses except refused ones, including tax, in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.amount_to_report IS 'Total of expenses not yet on a report (state draft), in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.amount_to_submit IS 'Total of expenses on a report not yet submitted (state reported), in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.amount_submitted IS 'Total of submitted expenses awaiting approval, in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.amount_approved IS 'Total of approved expenses (Odoo 19: posted too), in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.amount_done IS 'Total of done expenses (Odoo 19: in_payment and paid too), in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.amount_refused IS 'Total of refused expenses, in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.count_to_report IS 'Number of expenses not yet on a report (state draft).';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.count_to_submit IS 'Number of expenses on a report not yet submitted (state reported).';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.count_submitted IS 'Number of submitted expenses awaiting approval.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.count_approved IS 'Number of approved expenses (Odoo 19: posted too).';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.count_done IS 'Number of done expenses (Odoo 19: in_payment and paid too).';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.count_refused IS 'Number of refused expenses.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.last_expense_date IS 'Date of the employee''s latest expense; NULL if no expense has a date.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.department_id IS 'Odoo id of the employee''s department (hr.department); NULL when none.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.department_name IS 'Name of the employee''s department.';
+
+-- v_churn_risk
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.partner_id IS 'Odoo id of the customer (commercial partner).';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.partner_name IS 'Full name of the customer; NULL if the partner is not in the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.score IS 'Churn probability (0..1): chance of no posted customer invoice within the model''s horizon (90 days by default).';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.risk_band IS 'Risk band from the score: high from 0.7, medium from 0.4, low below.';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.top_reason IS 'Strongest reason for the risk, in words; NULL when nothing raises it above an average customer''s.';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.reasons IS 'Up to 3 reasons raising the risk, strongest first, separated by ''; ''; empty when there are none.';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.revenue_at_risk IS 'Score times the last 365 days'' untaxed revenue from the customer, in the company currency.';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.model_version IS 'Version of the churn model that produced the score (odoo_mirror.ml_models).';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.as_of IS 'Date scored as of: the latest posted customer invoice date, or today if that is earlier.';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.scored_at IS 'When refresh_churn_predictions() computed the score (timestamp with time zone).';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.company_id IS 'Odoo id of the company the customer last bought from (its latest posted invoice or refund).';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.company_name IS 'Name of the company the customer last bought from.';
+
+-- v_suspicious_expenses
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.expense_id IS 'Odoo id of the scored expense line (hr.expense).';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.expense_name IS 'Description of the expense; NULL if the expense has left the mirror since scoring.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.employee_id IS 'Odoo id of the employee who claimed the expense.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.employee_name IS 'Name of the employee; NULL if the employee is not in the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.sheet_id IS 'Odoo id of the expense report (sheet) at scoring time; NULL when on no report.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.sheet_name IS 'Name of the expense report; NULL when on no report.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.date IS 'Date the expense was incurred; NULL if the expense has left the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.amount IS 'Total including tax, in the company currency; NULL when it does not fit numeric(16,2) (beyond ±10^14), is NaN or ±Infinity, or if the expense has left the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.currency IS 'Company currency code: the currency of amount.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.state IS 'Current Odoo status of the expense, e.g. submitted, approved, done, refused.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.score IS 'Fraud score (0..1) from the fraud model; calibrated to the fraud rate when trained on auditors'' labels. Always 0.5 or more here.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.risk_band IS 'Risk band from the score: high from 0.7, else medium (the view lists scores of 0.5 and up).';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.top_reason IS 'Strongest reason, as ''rule: evidence''; NULL when no rule raised the score.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.reasons IS 'Up to 3 reasons (''rule: evidence''), strongest first, separated by ''; ''; empty when there are none.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.labelled_fraud IS 'Auditor''s verdict from expense_labels: true fraud, false legitimate; NULL when not labelled.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.model_version IS 'Version of the fraud model that produced the score (odoo_mirror.ml_models).';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.scored_at IS 'When refresh_fraud_predictions() computed the score (timestamp with time zone).';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.company_id IS 'Odoo id of the company the expense belongs to.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.company_name IS 'Name of the company the expense belongs to.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.department_id IS 'Odoo id of the employee''s department (hr.department); NULL when none.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.department_name IS 'Name of the employee''s department.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.product_id IS 'Odoo id of the expense''s product (its category).';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.expense_category IS 'Expense category: the name of the expense''s product (e.g. Meals, Travel).';
 
 -- Finance views and their indexes (src/sql/finance.sql) ------------------------------------------------
 

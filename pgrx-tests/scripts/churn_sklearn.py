@@ -125,25 +125,9 @@ MIN_SETTLED_TO_DATE_PAYMENTS = 20  # model.rs PaymentDating::usable
 RECENCY_FEATURES, RFM_FEATURES = [0], [0, 3, 5]  # model.rs: the baselines' features
 LOG_LOSS_EPSILON = 1e-12  # metrics.rs: probabilities clipped for the log loss
 
-# facts.sql as of this script's writing; the source tree's copy is used when it is there.
-FACTS_SQL_FALLBACK = """
-SELECT COALESCE(m.commercial_partner_id, m.partner_id),
-       m.invoice_date,
-       m.move_type,
-       m.amount_untaxed_signed,
-       m.amount_total_signed,
-       m.invoice_date_due,
-       m.write_date,
-       m.payment_state,
-       m.amount_residual_signed
-FROM odoo_mirror.account_move AS m
-WHERE m.state = 'posted'
-  AND m.move_type IN ('out_invoice', 'out_refund')
-  AND COALESCE(m.commercial_partner_id, m.partner_id) IS NOT NULL
-  AND m.invoice_date <= DATE '2000-01-01' + $1
-ORDER BY COALESCE(m.commercial_partner_id, m.partner_id)
-"""
-FACTS_SQL_PATH = Path(__file__).resolve().parents[2] / "src" / "ml" / "churn" / "facts.sql"
+# store.rs FACTS_SQL: facts_columns.sql + facts_from_all.sql + facts.sql, read from the source tree.
+FACTS_SQL_PARTS = [Path(__file__).resolve().parents[2] / "src" / "ml" / "churn" / name
+                   for name in ("facts_columns.sql", "facts_from_all.sql", "facts.sql")]
 
 # store.rs SCORING_DATE_SQL: the mirror's today.
 SCORING_DATE_SQL = (
@@ -153,18 +137,19 @@ SCORING_DATE_SQL = (
 )
 
 # Few distinct values: read as categories, each distinct text decoded once.
-CATEGORIES = ("invoice_date", "move_type", "due", "payment_state")
+CATEGORIES = ("invoice_date", "move_type", "due", "payment_state", "reconciled_on")
 DTYPES = {"partner": np.int64, "untaxed": np.float64, "total": np.float64, "residual": np.float64,
           "write_date": object, **{name: "category" for name in CATEGORIES}}
-COLUMNS = ["partner", "invoice_date", "move_type", "untaxed", "total", "due", "write_date", "payment_state", "residual"]
+COLUMNS = ["partner", "invoice_date", "move_type", "untaxed", "total", "due", "write_date", "payment_state", "residual",
+           "reconciled_on"]
 
 
 def facts_query(until_day):
-    """facts.sql with $1 bound (an integer, so inlined: COPY takes no parameters)."""
-    text = FACTS_SQL_PATH.read_text() if FACTS_SQL_PATH.exists() else FACTS_SQL_FALLBACK
+    """The extension's facts query with $1 bound (an integer, so inlined: COPY takes no parameters)."""
+    text = "\n".join(part.read_text() for part in FACTS_SQL_PARTS)
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
     if body.count("$1") != 1:
-        raise SystemExit(f"churn_sklearn.py: {FACTS_SQL_PATH} no longer has exactly one $1")
+        raise SystemExit(f"churn_sklearn.py: {FACTS_SQL_PARTS} no longer have exactly one $1")
     return body.replace("$1", str(int(until_day))).strip().rstrip(";")
 
 
@@ -334,7 +319,9 @@ def decode(frame):
         frame = frame.loc[keep].reset_index(drop=True)
         date = date[keep]
     due = category_days(frame["due"])
-    changed = parse_days(frame["write_date"], "ISO8601")
+    # store.rs: payments dated by the invoice's last reconciliation when the mirror has it, else write_date.
+    reconciled_on = category_days(frame["reconciled_on"])
+    changed = np.where(np.isnan(reconciled_on), parse_days(frame["write_date"], "ISO8601"), reconciled_on)
     codes, states = categorical(frame["payment_state"])
     by_state = np.append(np.where(states.isin(["paid", "in_payment", "invoicing_legacy"]), PAID,
                                   np.where(states == "reversed", REVERSED, OPEN)), OPEN).astype(np.int8)
@@ -357,6 +344,7 @@ def decode(frame):
         "changed": np.where(np.isnan(changed), UNKNOWN_DAY, changed).astype(np.int64)[order],
         "settlement": settlement[order],
         "residual": parse_amounts(frame["residual"])[order],
+        "reconciled": (~np.isnan(reconciled_on))[order],
     }
     # The same rows sorted by (partner, date): for first/last dates and the median gap. The index
     # facts.sql reads usually delivers them so already.
@@ -537,9 +525,11 @@ def snapshot(facts, n_partners, as_of, horizon, active_window):
 
 
 def payment_dating(facts, dated_before, written_after):
-    """model.rs PaymentDating: (settled invoices dated before, of those last written after, usable)."""
+    """model.rs PaymentDating: (settled invoices dated before, of those dated by write_date and last
+    written after, usable)."""
     settled = ~facts["refund"] & (facts["settlement"] != OPEN) & (facts["date"] < dated_before)
-    count, after = int(settled.sum()), int((settled & (facts["changed"] > written_after)).sum())
+    count = int(settled.sum())
+    after = int((settled & ~facts["reconciled"] & (facts["changed"] > written_after)).sum())
     return count, after, count >= MIN_SETTLED_TO_DATE_PAYMENTS and after * 2 <= count
 
 

@@ -42,7 +42,7 @@ fn pipeline(name: &str, scale: u32, before_extension: &str) -> Pipeline {
     let landed = mirror
         .sql(MIRROR, "SELECT count(*) FROM odoo_mirror.create_landing_tables() WHERE action = 'created'")
         .unwrap();
-    assert_eq!(landed, "13");
+    assert_eq!(landed, "28");
 
     odoo.create_database(ODOO).unwrap();
     odoo.psql_script(ODOO, &odoo_tables_sql(&mirror, MIRROR).unwrap()).unwrap();
@@ -239,7 +239,7 @@ fn odoo_changes_of_every_kind_arrive_in_the_mirror_and_become_memory() {
     assert_eq!(p.mirror.sqlstate_of(MIRROR, "SELECT * FROM odoo_mirror.drop_landing_tables()").unwrap(), "55006");
     p.mirror(&format!("ALTER SUBSCRIPTION {SUBSCRIPTION} DISABLE"));
     let partners = fingerprint(&p.mirror, MIRROR, "odoo_mirror", "res_partner");
-    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.drop_landing_tables()"), "13");
+    assert_eq!(p.mirror("SELECT count(*) FROM odoo_mirror.drop_landing_tables()"), "28");
     assert_eq!(fingerprint(&p.mirror, MIRROR, "odoo_mirror", "res_partner"), partners);
     assert_eq!(p.mirror("SELECT name FROM odoo_mirror.res_currency WHERE id = 900"), "XTS");
     assert_eq!(p.mirror("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "0");

@@ -30,6 +30,9 @@ COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_total_signed IS 'Total in
 COMMENT ON COLUMN odoo_mirror.v_invoice_summary.amount_residual_signed IS 'Amount still to be paid in the company currency, signed as amount_total_signed; 0 when fully paid.';
 COMMENT ON COLUMN odoo_mirror.v_invoice_summary.is_overdue IS 'True when posted, not or partly paid, and the due date is before today (Odoo''s rule); never NULL.';
 COMMENT ON COLUMN odoo_mirror.v_invoice_summary.days_overdue IS 'Days between the due date and today when overdue; 0 when not overdue; NULL for a due date at -infinity.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.partner_country_name IS 'Name of the partner''s country (English, else any translation); NULL when not recorded or the country is not in the mirror.';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.journal_id IS 'Odoo id of the journal the document is booked in (account.journal).';
+COMMENT ON COLUMN odoo_mirror.v_invoice_summary.journal_name IS 'Name of the journal, e.g. Customer Invoices.';
 
 -- v_expense_summary
 COMMENT ON COLUMN odoo_mirror.v_expense_summary.expense_id IS 'Odoo id of the expense line (hr.expense).';
@@ -58,6 +61,8 @@ COMMENT ON COLUMN odoo_mirror.v_expense_summary.accounting_date IS 'Accounting d
 COMMENT ON COLUMN odoo_mirror.v_expense_summary.company_id IS 'Odoo id of the company the expense belongs to.';
 COMMENT ON COLUMN odoo_mirror.v_expense_summary.company_name IS 'Name of the company the expense belongs to.';
 COMMENT ON COLUMN odoo_mirror.v_expense_summary.created_at IS 'When the expense was created in Odoo (UTC timestamp).';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.department_name IS 'Name of the employee''s department; NULL when the employee has none.';
+COMMENT ON COLUMN odoo_mirror.v_expense_summary.expense_category IS 'Expense category: the name of the expense''s product (e.g. Meals, Travel).';
 
 -- v_task_summary
 COMMENT ON COLUMN odoo_mirror.v_task_summary.task_id IS 'Odoo id of the task (project.task).';
@@ -87,6 +92,7 @@ COMMENT ON COLUMN odoo_mirror.v_task_summary.active IS 'False when the task is a
 COMMENT ON COLUMN odoo_mirror.v_task_summary.created_at IS 'When the task was created in Odoo (UTC timestamp).';
 COMMENT ON COLUMN odoo_mirror.v_task_summary.closed_at IS 'When the task was closed (Odoo''s date_end, UTC timestamp); NULL while it is open.';
 COMMENT ON COLUMN odoo_mirror.v_task_summary.date_last_stage_update IS 'When the task last changed stage (UTC timestamp).';
+COMMENT ON COLUMN odoo_mirror.v_task_summary.company_name IS 'Name of the company the task belongs to.';
 
 -- v_revenue_by_partner
 COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.partner_id IS 'Odoo id of the customer: the commercial partner (company) of the invoices, else the invoiced partner.';
@@ -102,6 +108,8 @@ COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.invoice_count IS 'Number of p
 COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.refund_count IS 'Number of posted customer credit notes.';
 COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.first_invoice_date IS 'Date of the first posted customer invoice; NULL when the customer has only credit notes.';
 COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.last_invoice_date IS 'Date of the latest posted customer invoice; NULL when the customer has only credit notes.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.partner_country_id IS 'Odoo id of the customer''s country (res.country); NULL when not recorded.';
+COMMENT ON COLUMN odoo_mirror.v_revenue_by_partner.partner_country_name IS 'Name of the customer''s country (English, else any translation).';
 
 -- v_expense_by_employee
 COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.employee_id IS 'Odoo id of the employee; NULL groups expenses without an employee.';
@@ -124,6 +132,8 @@ COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.count_approved IS 'Number of
 COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.count_done IS 'Number of done expenses (Odoo 19: in_payment and paid too).';
 COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.count_refused IS 'Number of refused expenses.';
 COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.last_expense_date IS 'Date of the employee''s latest expense; NULL if no expense has a date.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.department_id IS 'Odoo id of the employee''s department (hr.department); NULL when none.';
+COMMENT ON COLUMN odoo_mirror.v_expense_by_employee.department_name IS 'Name of the employee''s department.';
 
 -- v_churn_risk
 COMMENT ON COLUMN odoo_mirror.v_churn_risk.partner_id IS 'Odoo id of the customer (commercial partner).';
@@ -136,6 +146,8 @@ COMMENT ON COLUMN odoo_mirror.v_churn_risk.revenue_at_risk IS 'Score times the l
 COMMENT ON COLUMN odoo_mirror.v_churn_risk.model_version IS 'Version of the churn model that produced the score (odoo_mirror.ml_models).';
 COMMENT ON COLUMN odoo_mirror.v_churn_risk.as_of IS 'Date scored as of: the latest posted customer invoice date, or today if that is earlier.';
 COMMENT ON COLUMN odoo_mirror.v_churn_risk.scored_at IS 'When refresh_churn_predictions() computed the score (timestamp with time zone).';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.company_id IS 'Odoo id of the company the customer last bought from (its latest posted invoice or refund).';
+COMMENT ON COLUMN odoo_mirror.v_churn_risk.company_name IS 'Name of the company the customer last bought from.';
 
 -- v_suspicious_expenses
 COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.expense_id IS 'Odoo id of the scored expense line (hr.expense).';
@@ -155,3 +167,9 @@ COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.reasons IS 'Up to 3 reasons 
 COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.labelled_fraud IS 'Auditor''s verdict from expense_labels: true fraud, false legitimate; NULL when not labelled.';
 COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.model_version IS 'Version of the fraud model that produced the score (odoo_mirror.ml_models).';
 COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.scored_at IS 'When refresh_fraud_predictions() computed the score (timestamp with time zone).';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.company_id IS 'Odoo id of the company the expense belongs to.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.company_name IS 'Name of the company the expense belongs to.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.department_id IS 'Odoo id of the employee''s department (hr.department); NULL when none.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.department_name IS 'Name of the employee''s department.';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.product_id IS 'Odoo id of the expense''s product (its category).';
+COMMENT ON COLUMN odoo_mirror.v_suspicious_expenses.expense_category IS 'Expense category: the name of the expense''s product (e.g. Meals, Travel).';

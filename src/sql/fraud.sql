@@ -57,10 +57,20 @@ SELECT
     pg_catalog.array_to_string(p.reasons, '; ') AS reasons,
     label.is_fraud AS labelled_fraud,
     p.model_version,
-    p.scored_at
+    p.scored_at,
+    -- 0.7.0: names beside the ids analysts group by.
+    e.company_id,
+    company.name::text AS company_name,
+    employee.department_id,
+    odoo_mirror.translated_text(department.name) AS department_name,
+    e.product_id,
+    odoo_mirror.translated_text(product_template.name) AS expense_category
 FROM odoo_mirror.fraud_predictions AS p
 LEFT JOIN odoo_mirror.hr_expense AS e ON e.id = p.expense_id
 LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = p.employee_id
+LEFT JOIN odoo_mirror.hr_department AS department ON department.id = employee.department_id
+LEFT JOIN odoo_mirror.product_product AS product ON product.id = e.product_id
+LEFT JOIN odoo_mirror.product_template AS product_template ON product_template.id = product.product_tmpl_id
 LEFT JOIN odoo_mirror.hr_expense_sheet AS sheet ON sheet.id = p.sheet_id
 LEFT JOIN odoo_mirror.res_company AS company ON company.id = e.company_id
 LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = company.currency_id

@@ -48,11 +48,12 @@ COMMENT ON TABLE odoo_mirror.churn_predictions IS
     'Churn score of every active customer, written by odoo_mirror.refresh_churn_predictions().';
 
 -- Churn scoring and training: every posted customer invoice and refund of one commercial partner,
--- in partner order, everything the features read, index-only.
+-- in partner order, everything the features read, index-only (id since 0.7.0: to find each invoice's
+-- reconciliations).
 CREATE INDEX account_move_churn_facts_idx ON odoo_mirror.account_move
     ((COALESCE(commercial_partner_id, partner_id)), invoice_date)
     INCLUDE (commercial_partner_id, partner_id, move_type, amount_untaxed_signed, amount_total_signed,
-             invoice_date_due, write_date, payment_state, amount_residual_signed)
+             invoice_date_due, write_date, payment_state, amount_residual_signed, id)
     WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund');
 
 -- Superset: customers at risk, with names, one typed column per field.
@@ -67,8 +68,20 @@ SELECT
     CASE WHEN pg_catalog.abs(p.revenue_at_risk) < 99999999999999.995 THEN (p.revenue_at_risk)::numeric(16,2) ELSE NULL::numeric(16,2) END AS revenue_at_risk,
     p.model_version,
     p.as_of,
-    p.scored_at
+    p.scored_at,
+    -- 0.7.0: the company the customer last bought from (a customer shared by companies has no company
+    -- of its own in Odoo).
+    latest.company_id,
+    company.name::text AS company_name
 FROM odoo_mirror.churn_predictions AS p
-LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = p.partner_id;
+LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = p.partner_id
+LEFT JOIN LATERAL (
+    SELECT m.company_id FROM odoo_mirror.account_move AS m
+    WHERE COALESCE(m.commercial_partner_id, m.partner_id) = p.partner_id
+      AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+    ORDER BY m.invoice_date DESC NULLS LAST, m.id DESC
+    LIMIT 1
+) AS latest ON true
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = latest.company_id;
 COMMENT ON VIEW odoo_mirror.v_churn_risk IS
     'Churn risk per active customer (score 0..1, band, reasons, revenue at risk = score x last 365 days revenue), as of the last odoo_mirror.refresh_churn_predictions().';

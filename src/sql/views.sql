@@ -83,9 +83,15 @@ SELECT
     overdue.is_overdue,
     -- NULL for a due date at -infinity (no day count); 0 when not overdue.
     CASE WHEN NOT overdue.is_overdue THEN 0
-         WHEN pg_catalog.isfinite(m.invoice_date_due) THEN CURRENT_DATE - m.invoice_date_due END AS days_overdue
+         WHEN pg_catalog.isfinite(m.invoice_date_due) THEN CURRENT_DATE - m.invoice_date_due END AS days_overdue,
+    -- 0.7.0: names beside the ids analysts group by.
+    odoo_mirror.translated_text(country.name) AS partner_country_name,
+    m.journal_id,
+    odoo_mirror.translated_text(journal.name) AS journal_name
 FROM odoo_mirror.account_move AS m
 LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = COALESCE(m.commercial_partner_id, m.partner_id)
+LEFT JOIN odoo_mirror.res_country AS country ON country.id = partner.country_id
+LEFT JOIN odoo_mirror.account_journal AS journal ON journal.id = m.journal_id
 LEFT JOIN odoo_mirror.res_company AS company ON company.id = m.company_id
 LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = m.currency_id
 LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id
@@ -135,9 +141,15 @@ SELECT
     COALESCE(sheet.accounting_date, e.accounting_date) AS accounting_date,
     e.company_id,
     company.name::text AS company_name,
-    e.create_date AS created_at
+    e.create_date AS created_at,
+    -- 0.7.0: names beside the ids analysts group by.
+    odoo_mirror.translated_text(department.name) AS department_name,
+    odoo_mirror.translated_text(product_template.name) AS expense_category
 FROM odoo_mirror.hr_expense AS e
 LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = e.employee_id
+LEFT JOIN odoo_mirror.hr_department AS department ON department.id = employee.department_id
+LEFT JOIN odoo_mirror.product_product AS product ON product.id = e.product_id
+LEFT JOIN odoo_mirror.product_template AS product_template ON product_template.id = product.product_tmpl_id
 LEFT JOIN odoo_mirror.hr_expense_sheet AS sheet ON sheet.id = e.sheet_id
 LEFT JOIN odoo_mirror.res_company AS company ON company.id = e.company_id
 LEFT JOIN odoo_mirror.res_currency AS currency ON currency.id = e.currency_id
@@ -146,8 +158,11 @@ COMMENT ON VIEW odoo_mirror.v_expense_summary IS 'Expense lines with employee an
 
 -- One row per task. Odoo's closed states are 1_done and 1_canceled; priority keys are ''0'' (Low) and
 -- ''1'' (High) in Odoo 17/18.
+-- The creation time comes first: Superset takes a view's first temporal column as its default time axis
+-- (the deadline, first before 0.7.0, is NULL for many tasks).
 CREATE VIEW odoo_mirror.v_task_summary AS
 SELECT
+    t.create_date AS created_at,
     t.id AS task_id,
     t.name::text AS task_name,
     t.project_id,
@@ -182,11 +197,12 @@ SELECT
     t.remaining_hours,
     t.progress,
     t.active,
-    t.create_date AS created_at,
     t.date_end AS closed_at,
-    t.date_last_stage_update
+    t.date_last_stage_update,
+    company.name::text AS company_name
 FROM odoo_mirror.project_task AS t
 LEFT JOIN odoo_mirror.project_project AS project ON project.id = t.project_id
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = t.company_id
 LEFT JOIN odoo_mirror.project_task_type AS stage ON stage.id = t.stage_id
 LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = t.partner_id
 LEFT JOIN LATERAL (
@@ -241,6 +257,8 @@ finite AS (
     FROM revenue AS t
 )
 SELECT
+    -- First: Superset's default time axis (0.7.0; "customers invoiced in the period").
+    r.last_invoice_date,
     r.partner_id,
     partner.name::text AS partner_name,
     partner.vat::text AS partner_vat,
@@ -253,9 +271,11 @@ SELECT
     r.invoice_count,
     r.refund_count,
     r.first_invoice_date,
-    r.last_invoice_date
+    partner.country_id AS partner_country_id,
+    odoo_mirror.translated_text(country.name) AS partner_country_name
 FROM finite AS r
 LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = r.partner_id
+LEFT JOIN odoo_mirror.res_country AS country ON country.id = partner.country_id
 LEFT JOIN odoo_mirror.res_company AS company ON company.id = r.company_id
 LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id;
 COMMENT ON VIEW odoo_mirror.v_revenue_by_partner IS
@@ -318,6 +338,8 @@ finite AS (
     FROM totals AS t
 )
 SELECT
+    -- First: Superset's default time axis (0.7.0; "employees who claimed in the period").
+    t.last_expense_date,
     t.employee_id,
     employee.name::text AS employee_name,
     t.company_id,
@@ -337,9 +359,11 @@ SELECT
     t.count_approved,
     t.count_done,
     t.count_refused,
-    t.last_expense_date
+    employee.department_id,
+    odoo_mirror.translated_text(department.name) AS department_name
 FROM finite AS t
 LEFT JOIN odoo_mirror.hr_employee AS employee ON employee.id = t.employee_id
+LEFT JOIN odoo_mirror.hr_department AS department ON department.id = employee.department_id
 LEFT JOIN odoo_mirror.res_company AS company ON company.id = t.company_id
 LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id;
 COMMENT ON VIEW odoo_mirror.v_expense_by_employee IS

@@ -5,9 +5,10 @@
 //! days since 2000-01-01, PostgreSQL's own date epoch, so no conversion is needed at the SPI boundary.
 //!
 //! No leak from the future: a feature as of day T reads only invoices dated on or before T, and an
-//! invoice's payment state only when its last change (`write_date`) is on or before T. Odoo stamps
-//! `write_date` when payment reconciliation changes `payment_state`, so a later change means "not yet
-//! known to be paid at T", and the invoice counts as fully open at T. A unit test changes everything
+//! invoice's payment state only when its last change is on or before T. The change is dated by the
+//! invoice's last reconciliation when the mirror has account_partial_reconcile (0.7.0), else by
+//! `write_date`, which Odoo stamps when reconciliation changes `payment_state`. A later change means
+//! "not yet known to be paid at T", and the invoice counts as fully open at T. A unit test changes everything
 //! after T and checks that the features stay the same.
 
 /// How an invoice's current payment state reads for the features.
@@ -43,11 +44,14 @@ pub struct InvoiceFact {
     pub total: f64,
     /// invoice_date_due (the invoice date when Odoo has none).
     pub due: i32,
-    /// write_date's day: when the current payment state became true, at the latest.
+    /// When the current payment state became true, at the latest: the date the invoice's last
+    /// reconciliation counts from when the mirror has its reconciliations, else write_date's day.
     pub changed: i32,
     pub settlement: Settlement,
     /// |amount_residual_signed| now.
     pub residual: f64,
+    /// `changed` comes from a reconciliation (account_partial_reconcile), not from write_date.
+    pub dated_by_reconciliation: bool,
 }
 
 /// Window lengths, in days.
@@ -320,6 +324,7 @@ mod tests {
             changed: date + 30,
             settlement: Settlement::Paid,
             residual: 0.0,
+            dated_by_reconciliation: false,
         }
     }
 
@@ -431,6 +436,7 @@ mod tests {
                         changed: date + next() % 200,
                         settlement,
                         residual: f64::from(next() % 500),
+                        dated_by_reconciliation: next() % 2 == 0,
                     }
                 })
                 .collect();

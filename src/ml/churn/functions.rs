@@ -523,6 +523,8 @@ fn train(
         "payment_features": {
             "used": payment_features,
             "settled_invoices_checked": payment_dating.settled,
+            "dated_by_reconciliations": payment_dating.reconciled,
+            "dated_by_write_date": payment_dating.settled - payment_dating.reconciled,
             "last_written_after_holdout_date": payment_dating.written_after,
             "why": payment_dating.why(),
         },

@@ -449,7 +449,7 @@ pub enum TrainError {
 }
 
 /// The payment features (days late, late share, open and overdue amounts): they read payments as of a
-/// date through `write_date`.
+/// date through the invoice's reconciliation date, or `write_date` when the mirror has no reconciliation.
 pub const PAYMENT_FEATURES: std::ops::Range<usize> = 12..16;
 
 /// Fewest settled invoices that can show whether write_date dates payments.
@@ -463,7 +463,9 @@ pub const MIN_SETTLED_TO_DATE_PAYMENTS: usize = 20;
 pub struct PaymentDating {
     /// Settled (paid or reversed) invoices dated before the earliest training date.
     pub settled: usize,
-    /// Of those, how many were last written after the holdout date (or never).
+    /// Of those, how many are dated by their reconciliations (account_partial_reconcile), not write_date.
+    pub reconciled: usize,
+    /// Of those dated by write_date, how many were last written after the holdout date (or never).
     pub written_after: usize,
 }
 
@@ -472,7 +474,9 @@ impl PaymentDating {
         for fact in facts {
             if !fact.is_refund && fact.settlement != churn_features::Settlement::Open && fact.date < dated_before {
                 self.settled += 1;
-                if fact.changed > written_after {
+                if fact.dated_by_reconciliation {
+                    self.reconciled += 1;
+                } else if fact.changed > written_after {
                     self.written_after += 1;
                 }
             }
@@ -492,10 +496,21 @@ impl PaymentDating {
                 "dropped: only {} invoices settled before the earliest training date, fewer than {MIN_SETTLED_TO_DATE_PAYMENTS}: the data cannot show when invoices were paid",
                 self.settled
             )
+        } else if self.reconciled == self.settled {
+            format!("used: all {} settled invoices are dated by their reconciliations (account_partial_reconcile)", self.settled)
         } else if self.usable() {
-            format!("used: {} of {} settled invoices were last written (write_date) before the holdout date, so write_date dates payments", self.settled - self.written_after, self.settled)
+            format!(
+                "used: {} of {} settled invoices are dated by their reconciliations (account_partial_reconcile); of the other {}, {} were last written (write_date) before the holdout date, so write_date dates them",
+                self.reconciled,
+                self.settled,
+                self.settled - self.reconciled,
+                self.settled - self.reconciled - self.written_after
+            )
         } else {
-            format!("dropped: {} of {} settled invoices were last written (write_date) after the holdout date or never: write_date does not date payments in this data", self.written_after, self.settled)
+            format!(
+                "dropped: {} of {} settled invoices have no reconciliation in the mirror and were last written (write_date) after the holdout date or never: the data cannot show when they were paid (mirror account_partial_reconcile)",
+                self.written_after, self.settled
+            )
         }
     }
 }
@@ -839,6 +854,7 @@ mod tests {
                         changed: day + 30 + paid_late,
                         settlement: Settlement::Paid,
                         residual: 0.0,
+                        dated_by_reconciliation: false,
                     });
                     day += (20 + next(20) as i32) * if fading { 2 } else { 1 };
                 }
@@ -1083,5 +1099,44 @@ mod tests {
         let model = train_on(&loaded, 800, &config, false).expect("trains").model;
         assert!(PAYMENT_FEATURES.clone().all(|index| model.weights[index] == 0.0), "{:?}", model.weights);
         assert!(model.weights[..12].iter().any(|&weight| weight != 0.0));
+    }
+
+    #[test]
+    fn reconciliation_dates_keep_the_payment_features_whatever_write_date_says() {
+        let customers = population(300);
+        // A load stamped write_date on day 5000, but the reconciliations date every payment.
+        let loaded: Vec<Vec<InvoiceFact>> = customers
+            .iter()
+            .map(|facts| facts.iter().map(|fact| InvoiceFact { dated_by_reconciliation: true, ..*fact }).collect())
+            .collect();
+        let mut dating = PaymentDating::default();
+        for facts in &loaded {
+            dating.observe(facts, 800 - 90 - 90, 800);
+        }
+        assert!(dating.usable() && dating.reconciled == dating.settled, "{dating:?}");
+        assert!(dating.why().contains("reconciliations"), "{}", dating.why());
+        // Half dated each way, the write_date half stamped at load time: dropped, and the reason says why.
+        let mixed: Vec<Vec<InvoiceFact>> = customers
+            .iter()
+            .enumerate()
+            .map(|(index, facts)| {
+                facts
+                    .iter()
+                    .map(|fact| {
+                        if index % 4 == 0 {
+                            InvoiceFact { dated_by_reconciliation: true, ..*fact }
+                        } else {
+                            InvoiceFact { changed: 5000, ..*fact }
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut dating = PaymentDating::default();
+        for facts in &mixed {
+            dating.observe(facts, 800 - 90 - 90, 800);
+        }
+        assert!(dating.reconciled > 0 && !dating.usable(), "{dating:?}");
+        assert!(dating.why().contains("no reconciliation"), "{}", dating.why());
     }
 }

@@ -9,13 +9,23 @@ use crate::ml::churn::features::{InvoiceFact, Settlement};
 use crate::spi::datum::{finite_day, numeric_to_f64, timestamp_day, varlena_bytes, UNKNOWN_DAY};
 use crate::spi::{self, Snapshot, StreamArg, DATE, INT4, INT4_ARRAY, NUMERIC, TIMESTAMP, VARCHAR};
 
-// One select list (facts_columns.sql), three conditions: everyone, some customers, one customer.
-const FACTS_SQL: &str = concat!(include_str!("facts_columns.sql"), include_str!("facts.sql"));
-const PARTNER_FACTS_SQL: &str = concat!(include_str!("facts_columns.sql"), include_str!("partner_facts.sql"));
-const CUSTOMERS_FACTS_SQL: &str = concat!(include_str!("facts_columns.sql"), include_str!("customers_facts.sql"));
+// One select list (facts_columns.sql), two ways to find reconciliation dates (all at once, or per
+// invoice), three conditions: everyone, some customers, one customer.
+const FACTS_SQL: &str =
+    concat!(include_str!("facts_columns.sql"), include_str!("facts_from_all.sql"), include_str!("facts.sql"));
+const PARTNER_FACTS_SQL: &str = concat!(
+    include_str!("facts_columns.sql"),
+    include_str!("facts_from_some.sql"),
+    include_str!("partner_facts.sql")
+);
+const CUSTOMERS_FACTS_SQL: &str = concat!(
+    include_str!("facts_columns.sql"),
+    include_str!("facts_from_some.sql"),
+    include_str!("customers_facts.sql")
+);
 
-/// The column types of facts.sql and partner_facts.sql, in order (the mirror's own).
-const FACT_TYPES: [PgOid; 9] = [INT4, DATE, VARCHAR, NUMERIC, NUMERIC, DATE, TIMESTAMP, VARCHAR, NUMERIC];
+/// The column types of the facts queries, in order (the mirror's own).
+const FACT_TYPES: [PgOid; 10] = [INT4, DATE, VARCHAR, NUMERIC, NUMERIC, DATE, TIMESTAMP, VARCHAR, NUMERIC, DATE];
 
 /// The largest amount one invoice counts with: far above any real invoice, and low enough that sums
 /// over millions of invoices stay finite (never an infinite revenue, never a NaN trend).
@@ -38,9 +48,13 @@ fn fact(row: spi::DatumRow<'_>) -> Option<(i32, InvoiceFact)> {
     let text = |index: usize| column(index).map(|datum| unsafe { varlena_bytes(datum) });
     let partner = column(0)?.value() as i32;
     let date = day(1)?;
+    // Payments are dated by the invoice's last reconciliation when the mirror has it, else by write_date.
     // An unknown write_date (NULL, infinite, absurd) dates nothing: the payment state is "not known to
     // hold" at any past date, and PaymentDating counts it, so such data trains without payment features.
-    let changed = column(6).and_then(|datum| timestamp_day(datum.value() as i64)).unwrap_or(UNKNOWN_DAY);
+    let reconciled_on = day(9);
+    let changed = reconciled_on
+        .or_else(|| column(6).and_then(|datum| timestamp_day(datum.value() as i64)))
+        .unwrap_or(UNKNOWN_DAY);
     let payment_state = text(7).and_then(|bytes| std::str::from_utf8(bytes).ok());
     Some((
         partner,
@@ -53,6 +67,7 @@ fn fact(row: spi::DatumRow<'_>) -> Option<(i32, InvoiceFact)> {
             changed,
             settlement: Settlement::from_payment_state(payment_state),
             residual: finite(amount(8)),
+            dated_by_reconciliation: reconciled_on.is_some(),
         },
     ))
 }

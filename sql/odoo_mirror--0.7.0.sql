@@ -3335,8 +3335,10 @@ WITH items AS MATERIALIZED (
            CASE o.account_kind WHEN 'payable' THEN -o.open_amount ELSE o.open_amount END AS owed,
            GREATEST(pg_catalog.date_trunc('week', o.due_date::timestamp),
                     pg_catalog.date_trunc('week', CURRENT_DATE::timestamp))::date AS due_week,
-           GREATEST(pg_catalog.date_trunc('week', (o.due_date + COALESCE(
-                        pg_catalog.round(LEAST(GREATEST(d.average_delay_days, -60), 365))::integer, 0))::timestamp),
+           -- No known delay: no shift (COALESCE first: GREATEST and LEAST skip NULLs, so a NULL would
+           -- otherwise become the -60 bound).
+           GREATEST(pg_catalog.date_trunc('week', (o.due_date +
+                        pg_catalog.round(LEAST(GREATEST(COALESCE(d.average_delay_days, 0), -60), 365))::integer)::timestamp),
                     pg_catalog.date_trunc('week', CURRENT_DATE::timestamp))::date AS expected_week
     FROM odoo_mirror.v_open_items AS o
     LEFT JOIN odoo_mirror.v_payment_delays AS d

@@ -101,6 +101,7 @@ fn fingerprint(cluster: &Cluster, database: &str, schema: &str, table: &str) -> 
             "id, name, state, move_type, payment_state, partner_id, amount_total, amount_residual, invoice_date"
         }
         "account_move_line" => "id, move_id, balance, account_id",
+        "account_partial_reconcile" => "id, debit_move_id, credit_move_id, amount, max_date",
         "res_partner" => "id, name, commercial_partner_id",
         _ => "id, create_date",
     };
@@ -371,4 +372,106 @@ fn a_failing_memory_write_never_stops_replication_and_landing_tables_are_closed_
         WAIT,
     )
     .unwrap();
+}
+
+/// Issue 14: a mirror on 0.6.1 with a live subscription updates to the current version while Odoo keeps
+/// writing; no row is lost, and after the README's steps ("Upgrading to 0.7.0 with replication on") the
+/// new tables replicate and the new columns of the existing tables fill.
+#[test]
+fn updating_from_0_6_1_with_a_live_subscription_loses_no_row_and_the_runbook_brings_the_new_tables() {
+    let odoo = Cluster::start("repl-update-odoo", PUBLISHER_CONF).expect("odoo cluster");
+    let mirror = Cluster::start("repl-update-mirror", &[]).expect("mirror cluster");
+    // Odoo has every table the current version mirrors (their shape comes from a fresh install).
+    mirror.create_database("fresh").unwrap();
+    mirror.sql("fresh", "CREATE EXTENSION odoo_mirror").unwrap();
+    odoo.create_database(ODOO).unwrap();
+    odoo.psql_script(ODOO, &odoo_tables_sql(&mirror, "fresh").unwrap()).unwrap();
+    let mut config = Config::new(60, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+    config.schema = "public".into();
+    load_generated(&odoo, ODOO, config).unwrap();
+    let odoo_sql = |sql: &str| odoo.sql(ODOO, sql).unwrap();
+    let mirror_sql = |sql: &str| mirror.sql(MIRROR, sql).unwrap();
+
+    // A 0.6.1 mirror, replicating its 13 tables.
+    mirror.create_database(MIRROR).unwrap();
+    mirror_sql("CREATE EXTENSION odoo_mirror VERSION '0.6.1'");
+    assert_eq!(mirror_sql("SELECT count(*) FROM odoo_mirror.create_landing_tables() WHERE action = 'created'"), "13");
+    odoo.psql_script(ODOO, &mirror_sql("SELECT odoo_mirror.publication_sql()")).unwrap();
+    mirror_sql(&format!(
+        "CREATE SUBSCRIPTION {SUBSCRIPTION} CONNECTION '{}' PUBLICATION odoo_pub_scout",
+        conninfo(&odoo, ODOO)
+    ));
+    wait_until_streaming(&mirror, MIRROR, SUBSCRIPTION, WAIT).unwrap();
+    let old_tables = mirror_tables(&mirror, MIRROR).unwrap();
+    assert_eq!(old_tables.len(), 13);
+
+    // The update, while Odoo writes before, during (in a transaction the apply worker holds up behind
+    // the update's locks) and after it. The company's lock date is a column 0.6.1 does not publish.
+    odoo_sql("UPDATE public.res_company SET fiscalyear_lock_date = DATE '2025-12-31' WHERE id = 1");
+    odoo_sql("UPDATE public.account_move SET ref = 'before update' WHERE id % 5 = 0");
+    mirror_sql("ALTER EXTENSION odoo_mirror UPDATE");
+    assert_eq!(mirror_sql("SELECT extversion FROM pg_extension WHERE extname = 'odoo_mirror'"), "0.7.0");
+    odoo_sql("UPDATE public.account_move SET ref = 'after update' WHERE id % 7 = 0");
+    odoo_sql("DELETE FROM public.account_move_line WHERE id % 11 = 0");
+    odoo_sql(
+        "INSERT INTO public.account_payment (id, move_id, payment_type, partner_type, amount) VALUES (990001, NULL, 'inbound', 'customer', 42)",
+    );
+    wait_until_replicated(&odoo, ODOO, &mirror, MIRROR, WAIT).unwrap();
+    for table in &old_tables {
+        assert_eq!(
+            fingerprint(&mirror, MIRROR, "odoo_mirror", table),
+            fingerprint(&odoo, ODOO, "public", table),
+            "{table} after the update"
+        );
+    }
+    assert_eq!(mirror_sql("SELECT count(*) FROM odoo_mirror.account_payment"), "0", "not published yet");
+
+    // Steps 1-3: landing tables for the new tables, the publication again, a refresh.
+    assert_eq!(mirror_sql("SELECT count(*) FROM odoo_mirror.create_landing_tables() WHERE action = 'created'"), "15");
+    odoo.psql_script(ODOO, &mirror_sql("SELECT odoo_mirror.publication_sql()")).unwrap();
+    mirror_sql(&format!("ALTER SUBSCRIPTION {SUBSCRIPTION} REFRESH PUBLICATION"));
+    let ready = "SELECT tables_ready = tables_total AND tables_total = 28 FROM odoo_mirror.replication_status()";
+    wait_for(&mirror, MIRROR, ready, "t", WAIT).unwrap();
+    odoo_sql("UPDATE public.account_partial_reconcile SET amount = amount WHERE id % 3 = 0");
+    wait_until_replicated(&odoo, ODOO, &mirror, MIRROR, WAIT).unwrap();
+    let all_tables = mirror_tables(&mirror, MIRROR).unwrap();
+    assert_eq!(all_tables.len(), 28);
+    for table in &all_tables {
+        assert_eq!(
+            fingerprint(&mirror, MIRROR, "odoo_mirror", table),
+            fingerprint(&odoo, ODOO, "public", table),
+            "{table} after the runbook"
+        );
+    }
+    assert_ne!(mirror_sql("SELECT count(*) FROM odoo_mirror.account_partial_reconcile"), "0");
+
+    // Step 4: the new columns of rows Odoo has not changed since fill after a resync of their tables.
+    let lock_date = "SELECT coalesce(fiscalyear_lock_date::text, 'none') FROM odoo_mirror.res_company WHERE id = 1";
+    assert_eq!(mirror_sql(lock_date), "none", "the column was not published when the row last changed");
+    let resynced = "public.res_company, public.hr_employee, public.project_project";
+    odoo_sql(&format!("ALTER PUBLICATION odoo_pub_scout DROP TABLE {resynced}"));
+    mirror_sql(&format!("ALTER SUBSCRIPTION {SUBSCRIPTION} REFRESH PUBLICATION"));
+    mirror_sql("TRUNCATE odoo_mirror.res_company, odoo_mirror.hr_employee, odoo_mirror.project_project");
+    odoo.psql_script(ODOO, &mirror_sql("SELECT odoo_mirror.publication_sql()")).unwrap();
+    mirror_sql(&format!("ALTER SUBSCRIPTION {SUBSCRIPTION} REFRESH PUBLICATION"));
+    wait_for(&mirror, MIRROR, ready, "t", WAIT).unwrap();
+    wait_until_replicated(&odoo, ODOO, &mirror, MIRROR, WAIT).unwrap();
+    assert_eq!(mirror_sql(lock_date), "2025-12-31");
+    for (table, columns) in [
+        ("res_company", "id, name, fiscalyear_lock_date, tax_lock_date, fiscalyear_last_month"),
+        ("hr_employee", "id, name, department_id, expense_manager_id"),
+        ("project_project", "id, name, account_id"),
+    ] {
+        let rows = |cluster: &Cluster, schema: &str| {
+            cluster
+                .sql(
+                    if schema == "public" { ODOO } else { MIRROR },
+                    &format!("SELECT count(*) || ':' || md5(string_agg(row({columns})::text, '|' ORDER BY id)) FROM {schema}.{table}"),
+                )
+                .unwrap()
+        };
+        assert_eq!(rows(&mirror, "odoo_mirror"), rows(&odoo, "public"), "{table} after the resync");
+    }
+    let failing = mirror_sql("SELECT count(*) FROM odoo_mirror.verify() WHERE status = 'fail'");
+    assert_eq!(failing, "0", "{}", mirror_sql("SELECT * FROM odoo_mirror.verify() WHERE status <> 'ok'"));
 }

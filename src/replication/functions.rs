@@ -16,6 +16,19 @@ const MIRROR_COLUMNS_SQL: &str = "\
     WHERE a.attrelid = pg_catalog.to_regclass('odoo_mirror.' || pg_catalog.quote_ident($1)) \
       AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
 
+const INSTALLED_TABLES_SQL: &str = "\
+    SELECT t.name FROM pg_catalog.unnest($1::text[]) WITH ORDINALITY AS t(name, position) \
+    WHERE pg_catalog.to_regclass('odoo_mirror.' || pg_catalog.quote_ident(t.name)) IS NOT NULL \
+    ORDER BY t.position";
+
+/// The mirror tables this installation has. The library can be newer than the installed SQL objects
+/// (after a package upgrade, before ALTER EXTENSION odoo_mirror UPDATE): the set-up functions cover
+/// the tables the installed version created, and the update's runbook adds the rest.
+fn installed_tables() -> Result<Vec<String>, OdooMirrorError> {
+    let names: Vec<String> = catalog::TABLES.iter().map(|table| table.to_string()).collect();
+    select_names(INSTALLED_TABLES_SQL, &[names.into()])
+}
+
 /// The statement to run on the Odoo database: a DO block that creates the publication (or sets its
 /// tables) with, per mirrored table, the mirror's columns that exist on that Odoo server.
 #[pg_extern(stable, parallel_safe)]
@@ -27,12 +40,12 @@ fn publication_sql(
     let publication = P_PUBLICATION.require(p_publication)?;
     let odoo_schema = P_SCHEMA.require(p_odoo_schema)?;
     let mut tables = Vec::new();
-    for table in catalog::TABLES {
-        let columns = select_names(MIRROR_COLUMNS_SQL, &[(*table).into()])?;
+    for table in installed_tables()? {
+        let columns = select_names(MIRROR_COLUMNS_SQL, &[table.as_str().into()])?;
         if columns.is_empty() {
             return Err(OdooMirrorError::NoRows("the columns of a mirror table").into());
         }
-        tables.push((table.to_string(), columns));
+        tables.push((table, columns));
     }
     Ok(statements::publication_block(publication, odoo_schema, env!("CARGO_PKG_VERSION"), &tables))
 }
@@ -119,7 +132,8 @@ fn create_landing(p_schema: Option<&str>) -> Result<Vec<(String, String, String)
     execute(LANDING_LOCK_SQL, &[])?;
     let roles = existing_closed_roles()?;
     let mut report = Vec::new();
-    for table in catalog::TABLES {
+    for table in &installed_tables()? {
+        let table = table.as_str();
         let facts = landing_facts(schema, table)?;
         let action = statements::decide_landing(schema, table, &facts).map_err(|conflict| match conflict {
             LandingConflict::AttachedElsewhere { schema: other_schema, table: other_table } => OdooMirrorError::Conflict {
@@ -168,10 +182,11 @@ fn drop_landing_tables() -> Result<
 fn drop_landing() -> Result<Vec<(String, String, String)>, OdooMirrorError> {
     execute(LANDING_LOCK_SQL, &[])?;
     let mut report = Vec::new();
-    for table in catalog::TABLES {
+    for table in &installed_tables()? {
+        let table = table.as_str();
         let Some((schema, parent)) = parent_of(table)? else { continue };
         let only_partition = existing_relation(&schema, &parent)?.is_some_and(|existing| existing.partitions == 1);
-        if !only_partition || parent != *table {
+        if !only_partition || parent != table {
             return Err(OdooMirrorError::Conflict {
                 sqlstate: PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
                 message: format!(

@@ -71,7 +71,17 @@ VALUES (9000101, 9000101, 901, 9000102, 9000001, 'posted', CURRENT_DATE - 130, C
        (9000104, 9000104, 901, 9000102, 9000001, 'posted', CURRENT_DATE - 40, CURRENT_DATE - 10, 50, 50, false);
 INSERT INTO odoo_mirror.account_partial_reconcile (id, debit_move_id, credit_move_id, amount, max_date, company_id)
 VALUES (9000101, 9000101, 9000102, 300, CURRENT_DATE - 86, 901);
-SELECT partner_name, settled_items, average_delay_days FROM odoo_mirror.v_payment_delays WHERE company_id = 901;
+-- The delays are computed by refresh_payment_delays() (scheduled in production): one partner row here.
+SELECT odoo_mirror.refresh_payment_delays() > 0 AS refreshed;
+SELECT partner_name, settled_items, average_delay_days, last_settled_on = CURRENT_DATE - 86 AS last_settled
+FROM odoo_mirror.v_payment_delays WHERE company_id = 901;
+-- Not in a read-only transaction (PostgREST's GET): 25006.
+\set ON_ERROR_STOP 0
+BEGIN READ ONLY;
+SELECT odoo_mirror.refresh_payment_delays();
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+\set ON_ERROR_STOP 1
 SELECT week_number, expected_in, due_in FROM odoo_mirror.v_cash_forecast
 WHERE company_id = 901 AND (expected_in <> 0 OR due_in <> 0) ORDER BY week_number;
 SELECT partner_name, overdue_amount, total_open, overdue_items, days_overdue, usual_payment_delay_days

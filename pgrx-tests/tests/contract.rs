@@ -170,6 +170,8 @@ fn supabase_roles_get_exactly_what_they_should() {
             "{role}"
         );
     }
+    // What a schedule runs (README): without it verify() warns that the payment delays were never computed.
+    cluster.sql(DB, "SELECT odoo_mirror.refresh_payment_delays()").unwrap();
     let failing = cluster.sql(DB, &format!("SELECT count(*) FROM odoo_mirror.verify() WHERE {NOT_OK}")).unwrap();
     assert_eq!(
         failing,
@@ -227,6 +229,13 @@ fn pg_dump_and_pg_restore_keep_every_mirrored_row() {
     assert!(!memory_before.starts_with("0:"), "the demo invoices became memory");
 
     dump_and_restore(&cluster, DB, "contract.dump", "restored");
+    // Derived tables are not dumped: the payment delays are computed again after a restore (README,
+    // Backups), until then verify() says so.
+    assert_eq!(
+        cluster.sql("restored", "SELECT status FROM odoo_mirror.verify() WHERE \"check\" = 'payment delays'").unwrap(),
+        "warn"
+    );
+    cluster.sql("restored", "SELECT odoo_mirror.refresh_payment_delays()").unwrap();
 
     assert_eq!(table_fingerprints(&cluster, "restored"), before);
     assert_eq!(cluster.sql("restored", memory).unwrap(), memory_before, "memory chunks survive the restore");

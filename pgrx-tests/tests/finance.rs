@@ -73,11 +73,13 @@ fn books(cluster: &Cluster) -> Books {
         reconciled: r[9] == "t",
     })
     .collect();
-    let partials =
-        rows(cluster, "SELECT debit_move_id, credit_move_id, amount, max_date FROM odoo_mirror.account_partial_reconcile")
-            .into_iter()
-            .map(|r| (r[0].parse().unwrap(), r[1].parse().unwrap(), cents(&r[2]), date(&r[3])))
-            .collect();
+    let partials = rows(
+        cluster,
+        "SELECT debit_move_id, credit_move_id, amount, max_date FROM odoo_mirror.account_partial_reconcile",
+    )
+    .into_iter()
+    .map(|r| (r[0].parse().unwrap(), r[1].parse().unwrap(), cents(&r[2]), date(&r[3])))
+    .collect();
     Books { items, partials }
 }
 
@@ -142,7 +144,10 @@ fn aging_rows(cluster: &Cluster, from: &str) -> Aging {
     .into_iter()
     .map(|r| {
         let buckets = [cents(&r[3]), cents(&r[4]), cents(&r[5]), cents(&r[6]), cents(&r[7]), cents(&r[8])];
-        ((r[0].clone(), r[1].parse().unwrap(), r[2].parse().unwrap()), (buckets, cents(&r[9]), r[10].parse().unwrap(), date(&r[11])))
+        (
+            (r[0].clone(), r[1].parse().unwrap(), r[2].parse().unwrap()),
+            (buckets, cents(&r[9]), r[10].parse().unwrap(), date(&r[11])),
+        )
     })
     .collect()
 }
@@ -160,6 +165,8 @@ fn generated(name: &str) -> (Cluster, NaiveDate) {
     create_database_with_extension(&cluster, DB).expect("extension");
     let today = today();
     load_demo_data(&cluster, DB, 400, today).expect("data");
+    // As a schedule would: the cash forecast and the worklist read the delays it computes.
+    cluster.sql(DB, "SELECT odoo_mirror.refresh_payment_delays()").expect("payment delays");
     (cluster, today)
 }
 
@@ -214,7 +221,10 @@ fn finance_figures_match_what_the_raw_rows_say() {
         if credit_sales > 0 {
             let expected = receivables as f64 / credit_sales as f64 * (next - month).num_days() as f64;
             let actual: f64 = r[4].parse().unwrap();
-            assert!((actual - expected).abs() < 1e-6 * expected.abs().max(1.0), "DSO {company} {month}: {actual} vs {expected}");
+            assert!(
+                (actual - expected).abs() < 1e-6 * expected.abs().max(1.0),
+                "DSO {company} {month}: {actual} vs {expected}"
+            );
         } else {
             assert_eq!(r[4], "", "no DSO without credit sales");
         }
@@ -276,11 +286,16 @@ fn finance_figures_match_what_the_raw_rows_say() {
             forecast.entry((item.company, due_week)).or_default()[2 + side] += owed;
         }
     }
-    let actual = rows(&cluster, "SELECT company_id, week_number, expected_in, expected_out, due_in, due_out FROM odoo_mirror.v_cash_forecast");
+    let actual = rows(
+        &cluster,
+        "SELECT company_id, week_number, expected_in, expected_out, due_in, due_out FROM odoo_mirror.v_cash_forecast",
+    );
     assert_eq!(actual.len(), 26, "13 weeks for each of the two companies");
     let actual: BTreeMap<(i64, i64), [i64; 4]> = actual
         .iter()
-        .map(|r| ((r[0].parse().unwrap(), r[1].parse().unwrap()), [cents(&r[2]), cents(&r[3]), cents(&r[4]), cents(&r[5])]))
+        .map(|r| {
+            ((r[0].parse().unwrap(), r[1].parse().unwrap()), [cents(&r[2]), cents(&r[3]), cents(&r[4]), cents(&r[5])])
+        })
         .collect();
     let expected: BTreeMap<(i64, i64), [i64; 4]> =
         actual.keys().map(|key| (*key, forecast.get(key).copied().unwrap_or_default())).collect();
@@ -290,12 +305,15 @@ fn finance_figures_match_what_the_raw_rows_say() {
     // Collections worklist: customers with overdue receivables, the largest open amount x days overdue
     // first; their overdue amount and their usual delay as above.
     let mut overdue: HashMap<(i64, i64), (i128, i64)> = HashMap::new();
-    for item in books.items.iter().filter(|item| item.receivable && item.posted && item.residual != 0 && item.due < today) {
+    for item in
+        books.items.iter().filter(|item| item.receivable && item.posted && item.residual != 0 && item.due < today)
+    {
         let entry = overdue.entry((item.company, item.partner)).or_default();
         entry.0 += i128::from(item.residual) * i128::from((today - item.due).num_days());
         entry.1 += item.residual;
     }
-    let mut ranked: Vec<((i64, i64), (i128, i64))> = overdue.into_iter().filter(|(_, (_, amount))| *amount > 0).collect();
+    let mut ranked: Vec<((i64, i64), (i128, i64))> =
+        overdue.into_iter().filter(|(_, (_, amount))| *amount > 0).collect();
     ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
     let worklist = rows(
         &cluster,
@@ -303,7 +321,11 @@ fn finance_figures_match_what_the_raw_rows_say() {
     );
     assert_eq!(worklist.len(), 25.min(ranked.len()));
     for (r, ((company, partner), (_, amount))) in worklist.iter().zip(&ranked) {
-        assert_eq!((r[0].parse::<i64>().unwrap(), r[1].parse::<i64>().unwrap()), (*company, *partner), "worklist order");
+        assert_eq!(
+            (r[0].parse::<i64>().unwrap(), r[1].parse::<i64>().unwrap()),
+            (*company, *partner),
+            "worklist order"
+        );
         assert_eq!(cents(&r[2]), *amount, "overdue amount of {partner}");
         match delays.get(&(*company, *partner, true)) {
             Some((weighted, total)) => {
@@ -346,7 +368,12 @@ fn finance_figures_match_what_the_raw_rows_say() {
         "SELECT month, company_id, analytic_account_id, income, expense, line_count FROM odoo_mirror.v_analytic_pnl",
     )
     .into_iter()
-    .map(|r| ((date(&r[0]), r[1].parse().unwrap(), r[2].parse().unwrap()), (cents(&r[3]), cents(&r[4]), r[5].parse().unwrap())))
+    .map(|r| {
+        (
+            (date(&r[0]), r[1].parse().unwrap(), r[2].parse().unwrap()),
+            (cents(&r[3]), cents(&r[4]), r[5].parse().unwrap()),
+        )
+    })
     .collect();
     assert!(!pnl.is_empty());
     assert_eq!(actual, pnl, "analytic P&L");
@@ -360,7 +387,8 @@ fn consolidated_revenue_converts_each_day_at_its_rate() {
     for r in rows(&cluster, "SELECT currency_id, name, rate FROM odoo_mirror.res_currency_rate ORDER BY name") {
         rates.entry(r[0].parse().unwrap()).or_default().push((date(&r[1]), r[2].parse().unwrap()));
     }
-    let usd: i64 = cluster.sql(DB, "SELECT id FROM odoo_mirror.res_currency WHERE name = 'USD'").unwrap().parse().unwrap();
+    let usd: i64 =
+        cluster.sql(DB, "SELECT id FROM odoo_mirror.res_currency WHERE name = 'USD'").unwrap().parse().unwrap();
     let rate_on = |currency: i64, day: NaiveDate| -> Option<f64> {
         rates.get(&currency)?.iter().filter(|(from, _)| *from <= day).map(|(_, rate)| *rate).last()
     };
@@ -392,7 +420,10 @@ fn consolidated_revenue_converts_each_day_at_its_rate() {
         assert_eq!(cents(&r[2]), revenue, "{key:?}");
         assert_eq!(r[3], "USD");
         let actual_converted = cents(&r[4]) as f64;
-        assert!((actual_converted - converted).abs() <= days as f64 + 1.0, "{key:?}: {actual_converted} vs {converted}");
+        assert!(
+            (actual_converted - converted).abs() <= days as f64 + 1.0,
+            "{key:?}: {actual_converted} vs {converted}"
+        );
         // The generator's rates start with its history, before the first invoice.
         assert_eq!(r[5], "f", "{key:?}: a USD rate is known on every invoice day");
     }

@@ -1,6 +1,7 @@
 -- get_collections_worklist($1 limit, $2 company id or NULL): customers with overdue receivables, the
 -- largest amount-days overdue first (each overdue item's open amount times its days past due), with
--- the customer's usual payment delay, last payment and, when a churn model is active, stored churn score.
+-- the customer's usual payment delay (as of the last refresh_payment_delays()), last payment and, when a
+-- churn model is active, stored churn score.
 WITH overdue AS (
     SELECT l.company_id, l.partner_id,
            pg_catalog.sum(l.amount_residual) AS overdue_amount,
@@ -48,7 +49,7 @@ LEFT JOIN LATERAL (
       AND pg_catalog.abs(l.amount_residual) < 99999999999999.995
 ) AS open ON true
 LEFT JOIN LATERAL (
-    SELECT d.average_delay_days FROM odoo_mirror.v_payment_delays AS d
+    SELECT d.average_delay_days FROM odoo_mirror.payment_delays AS d
     WHERE d.partner_id = o.partner_id AND d.company_id IS NOT DISTINCT FROM o.company_id AND d.account_kind = 'receivable'
 ) AS delay ON true
 LEFT JOIN LATERAL (

@@ -19,14 +19,19 @@
 -- item was settled as of a past date.
 CREATE INDEX account_partial_reconcile_debit_idx ON odoo_mirror.account_partial_reconcile (debit_move_id);
 CREATE INDEX account_partial_reconcile_credit_idx ON odoo_mirror.account_partial_reconcile (credit_move_id);
--- Open items are a small part of all journal items: a partial index finds one partner's, and lets a
--- company's aging read only them.
-CREATE INDEX account_move_line_open_partner_idx ON odoo_mirror.account_move_line (partner_id, company_id)
+-- Open items are a small part of all journal items. One partial index, account first: the views read
+-- the receivable and payable accounts' open items (not the outstanding payment lines a company that does
+-- not reconcile its bank statements keeps open), a company's or one partner's, and find what the aging
+-- reads in the index itself.
+CREATE INDEX account_move_line_open_idx ON odoo_mirror.account_move_line (account_id, partner_id, company_id)
+    INCLUDE (amount_residual, date_maturity, date)
     WHERE parent_state = 'posted' AND amount_residual <> 0;
 -- Rates are looked up by currency and date, latest first.
 CREATE INDEX res_currency_rate_currency_date_idx ON odoo_mirror.res_currency_rate (currency_id, name DESC);
 CREATE INDEX account_analytic_line_account_date_idx ON odoo_mirror.account_analytic_line (account_id, date);
 CREATE INDEX account_payment_move_idx ON odoo_mirror.account_payment (move_id);
+-- A customer's last payment (get_collections_worklist).
+CREATE INDEX account_payment_partner_idx ON odoo_mirror.account_payment (partner_id);
 
 -- One row per open receivable or payable journal item: a partner ledger of what is still open.
 CREATE VIEW odoo_mirror.v_open_items AS
@@ -110,10 +115,10 @@ SELECT
     CURRENT_DATE AS as_of_date,
     a.account_kind,
     a.company_id,
-    a.company_name,
+    company.name::text AS company_name,
     a.partner_id,
-    a.partner_name,
-    a.company_currency,
+    partner.name::text AS partner_name,
+    company_currency.name::text AS company_currency,
     CASE WHEN pg_catalog.abs(a.not_due) < 99999999999999.995 THEN a.not_due::numeric(16,2) ELSE NULL::numeric(16,2) END AS not_due,
     CASE WHEN pg_catalog.abs(a.overdue_1_30) < 99999999999999.995 THEN a.overdue_1_30::numeric(16,2) ELSE NULL::numeric(16,2) END AS overdue_1_30,
     CASE WHEN pg_catalog.abs(a.overdue_31_60) < 99999999999999.995 THEN a.overdue_31_60::numeric(16,2) ELSE NULL::numeric(16,2) END AS overdue_31_60,
@@ -124,11 +129,10 @@ SELECT
     a.open_items,
     a.oldest_due_date
 FROM (
+    -- Only ids and amounts of the open items: the planner then drops v_open_items' joins for names,
+    -- which are joined once per partner below.
     SELECT
         i.account_kind, i.company_id, i.partner_id,
-        pg_catalog.min(i.company_name) AS company_name,
-        pg_catalog.min(i.partner_name) AS partner_name,
-        pg_catalog.min(i.company_currency) AS company_currency,
         COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.aging_bucket = 'not due'), 0) AS not_due,
         COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.aging_bucket = '1-30'), 0) AS overdue_1_30,
         COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.aging_bucket = '31-60'), 0) AS overdue_31_60,
@@ -140,11 +144,15 @@ FROM (
         pg_catalog.count(i.owed) AS open_items,
         pg_catalog.min(i.due_date) FILTER (WHERE i.owed IS NOT NULL) AS oldest_due_date
     FROM (
-        SELECT o.*, CASE o.account_kind WHEN 'payable' THEN -o.open_amount ELSE o.open_amount END AS owed
+        SELECT o.account_kind, o.company_id, o.partner_id, o.aging_bucket, o.due_date,
+               CASE o.account_kind WHEN 'payable' THEN -o.open_amount ELSE o.open_amount END AS owed
         FROM odoo_mirror.v_open_items AS o
     ) AS i
     GROUP BY i.account_kind, i.company_id, i.partner_id
-) AS a;
+) AS a
+LEFT JOIN odoo_mirror.res_company AS company ON company.id = a.company_id
+LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = a.partner_id
+LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id;
 COMMENT ON VIEW odoo_mirror.v_aging IS
     'Receivables and payables per partner and company by days past due as of today (both sides of v_receivable_aging and v_payable_aging)';
 
@@ -344,28 +352,68 @@ COMMENT ON COLUMN odoo_mirror.v_dso_monthly.days_sales_outstanding_3m IS 'DSO ov
 -- How late each partner pays (receivables) and is paid (payables): from the items settled in full in the
 -- last 365 days, the days between each item's due date and the date its last reconciliation counts from,
 -- weighted by amount. The cash forecast shifts open items by it; the collections worklist shows it.
+-- Computing it reads every reconciled item (about as long as a full scan of account_move_line, twice),
+-- and a yearly average moves slowly: refresh_payment_delays() keeps it in a table, scheduled like the
+-- revenue rollup's refresh; v_payment_delays says when it was computed.
+CREATE TABLE odoo_mirror.payment_delays (
+    company_id integer NOT NULL,
+    partner_id integer NOT NULL,
+    account_kind text NOT NULL,
+    settled_items bigint NOT NULL,
+    average_delay_days double precision,
+    last_settled_on date,
+    refreshed_at timestamp with time zone NOT NULL,
+    CONSTRAINT payment_delays_pkey PRIMARY KEY (partner_id, company_id, account_kind),
+    CONSTRAINT payment_delays_account_kind_check CHECK (account_kind IN ('receivable', 'payable'))
+);
+COMMENT ON TABLE odoo_mirror.payment_delays IS
+    'Average payment delay per partner, company and side, as of the last odoo_mirror.refresh_payment_delays(); read through v_payment_delays';
+
+CREATE FUNCTION odoo_mirror.refresh_payment_delays() RETURNS integer
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $function$
+    -- One refresh at a time; readers keep reading the previous figures until it commits.
+    LOCK TABLE odoo_mirror.payment_delays IN SHARE ROW EXCLUSIVE MODE;
+    DELETE FROM odoo_mirror.payment_delays;
+    INSERT INTO odoo_mirror.payment_delays
+        (company_id, partner_id, account_kind, settled_items, average_delay_days, last_settled_on, refreshed_at)
+    SELECT company_id, partner_id, account_kind, pg_catalog.count(*),
+           CASE WHEN pg_catalog.sum(amount) > 0
+                THEN (pg_catalog.sum(amount * (settled_on - due_date)) / pg_catalog.sum(amount))::double precision
+           END,
+           pg_catalog.max(settled_on), pg_catalog.now()
+    FROM (
+        SELECT l.company_id, l.partner_id,
+               CASE account.account_type WHEN 'asset_receivable' THEN 'receivable' ELSE 'payable' END AS account_kind,
+               pg_catalog.abs(l.balance) AS amount,
+               COALESCE(l.date_maturity, l.date) AS due_date,
+               s.settled_on
+        FROM odoo_mirror.account_move_line AS l
+        JOIN odoo_mirror.account_account AS account
+          ON account.id = l.account_id AND account.account_type IN ('asset_receivable', 'liability_payable')
+        CROSS JOIN LATERAL (
+            SELECT pg_catalog.max(pr.max_date) AS settled_on
+            FROM odoo_mirror.account_partial_reconcile AS pr
+            WHERE pr.debit_move_id = l.id OR pr.credit_move_id = l.id
+        ) AS s
+        WHERE l.parent_state = 'posted' AND l.amount_residual = 0 AND l.reconciled
+          -- A delay belongs to a partner of a company.
+          AND l.partner_id IS NOT NULL AND l.company_id IS NOT NULL
+          -- The documents (invoices, bills), not the payments that settled them.
+          AND ((account.account_type = 'asset_receivable' AND l.balance > 0)
+               OR (account.account_type = 'liability_payable' AND l.balance < 0))
+          AND pg_catalog.abs(l.balance) < 99999999999999.995
+          AND pg_catalog.isfinite(COALESCE(l.date_maturity, l.date))
+    ) AS settled
+    WHERE settled_on >= CURRENT_DATE - 365 AND settled_on <= CURRENT_DATE
+    GROUP BY company_id, partner_id, account_kind;
+    SELECT pg_catalog.count(*)::integer FROM odoo_mirror.payment_delays;
+$function$;
+COMMENT ON FUNCTION odoo_mirror.refresh_payment_delays() IS
+    'Recomputes odoo_mirror.payment_delays (read by v_payment_delays, v_cash_forecast and get_collections_worklist) from the reconciliations; returns the number of partner rows. Schedule it (pg_cron, daily or hourly). Owner only.';
+
 CREATE VIEW odoo_mirror.v_payment_delays AS
-WITH settled AS (
-    SELECT l.company_id, l.partner_id,
-           CASE account.account_type WHEN 'asset_receivable' THEN 'receivable' ELSE 'payable' END AS account_kind,
-           pg_catalog.abs(l.balance) AS amount,
-           COALESCE(l.date_maturity, l.date) AS due_date,
-           s.settled_on
-    FROM odoo_mirror.account_move_line AS l
-    JOIN odoo_mirror.account_account AS account
-      ON account.id = l.account_id AND account.account_type IN ('asset_receivable', 'liability_payable')
-    CROSS JOIN LATERAL (
-        SELECT pg_catalog.max(pr.max_date) AS settled_on
-        FROM odoo_mirror.account_partial_reconcile AS pr
-        WHERE pr.debit_move_id = l.id OR pr.credit_move_id = l.id
-    ) AS s
-    WHERE l.parent_state = 'posted' AND l.amount_residual = 0 AND l.reconciled
-      -- The documents (invoices, bills), not the payments that settled them.
-      AND ((account.account_type = 'asset_receivable' AND l.balance > 0)
-           OR (account.account_type = 'liability_payable' AND l.balance < 0))
-      AND pg_catalog.abs(l.balance) < 99999999999999.995
-      AND pg_catalog.isfinite(COALESCE(l.date_maturity, l.date))
-)
 SELECT
     d.last_settled_on,
     d.account_kind,
@@ -374,21 +422,13 @@ SELECT
     d.partner_id,
     partner.name::text AS partner_name,
     d.settled_items,
-    d.average_delay_days
-FROM (
-    SELECT company_id, partner_id, account_kind, pg_catalog.count(*) AS settled_items,
-           pg_catalog.max(settled_on) AS last_settled_on,
-           CASE WHEN pg_catalog.sum(amount) > 0
-                THEN (pg_catalog.sum(amount * (settled_on - due_date)) / pg_catalog.sum(amount))::double precision
-           END AS average_delay_days
-    FROM settled
-    WHERE settled_on >= CURRENT_DATE - 365 AND settled_on <= CURRENT_DATE
-    GROUP BY company_id, partner_id, account_kind
-) AS d
+    d.average_delay_days,
+    d.refreshed_at
+FROM odoo_mirror.payment_delays AS d
 LEFT JOIN odoo_mirror.res_company AS company ON company.id = d.company_id
 LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = d.partner_id;
 COMMENT ON VIEW odoo_mirror.v_payment_delays IS
-    'How many days after the due date each partner pays (receivables) or is paid (payables), from the items settled in full in the last 365 days';
+    'How many days after the due date each partner pays (receivables) or is paid (payables), from the items settled in full in the 365 days before the last refresh_payment_delays()';
 COMMENT ON COLUMN odoo_mirror.v_payment_delays.last_settled_on IS 'Date the partner''s most recently settled item was settled (the date its last reconciliation counts from).';
 COMMENT ON COLUMN odoo_mirror.v_payment_delays.account_kind IS 'receivable (the customer paying the company) or payable (the company paying the vendor).';
 COMMENT ON COLUMN odoo_mirror.v_payment_delays.company_id IS 'Odoo id of the company.';
@@ -397,27 +437,44 @@ COMMENT ON COLUMN odoo_mirror.v_payment_delays.partner_id IS 'Odoo id of the cus
 COMMENT ON COLUMN odoo_mirror.v_payment_delays.partner_name IS 'Name of the customer or vendor; NULL if the partner is not in the mirror.';
 COMMENT ON COLUMN odoo_mirror.v_payment_delays.settled_items IS 'Invoices or bills of the partner settled in full in the last 365 days.';
 COMMENT ON COLUMN odoo_mirror.v_payment_delays.average_delay_days IS 'Days from due date to settlement, averaged over those items weighted by amount; negative when paid early.';
+COMMENT ON COLUMN odoo_mirror.v_payment_delays.refreshed_at IS 'When refresh_payment_delays() computed the row; the 365 days end on that day.';
 
 -- Cash expected in and out per week for the next 13 weeks, from the open items: each shifted by its
--- partner's average payment delay (v_payment_delays, bounded to -60..365 days; none known: no shift), and
--- beside it the plain due-date figure. Items already late, or expected before this week, fall in this week.
+-- partner's average payment delay (payment_delays, as of its last refresh, bounded to -60..365 days;
+-- none known: no shift), and beside it the plain due-date figure. Items already late, or expected
+-- before this week, fall in this week.
 CREATE VIEW odoo_mirror.v_cash_forecast AS
 WITH items AS MATERIALIZED (
-    SELECT o.company_id, o.account_kind,
-           CASE o.account_kind WHEN 'payable' THEN -o.open_amount ELSE o.open_amount END AS owed,
-           GREATEST(pg_catalog.date_trunc('week', o.due_date::timestamp),
+    -- v_open_items' rows, read account by account through the open-items index: the planner cannot
+    -- tell how few of all open items sit on receivable and payable accounts (a company that does not
+    -- reconcile its bank statements keeps every outstanding payment line open), and would read
+    -- account_move_line whole.
+    SELECT l.company_id, kind.account_kind,
+           CASE WHEN pg_catalog.abs(l.amount_residual) < 99999999999999.995
+                THEN CASE kind.account_kind WHEN 'payable' THEN -l.amount_residual ELSE l.amount_residual END
+           END AS owed,
+           GREATEST(pg_catalog.date_trunc('week', l.due_date::timestamp),
                     pg_catalog.date_trunc('week', CURRENT_DATE::timestamp))::date AS due_week,
            -- No known delay: no shift (COALESCE first: GREATEST and LEAST skip NULLs, so a NULL would
            -- otherwise become the -60 bound).
-           GREATEST(pg_catalog.date_trunc('week', (o.due_date +
+           GREATEST(pg_catalog.date_trunc('week', (l.due_date +
                         pg_catalog.round(LEAST(GREATEST(COALESCE(d.average_delay_days, 0), -60), 365))::integer)::timestamp),
                     pg_catalog.date_trunc('week', CURRENT_DATE::timestamp))::date AS expected_week
-    FROM odoo_mirror.v_open_items AS o
-    LEFT JOIN odoo_mirror.v_payment_delays AS d
-      ON d.company_id IS NOT DISTINCT FROM o.company_id AND d.partner_id IS NOT DISTINCT FROM o.partner_id
-     AND d.account_kind = o.account_kind
-    -- Due 400 days out or more cannot reach the 13 weeks even at the largest shift back (60 days).
-    WHERE o.open_amount IS NOT NULL AND o.due_date > '-infinity' AND o.due_date < CURRENT_DATE + 400
+    FROM odoo_mirror.account_account AS account
+    CROSS JOIN LATERAL (
+        SELECT CASE account.account_type WHEN 'asset_receivable' THEN 'receivable' ELSE 'payable' END AS account_kind
+    ) AS kind
+    CROSS JOIN LATERAL (
+        SELECT open_line.company_id, open_line.partner_id, open_line.amount_residual,
+               COALESCE(open_line.date_maturity, open_line.date) AS due_date
+        FROM odoo_mirror.account_move_line AS open_line
+        WHERE open_line.account_id = account.id AND open_line.parent_state = 'posted' AND open_line.amount_residual <> 0
+        OFFSET 0
+    ) AS l
+    -- Plain equality (hashable): an item without a partner has no partner delay.
+    LEFT JOIN odoo_mirror.payment_delays AS d
+      ON d.company_id = l.company_id AND d.partner_id = l.partner_id AND d.account_kind = kind.account_kind
+    WHERE account.account_type IN ('asset_receivable', 'liability_payable')
 ), expected AS (
     SELECT company_id, expected_week AS week_start,
            pg_catalog.sum(owed) FILTER (WHERE account_kind = 'receivable') AS cash_in,

@@ -14,8 +14,8 @@ use crate::spi::subtransaction;
 use crate::spi::{select_names, select_rows, select_value};
 use crate::verify::rules;
 use crate::verify::rules::{
-    blanked_check, index_check, landing_check, none_allowed, rollup_check, rows, subscription_check, table_check,
-    Check, Status, SubscriptionFacts,
+    blanked_check, index_check, landing_check, none_allowed, payment_delays_check, rollup_check, rows,
+    subscription_check, table_check, Check, Status, SubscriptionFacts,
 };
 
 const RELATIONS_WITHOUT_SELECT: &str = "\
@@ -115,6 +115,7 @@ fn run_checks() -> Result<Vec<Check>, OdooMirrorError> {
     }
     checks.extend(value_checks);
     checks.extend(guarded("revenue rollup", rollup_checks));
+    checks.extend(guarded("payment delays", || Ok(vec![payment_delays_checks()?])));
     checks.extend(guarded("memory", memory_checks));
     checks.extend(guarded("replication", replication_checks));
     checks.extend(guarded("models", model_checks));
@@ -514,6 +515,19 @@ fn check_rpc(rpc: &Rpc) -> Result<Check, OdooMirrorError> {
             Check::new(name, Status::Ok, format!("callable (probe call returned {})", rows(probe_rows)))
         }
     })
+}
+
+const PAYMENT_DELAYS_SQL: &str = "\
+    SELECT EXISTS (SELECT FROM odoo_mirror.account_partial_reconcile), \
+           (SELECT pg_catalog.count(*) FROM odoo_mirror.payment_delays), \
+           (SELECT pg_catalog.floor(pg_catalog.date_part('epoch', pg_catalog.now() - pg_catalog.max(d.refreshed_at)) / 3600)::bigint \
+            FROM odoo_mirror.payment_delays AS d)";
+
+fn payment_delays_checks() -> Result<Check, OdooMirrorError> {
+    let facts =
+        select_rows(PAYMENT_DELAYS_SQL, &[], |row| Ok((row.get::<bool>(1)?, row.get::<i64>(2)?, row.get::<i64>(3)?)))?;
+    let (has_reconciliations, rows, hours) = facts.first().copied().unwrap_or((None, None, None));
+    Ok(payment_delays_check(has_reconciliations.unwrap_or(false), rows.unwrap_or(0), hours))
 }
 
 fn rollup_checks() -> Result<Vec<Check>, OdooMirrorError> {

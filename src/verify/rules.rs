@@ -111,6 +111,26 @@ pub fn rollup_check(name: &str, mismatched_dates: i64, stale_dates: i64, oldest_
     }
 }
 
+/// The payment delays the cash forecast and the collections worklist read (refresh_payment_delays()):
+/// missing while the mirror has reconciliations, or not refreshed for a day, warns (the forecast then
+/// shifts nothing, or shifts by old averages); nothing to compute from is fine.
+pub fn payment_delays_check(has_reconciliations: bool, rows: i64, hours_since_refresh: Option<i64>) -> Check {
+    let name = "payment delays";
+    let schedule = "schedule SELECT odoo_mirror.refresh_payment_delays()";
+    match hours_since_refresh {
+        None if has_reconciliations => Check::new(
+            name,
+            Status::Warn,
+            format!("never computed, so the cash forecast shifts no item by its partner's delay: {schedule}"),
+        ),
+        None => Check::new(name, Status::Ok, "no reconciliation mirrored yet: nothing to compute"),
+        Some(hours) if hours >= 24 => {
+            Check::new(name, Status::Warn, format!("{rows} partner row(s), computed {hours} h ago: {schedule}"))
+        }
+        Some(hours) => Check::new(name, Status::Ok, format!("{rows} partner row(s), computed {hours} h ago")),
+    }
+}
+
 /// A subscription as replication_status() reports it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubscriptionFacts {
@@ -400,5 +420,15 @@ mod tests {
         let uncalibrated =
             performance_check("churn", Some(("2026-01-01".into(), 100, Some(0.8), Some(0.2))), Some(0.8));
         assert_eq!(uncalibrated.status, Status::Warn);
+    }
+
+    #[test]
+    fn payment_delays_warn_when_never_or_long_ago_computed() {
+        assert_eq!(payment_delays_check(false, 0, None).status, Status::Ok);
+        let never = payment_delays_check(true, 0, None);
+        assert_eq!(never.status, Status::Warn);
+        assert!(never.detail.contains("refresh_payment_delays"), "{}", never.detail);
+        assert_eq!(payment_delays_check(true, 10, Some(3)).status, Status::Ok);
+        assert_eq!(payment_delays_check(true, 10, Some(30)).status, Status::Warn);
     }
 }

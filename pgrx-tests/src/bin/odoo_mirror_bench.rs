@@ -45,7 +45,11 @@ fn run(scale: u32, seconds: u32, out: &str) -> Result<()> {
     // each report's lines with the active fraud model).
     let churn = churn_bench::measure(&cluster, DATABASE, 3)?;
     let fraud = fraud_bench::measure(&cluster, DATABASE, &stats)?;
-    cluster.sql(DATABASE, "SELECT odoo_mirror.refresh_churn_predictions(), odoo_mirror.refresh_fraud_predictions()")?;
+    cluster.sql(
+        DATABASE,
+        "SELECT odoo_mirror.refresh_churn_predictions(), odoo_mirror.refresh_fraud_predictions(), \
+         odoo_mirror.refresh_payment_delays()",
+    )?;
     cluster.sql(DATABASE, "VACUUM ANALYZE")?;
 
     let mut results = latency::measure(&cluster, seconds, &variables)?;
@@ -139,12 +143,14 @@ fn run_only(what: &str, scale: u32, seconds: u32, out: &str) -> Result<()> {
     let stats = load_demo_data(&cluster, DATABASE, scale, chrono::Utc::now().date_naive())?;
     settle_after_load(&cluster)?;
     if what == "readers" {
-        // The state users run in: rollup refreshed, both models trained and active, predictions refreshed.
+        // The state users run in: rollup refreshed, both models trained and active, predictions and
+        // payment delays refreshed.
         rollup::refresh(&cluster)?;
         cluster.sql(
             DATABASE,
             "SELECT odoo_mirror.train_churn_model(p_params => '{\"activate\": \"always\"}'); SELECT odoo_mirror.train_fraud_model(); \
-             SELECT odoo_mirror.refresh_churn_predictions(), odoo_mirror.refresh_fraud_predictions()",
+             SELECT odoo_mirror.refresh_churn_predictions(), odoo_mirror.refresh_fraud_predictions(), \
+             odoo_mirror.refresh_payment_delays()",
         )?;
         cluster.sql(DATABASE, "VACUUM ANALYZE")?;
         let variables = latency::variables(&cluster)?;

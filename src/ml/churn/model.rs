@@ -497,7 +497,10 @@ impl PaymentDating {
                 self.settled
             )
         } else if self.reconciled == self.settled {
-            format!("used: all {} settled invoices are dated by their reconciliations (account_partial_reconcile)", self.settled)
+            format!(
+                "used: all {} settled invoices are dated by their reconciliations (account_partial_reconcile)",
+                self.settled
+            )
         } else if self.usable() {
             format!(
                 "used: {} of {} settled invoices are dated by their reconciliations (account_partial_reconcile); of the other {}, {} were last written (write_date) before the holdout date, so write_date dates them",

@@ -13,11 +13,8 @@ use crate::spi::{self, Snapshot, StreamArg, DATE, INT4, INT4_ARRAY, NUMERIC, TIM
 // invoice), three conditions: everyone, some customers, one customer.
 const FACTS_SQL: &str =
     concat!(include_str!("facts_columns.sql"), include_str!("facts_from_all.sql"), include_str!("facts.sql"));
-const PARTNER_FACTS_SQL: &str = concat!(
-    include_str!("facts_columns.sql"),
-    include_str!("facts_from_some.sql"),
-    include_str!("partner_facts.sql")
-);
+const PARTNER_FACTS_SQL: &str =
+    concat!(include_str!("facts_columns.sql"), include_str!("facts_from_some.sql"), include_str!("partner_facts.sql"));
 const CUSTOMERS_FACTS_SQL: &str = concat!(
     include_str!("facts_columns.sql"),
     include_str!("facts_from_some.sql"),

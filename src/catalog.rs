@@ -173,6 +173,7 @@ pub const INDEXES: &[&str] = &[
     "fraud_predictions_sheet_idx",
     "account_partial_reconcile_debit_idx",
     "account_partial_reconcile_credit_idx",
+    "account_partial_reconcile_max_date_idx",
     "account_move_line_open_idx",
     "res_currency_rate_currency_date_idx",
     "account_analytic_line_account_date_idx",

@@ -155,7 +155,43 @@ fn supabase_roles_get_exactly_what_they_should() {
                 .unwrap(),
             "42501"
         );
+        // The finance RPCs (0.7.0): not for Supabase's public roles either.
+        let as_of = &[("p_as_of", "date"), ("p_company_id", "integer")];
+        assert_eq!(
+            rpc_sqlstate(RpcCall::post("get_aging", as_of, r#"{"p_company_id": 1}"#, role).run(&cluster, DB).unwrap()),
+            "42501",
+            "{role}"
+        );
+        assert_eq!(
+            rpc_sqlstate(
+                RpcCall::post("get_collections_worklist", limit, r#"{"p_limit": 3}"#, role).run(&cluster, DB).unwrap()
+            ),
+            "42501",
+            "{role}"
+        );
     }
+    // service_role and the read-only role call them; a future or missing date is a 400 (22023).
+    let as_of = &[("p_as_of", "date"), ("p_company_id", "integer")];
+    let aging = rpc_rows(
+        RpcCall::post("get_aging", as_of, r#"{"p_as_of": "2026-01-31", "p_company_id": 1}"#, "service_role")
+            .run(&cluster, DB)
+            .unwrap(),
+    );
+    assert!(aging.iter().all(|row| row["as_of_date"] == "2026-01-31" && row["company_id"] == 1), "{aging:?}");
+    assert_eq!(
+        rpc_sqlstate(
+            RpcCall::get("get_aging", as_of, r#"{"p_as_of": "2999-01-01"}"#, "superset_readonly")
+                .run(&cluster, DB)
+                .unwrap()
+        ),
+        "22023"
+    );
+    assert_eq!(
+        rpc_sqlstate(
+            RpcCall::post("get_aging", as_of, r#"{"p_as_of": null}"#, "service_role").run(&cluster, DB).unwrap()
+        ),
+        "22023"
+    );
     // Memory search runs as its caller: service_role reads chunks (anon and authenticated do not), also
     // after rebuild_memory() re-creates the store, whose new tables first lose what default privileges gave.
     let search = "SET ROLE service_role; SELECT count(*) > 0 FROM ipai_memory.search_chunks('invoice')";

@@ -1,30 +1,44 @@
 -- get_aging($1 as of date, $2 company id or NULL): receivables and payables per partner and company by
 -- days past due as of a past date. An item counts if posted and dated on or before the date; what was
--- open then is its amount less the partial reconciliations that count from that date or earlier
+-- open then is its residual now plus the partial reconciliations that count from after the date
 -- (max_date), which is how Odoo's aged balance looks back. Amounts as in v_aging: what is owed.
-WITH matched AS (
-    SELECT line_id, pg_catalog.sum(amount) AS amount
+WITH later AS (
+    -- Reconciliations that count from after the date: on it, they had not happened yet.
+    SELECT sides.line_id, pg_catalog.sum(sides.amount) AS amount
     FROM (
         SELECT pr.debit_move_id AS line_id, pr.amount
         FROM odoo_mirror.account_partial_reconcile AS pr
-        WHERE pr.max_date <= $1 AND pg_catalog.abs(pr.amount) < 99999999999999.995
+        WHERE pr.max_date > $1 AND pg_catalog.abs(pr.amount) < 99999999999999.995
         UNION ALL
         SELECT pr.credit_move_id, -pr.amount
         FROM odoo_mirror.account_partial_reconcile AS pr
-        WHERE pr.max_date <= $1 AND pg_catalog.abs(pr.amount) < 99999999999999.995
+        WHERE pr.max_date > $1 AND pg_catalog.abs(pr.amount) < 99999999999999.995
     ) AS sides
-    GROUP BY line_id
+    GROUP BY sides.line_id
+), candidates AS (
+    -- What was open on the date is open now, or was reconciled after it: the open items (through their
+    -- index, account by account) and the items those later reconciliations touched.
+    SELECT l.id
+    FROM odoo_mirror.account_account AS account
+    JOIN odoo_mirror.account_move_line AS l
+      ON l.account_id = account.id AND l.parent_state = 'posted' AND l.amount_residual <> 0
+    WHERE account.account_type IN ('asset_receivable', 'liability_payable')
+    UNION
+    SELECT later.line_id FROM later
 ), items AS (
+    -- Open on the date = open now + what was reconciled after it (the stored residual is the balance
+    -- less every reconciliation, as Odoo keeps it).
     SELECT l.company_id, l.partner_id,
            CASE account.account_type WHEN 'asset_receivable' THEN 'receivable' ELSE 'payable' END AS account_kind,
            COALESCE(l.date_maturity, l.date) AS due_date,
-           l.balance - COALESCE(matched.amount, 0) AS open_amount
-    FROM odoo_mirror.account_move_line AS l
+           l.amount_residual + COALESCE(later.amount, 0) AS open_amount
+    FROM candidates
+    JOIN odoo_mirror.account_move_line AS l ON l.id = candidates.id
     JOIN odoo_mirror.account_account AS account
       ON account.id = l.account_id AND account.account_type IN ('asset_receivable', 'liability_payable')
-    LEFT JOIN matched ON matched.line_id = l.id
+    LEFT JOIN later ON later.line_id = l.id
     WHERE l.parent_state = 'posted' AND l.date <= $1 AND ($2::integer IS NULL OR l.company_id = $2)
-      AND pg_catalog.abs(l.balance) < 99999999999999.995
+      AND pg_catalog.abs(l.amount_residual) < 99999999999999.995
 ), owed AS (
     SELECT i.*, CASE i.account_kind WHEN 'payable' THEN -i.open_amount ELSE i.open_amount END AS owed,
            CASE WHEN i.due_date >= $1 THEN 'not due'

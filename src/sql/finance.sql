@@ -19,12 +19,16 @@
 -- item was settled as of a past date.
 CREATE INDEX account_partial_reconcile_debit_idx ON odoo_mirror.account_partial_reconcile (debit_move_id);
 CREATE INDEX account_partial_reconcile_credit_idx ON odoo_mirror.account_partial_reconcile (credit_move_id);
+-- get_aging of a past date reads the reconciliations made after it.
+CREATE INDEX account_partial_reconcile_max_date_idx ON odoo_mirror.account_partial_reconcile (max_date);
 -- Open items are a small part of all journal items. One partial index, account first: the views read
 -- the receivable and payable accounts' open items (not the outstanding payment lines a company that does
 -- not reconcile its bank statements keeps open), a company's or one partner's, and find what the aging
 -- reads in the index itself.
+-- It also carries the columns v_open_items joins on (the planner decides whether a scan can read the
+-- index alone before it drops the joins a query does not need).
 CREATE INDEX account_move_line_open_idx ON odoo_mirror.account_move_line (account_id, partner_id, company_id)
-    INCLUDE (amount_residual, date_maturity, date)
+    INCLUDE (amount_residual, date_maturity, date, move_id, journal_id, currency_id)
     WHERE parent_state = 'posted' AND amount_residual <> 0;
 -- Rates are looked up by currency and date, latest first.
 CREATE INDEX res_currency_rate_currency_date_idx ON odoo_mirror.res_currency_rate (currency_id, name DESC);
@@ -449,17 +453,18 @@ WITH items AS MATERIALIZED (
     -- tell how few of all open items sit on receivable and payable accounts (a company that does not
     -- reconcile its bank statements keeps every outstanding payment line open), and would read
     -- account_move_line whole.
+    -- Weeks are counted from this week's Monday (0 = this week) in integer arithmetic; what falls before
+    -- it counts in week 0, and a date at ±infinity (which cannot be subtracted) in week 0 or none.
     SELECT l.company_id, kind.account_kind,
            CASE WHEN pg_catalog.abs(l.amount_residual) < 99999999999999.995
                 THEN CASE kind.account_kind WHEN 'payable' THEN -l.amount_residual ELSE l.amount_residual END
            END AS owed,
-           GREATEST(pg_catalog.date_trunc('week', l.due_date::timestamp),
-                    pg_catalog.date_trunc('week', CURRENT_DATE::timestamp))::date AS due_week,
+           CASE WHEN l.due_date < monday.day THEN 0
+                WHEN l.due_date < monday.day + 91 THEN (l.due_date - monday.day) / 7 END AS due_week,
            -- No known delay: no shift (COALESCE first: GREATEST and LEAST skip NULLs, so a NULL would
            -- otherwise become the -60 bound).
-           GREATEST(pg_catalog.date_trunc('week', (l.due_date +
-                        pg_catalog.round(LEAST(GREATEST(COALESCE(d.average_delay_days, 0), -60), 365))::integer)::timestamp),
-                    pg_catalog.date_trunc('week', CURRENT_DATE::timestamp))::date AS expected_week
+           CASE WHEN shifted.day < monday.day THEN 0
+                WHEN shifted.day < monday.day + 91 THEN (shifted.day - monday.day) / 7 END AS expected_week
     FROM odoo_mirror.account_account AS account
     CROSS JOIN LATERAL (
         SELECT CASE account.account_type WHEN 'asset_receivable' THEN 'receivable' ELSE 'payable' END AS account_kind
@@ -474,20 +479,24 @@ WITH items AS MATERIALIZED (
     -- Plain equality (hashable): an item without a partner has no partner delay.
     LEFT JOIN odoo_mirror.payment_delays AS d
       ON d.company_id = l.company_id AND d.partner_id = l.partner_id AND d.account_kind = kind.account_kind
+    CROSS JOIN LATERAL (
+        SELECT l.due_date + pg_catalog.round(LEAST(GREATEST(COALESCE(d.average_delay_days, 0), -60), 365))::integer AS day
+    ) AS shifted
+    CROSS JOIN (SELECT pg_catalog.date_trunc('week', CURRENT_DATE::timestamp)::date AS day) AS monday
     WHERE account.account_type IN ('asset_receivable', 'liability_payable')
 ), expected AS (
-    SELECT company_id, expected_week AS week_start,
+    SELECT company_id, expected_week AS week_index,
            pg_catalog.sum(owed) FILTER (WHERE account_kind = 'receivable') AS cash_in,
            pg_catalog.sum(owed) FILTER (WHERE account_kind = 'payable') AS cash_out
-    FROM items GROUP BY company_id, expected_week
+    FROM items WHERE expected_week IS NOT NULL GROUP BY company_id, expected_week
 ), due AS (
-    SELECT company_id, due_week AS week_start,
+    SELECT company_id, due_week AS week_index,
            pg_catalog.sum(owed) FILTER (WHERE account_kind = 'receivable') AS cash_in,
            pg_catalog.sum(owed) FILTER (WHERE account_kind = 'payable') AS cash_out
-    FROM items GROUP BY company_id, due_week
+    FROM items WHERE due_week IS NOT NULL GROUP BY company_id, due_week
 ), weeks AS (
     SELECT (pg_catalog.date_trunc('week', CURRENT_DATE::timestamp) + n * interval '1 week')::date AS week_start,
-           n + 1 AS week_number
+           n AS week_index, n + 1 AS week_number
     FROM pg_catalog.generate_series(0, 12) AS n
 ), forecast AS (
     SELECT w.week_start, w.week_number, c.company_id,
@@ -495,8 +504,8 @@ WITH items AS MATERIALIZED (
            COALESCE(d.cash_in, 0) AS due_in, COALESCE(d.cash_out, 0) AS due_out
     FROM weeks AS w
     CROSS JOIN (SELECT DISTINCT company_id FROM items) AS c
-    LEFT JOIN expected AS e ON e.company_id IS NOT DISTINCT FROM c.company_id AND e.week_start = w.week_start
-    LEFT JOIN due AS d ON d.company_id IS NOT DISTINCT FROM c.company_id AND d.week_start = w.week_start
+    LEFT JOIN expected AS e ON e.company_id IS NOT DISTINCT FROM c.company_id AND e.week_index = w.week_index
+    LEFT JOIN due AS d ON d.company_id IS NOT DISTINCT FROM c.company_id AND d.week_index = w.week_index
 )
 SELECT
     f.week_start,

@@ -133,7 +133,40 @@ fn run(scale: u32, keep: bool) -> Result<()> {
          FROM odoo_mirror.v_task_summary WHERE NOT is_closed ORDER BY days_overdue DESC, task_id LIMIT 5",
     )?;
 
+    // Finance (0.7.0): a schedule refreshes the payment delays the cash forecast and the worklist read.
+    let delays = cluster.sql(DATABASE, "SELECT odoo_mirror.refresh_payment_delays()")?;
+    section("DBA (pg_cron): SELECT odoo_mirror.refresh_payment_delays()");
+    println!("{delays} partner rows of payment delays");
+    show(
+        &cluster,
+        "Finance (Superset): aged receivables, largest balances",
+        "SELECT company_name, partner_name, company_currency, not_due, overdue_1_30, overdue_31_60, overdue_61_90,\n\
+         overdue_91_120, overdue_over_120, total_open\n\
+         FROM odoo_mirror.v_receivable_aging ORDER BY total_open DESC LIMIT 5",
+    )?;
+    show(
+        &cluster,
+        "Finance: 13-week cash forecast (shifted by each partner's payment delay, beside the due dates)",
+        "SELECT week_start, company_name, expected_in, expected_out, expected_net, due_in, due_out\n\
+         FROM odoo_mirror.v_cash_forecast WHERE company_id = 1 ORDER BY week_start",
+    )?;
+    show(
+        &cluster,
+        "Finance: days sales outstanding, last 6 months",
+        "SELECT month, company_name, receivables_at_month_end, credit_sales, round(days_sales_outstanding::numeric, 1) AS dso,\n\
+         round(days_sales_outstanding_3m::numeric, 1) AS dso_3m\n\
+         FROM odoo_mirror.v_dso_monthly WHERE company_id = 1 ORDER BY month DESC LIMIT 6",
+    )?;
+
     for (title, call) in [
+        (
+            "n8n: POST /rpc/get_collections_worklist {\"p_limit\": 3}",
+            RpcCall::post("get_collections_worklist", &[("p_limit", "integer")], r#"{"p_limit": 3}"#, "n8n_service"),
+        ),
+        (
+            "n8n: POST /rpc/get_aging {\"p_company_id\": 999999} (an unknown company: HTTP 400)",
+            RpcCall::post("get_aging", &[("p_company_id", "integer")], r#"{"p_company_id": 999999}"#, "n8n_service"),
+        ),
         (
             "n8n: POST /rpc/get_pending_expenses {\"p_limit\": 3}",
             RpcCall::post("get_pending_expenses", &[("p_limit", "integer")], r#"{"p_limit": 3}"#, "n8n_service"),

@@ -1054,10 +1054,11 @@ CREATE INDEX account_partial_reconcile_max_date_idx ON odoo_mirror.account_parti
 -- the receivable and payable accounts' open items (not the outstanding payment lines a company that does
 -- not reconcile its bank statements keeps open), a company's or one partner's, and find what the aging
 -- reads in the index itself.
--- It also carries the columns v_open_items joins on (the planner decides whether a scan can read the
--- index alone before it drops the joins a query does not need).
+-- It also carries the item's id (get_aging adds reconciliations to it) and the columns v_open_items
+-- joins on (the planner decides whether a scan can read the index alone before it drops the joins a
+-- query does not need).
 CREATE INDEX account_move_line_open_idx ON odoo_mirror.account_move_line (account_id, partner_id, company_id)
-    INCLUDE (amount_residual, date_maturity, date, move_id, journal_id, currency_id)
+    INCLUDE (amount_residual, date_maturity, date, id, move_id, journal_id, currency_id)
     WHERE parent_state = 'posted' AND amount_residual <> 0;
 -- Rates are looked up by currency and date, latest first.
 CREATE INDEX res_currency_rate_currency_date_idx ON odoo_mirror.res_currency_rate (currency_id, name DESC);
@@ -1166,18 +1167,19 @@ FROM (
     -- which are joined once per partner below.
     SELECT
         i.account_kind, i.company_id, i.partner_id,
-        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.aging_bucket = 'not due'), 0) AS not_due,
-        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.aging_bucket = '1-30'), 0) AS overdue_1_30,
-        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.aging_bucket = '31-60'), 0) AS overdue_31_60,
-        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.aging_bucket = '61-90'), 0) AS overdue_61_90,
-        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.aging_bucket = '91-120'), 0) AS overdue_91_120,
-        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.aging_bucket = 'over 120'), 0) AS overdue_over_120,
+        -- The buckets of v_open_items.aging_bucket, by date comparisons (cheaper per item than its text).
+        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.due_date >= CURRENT_DATE), 0) AS not_due,
+        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.due_date < CURRENT_DATE AND i.due_date >= CURRENT_DATE - 30), 0) AS overdue_1_30,
+        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.due_date < CURRENT_DATE - 30 AND i.due_date >= CURRENT_DATE - 60), 0) AS overdue_31_60,
+        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.due_date < CURRENT_DATE - 60 AND i.due_date >= CURRENT_DATE - 90), 0) AS overdue_61_90,
+        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.due_date < CURRENT_DATE - 90 AND i.due_date >= CURRENT_DATE - 120), 0) AS overdue_91_120,
+        COALESCE(pg_catalog.sum(i.owed) FILTER (WHERE i.due_date < CURRENT_DATE - 120), 0) AS overdue_over_120,
         COALESCE(pg_catalog.sum(i.owed), 0) AS total_open,
         -- Items whose amount the view shows as NULL (NaN, beyond numeric(16,2)) are not counted.
         pg_catalog.count(i.owed) AS open_items,
         pg_catalog.min(i.due_date) FILTER (WHERE i.owed IS NOT NULL) AS oldest_due_date
     FROM (
-        SELECT o.account_kind, o.company_id, o.partner_id, o.aging_bucket, o.due_date,
+        SELECT o.account_kind, o.company_id, o.partner_id, o.due_date,
                CASE o.account_kind WHEN 'payable' THEN -o.open_amount ELSE o.open_amount END AS owed
         FROM odoo_mirror.v_open_items AS o
     ) AS i
@@ -1396,6 +1398,9 @@ CREATE TABLE odoo_mirror.payment_delays (
     average_delay_days double precision,
     last_settled_on date,
     refreshed_at timestamp with time zone NOT NULL,
+    -- What the cash forecast shifts the partner's open items by: the average in whole days, bounded to
+    -- -60..365 (a few odd settlements must not move a forecast by years).
+    forecast_shift_days integer NOT NULL,
     CONSTRAINT payment_delays_pkey PRIMARY KEY (partner_id, company_id, account_kind),
     CONSTRAINT payment_delays_account_kind_check CHECK (account_kind IN ('receivable', 'payable'))
 );
@@ -1410,12 +1415,17 @@ AS $function$
     LOCK TABLE odoo_mirror.payment_delays IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM odoo_mirror.payment_delays;
     INSERT INTO odoo_mirror.payment_delays
-        (company_id, partner_id, account_kind, settled_items, average_delay_days, last_settled_on, refreshed_at)
-    SELECT company_id, partner_id, account_kind, pg_catalog.count(*),
+        (company_id, partner_id, account_kind, settled_items, average_delay_days, last_settled_on, refreshed_at,
+         forecast_shift_days)
+    SELECT company_id, partner_id, account_kind, settled_items, average_delay_days, last_settled_on, pg_catalog.now(),
+           -- COALESCE first: GREATEST and LEAST skip NULLs.
+           pg_catalog.round(LEAST(GREATEST(COALESCE(average_delay_days, 0), -60), 365))::integer
+    FROM (
+    SELECT company_id, partner_id, account_kind, pg_catalog.count(*) AS settled_items,
            CASE WHEN pg_catalog.sum(amount) > 0
                 THEN (pg_catalog.sum(amount * (settled_on - due_date)) / pg_catalog.sum(amount))::double precision
-           END,
-           pg_catalog.max(settled_on), pg_catalog.now()
+           END AS average_delay_days,
+           pg_catalog.max(settled_on) AS last_settled_on
     FROM (
         SELECT l.company_id, l.partner_id,
                CASE account.account_type WHEN 'asset_receivable' THEN 'receivable' ELSE 'payable' END AS account_kind,
@@ -1440,7 +1450,8 @@ AS $function$
           AND pg_catalog.isfinite(COALESCE(l.date_maturity, l.date))
     ) AS settled
     WHERE settled_on >= CURRENT_DATE - 365 AND settled_on <= CURRENT_DATE
-    GROUP BY company_id, partner_id, account_kind;
+    GROUP BY company_id, partner_id, account_kind
+    ) AS delays;
     SELECT pg_catalog.count(*)::integer FROM odoo_mirror.payment_delays;
 $function$;
 COMMENT ON FUNCTION odoo_mirror.refresh_payment_delays() IS
@@ -1456,7 +1467,8 @@ SELECT
     partner.name::text AS partner_name,
     d.settled_items,
     d.average_delay_days,
-    d.refreshed_at
+    d.refreshed_at,
+    d.forecast_shift_days
 FROM odoo_mirror.payment_delays AS d
 LEFT JOIN odoo_mirror.res_company AS company ON company.id = d.company_id
 LEFT JOIN odoo_mirror.res_partner AS partner ON partner.id = d.partner_id;
@@ -1470,6 +1482,7 @@ COMMENT ON COLUMN odoo_mirror.v_payment_delays.partner_id IS 'Odoo id of the cus
 COMMENT ON COLUMN odoo_mirror.v_payment_delays.partner_name IS 'Name of the customer or vendor; NULL if the partner is not in the mirror.';
 COMMENT ON COLUMN odoo_mirror.v_payment_delays.settled_items IS 'Invoices or bills of the partner settled in full in the last 365 days.';
 COMMENT ON COLUMN odoo_mirror.v_payment_delays.average_delay_days IS 'Days from due date to settlement, averaged over those items weighted by amount; negative when paid early.';
+COMMENT ON COLUMN odoo_mirror.v_payment_delays.forecast_shift_days IS 'What v_cash_forecast shifts the partner''s open items by: average_delay_days rounded to whole days and bounded to -60..365.';
 COMMENT ON COLUMN odoo_mirror.v_payment_delays.refreshed_at IS 'When refresh_payment_delays() computed the row; the 365 days end on that day.';
 
 -- Cash expected in and out per week for the next 13 weeks, from the open items: each shifted by its
@@ -1477,7 +1490,7 @@ COMMENT ON COLUMN odoo_mirror.v_payment_delays.refreshed_at IS 'When refresh_pay
 -- none known: no shift), and beside it the plain due-date figure. Items already late, or expected
 -- before this week, fall in this week.
 CREATE VIEW odoo_mirror.v_cash_forecast AS
-WITH items AS MATERIALIZED (
+WITH items AS (
     -- v_open_items' rows, read account by account through the open-items index: the planner cannot
     -- tell how few of all open items sit on receivable and payable accounts (a company that does not
     -- reconcile its bank statements keeps every outstanding payment line open), and would read
@@ -1485,13 +1498,11 @@ WITH items AS MATERIALIZED (
     -- Weeks are counted from this week's Monday (0 = this week) in integer arithmetic; what falls before
     -- it counts in week 0, and a date at ±infinity (which cannot be subtracted) in week 0 or none.
     SELECT l.company_id, kind.account_kind,
-           CASE WHEN pg_catalog.abs(l.amount_residual) < 99999999999999.995
-                THEN CASE kind.account_kind WHEN 'payable' THEN -l.amount_residual ELSE l.amount_residual END
-           END AS owed,
+           -- Signed as in the ledger; the sums below turn payables into what is owed.
+           CASE WHEN pg_catalog.abs(l.amount_residual) < 99999999999999.995 THEN l.amount_residual END AS owed,
            CASE WHEN l.due_date < monday.day THEN 0
                 WHEN l.due_date < monday.day + 91 THEN (l.due_date - monday.day) / 7 END AS due_week,
-           -- No known delay: no shift (COALESCE first: GREATEST and LEAST skip NULLs, so a NULL would
-           -- otherwise become the -60 bound).
+           -- No known delay: no shift.
            CASE WHEN shifted.day < monday.day THEN 0
                 WHEN shifted.day < monday.day + 91 THEN (shifted.day - monday.day) / 7 END AS expected_week
     FROM odoo_mirror.account_account AS account
@@ -1508,21 +1519,16 @@ WITH items AS MATERIALIZED (
     -- Plain equality (hashable): an item without a partner has no partner delay.
     LEFT JOIN odoo_mirror.payment_delays AS d
       ON d.company_id = l.company_id AND d.partner_id = l.partner_id AND d.account_kind = kind.account_kind
-    CROSS JOIN LATERAL (
-        SELECT l.due_date + pg_catalog.round(LEAST(GREATEST(COALESCE(d.average_delay_days, 0), -60), 365))::integer AS day
-    ) AS shifted
+    CROSS JOIN LATERAL (SELECT l.due_date + COALESCE(d.forecast_shift_days, 0) AS day) AS shifted
     CROSS JOIN (SELECT pg_catalog.date_trunc('week', CURRENT_DATE::timestamp)::date AS day) AS monday
     WHERE account.account_type IN ('asset_receivable', 'liability_payable')
-), expected AS (
-    SELECT company_id, expected_week AS week_index,
+), weekly AS (
+    -- One pass over the items for both placements (GROUPING SETS): by expected week and by due week.
+    SELECT company_id, COALESCE(expected_week, due_week) AS week_index, GROUPING(expected_week) = 0 AS expected,
            pg_catalog.sum(owed) FILTER (WHERE account_kind = 'receivable') AS cash_in,
-           pg_catalog.sum(owed) FILTER (WHERE account_kind = 'payable') AS cash_out
-    FROM items WHERE expected_week IS NOT NULL GROUP BY company_id, expected_week
-), due AS (
-    SELECT company_id, due_week AS week_index,
-           pg_catalog.sum(owed) FILTER (WHERE account_kind = 'receivable') AS cash_in,
-           pg_catalog.sum(owed) FILTER (WHERE account_kind = 'payable') AS cash_out
-    FROM items WHERE due_week IS NOT NULL GROUP BY company_id, due_week
+           -pg_catalog.sum(owed) FILTER (WHERE account_kind = 'payable') AS cash_out
+    FROM items
+    GROUP BY GROUPING SETS ((company_id, expected_week), (company_id, due_week))
 ), weeks AS (
     SELECT (pg_catalog.date_trunc('week', CURRENT_DATE::timestamp) + n * interval '1 week')::date AS week_start,
            n AS week_index, n + 1 AS week_number
@@ -1532,9 +1538,10 @@ WITH items AS MATERIALIZED (
            COALESCE(e.cash_in, 0) AS expected_in, COALESCE(e.cash_out, 0) AS expected_out,
            COALESCE(d.cash_in, 0) AS due_in, COALESCE(d.cash_out, 0) AS due_out
     FROM weeks AS w
-    CROSS JOIN (SELECT DISTINCT company_id FROM items) AS c
-    LEFT JOIN expected AS e ON e.company_id IS NOT DISTINCT FROM c.company_id AND e.week_index = w.week_index
-    LEFT JOIN due AS d ON d.company_id IS NOT DISTINCT FROM c.company_id AND d.week_index = w.week_index
+    -- Every company, each with 13 weeks (of zeros when nothing is open).
+    CROSS JOIN (SELECT company.id AS company_id FROM odoo_mirror.res_company AS company) AS c
+    LEFT JOIN weekly AS e ON e.company_id = c.company_id AND e.week_index = w.week_index AND e.expected
+    LEFT JOIN weekly AS d ON d.company_id = c.company_id AND d.week_index = w.week_index AND NOT d.expected
 )
 SELECT
     f.week_start,

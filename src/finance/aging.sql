@@ -15,30 +15,40 @@ WITH later AS (
         WHERE pr.max_date > $1 AND pg_catalog.abs(pr.amount) < 99999999999999.995
     ) AS sides
     GROUP BY sides.line_id
-), candidates AS (
-    -- What was open on the date is open now, or was reconciled after it: the open items (through their
-    -- index, account by account) and the items those later reconciliations touched.
-    SELECT l.id
+), open_now AS (
+    -- Items open now, read account by account through the open-items index (the planner cannot tell
+    -- how few open items sit on receivable and payable accounts).
+    SELECT l.id, l.company_id, l.partner_id, account.account_type, l.due_date, l.amount_residual
     FROM odoo_mirror.account_account AS account
-    JOIN odoo_mirror.account_move_line AS l
-      ON l.account_id = account.id AND l.parent_state = 'posted' AND l.amount_residual <> 0
+    CROSS JOIN LATERAL (
+        SELECT open_line.id, open_line.company_id, open_line.partner_id, open_line.amount_residual,
+               COALESCE(open_line.date_maturity, open_line.date) AS due_date
+        FROM odoo_mirror.account_move_line AS open_line
+        WHERE open_line.account_id = account.id AND open_line.parent_state = 'posted'
+          AND open_line.amount_residual <> 0 AND open_line.date <= $1
+        OFFSET 0
+    ) AS l
     WHERE account.account_type IN ('asset_receivable', 'liability_payable')
-    UNION
-    SELECT later.line_id FROM later
+), closed_now AS (
+    -- Items settled now that the later reconciliations touched: open on the date.
+    SELECT l.id, l.company_id, l.partner_id, account.account_type, COALESCE(l.date_maturity, l.date) AS due_date,
+           l.amount_residual
+    FROM later
+    JOIN odoo_mirror.account_move_line AS l ON l.id = later.line_id
+    JOIN odoo_mirror.account_account AS account
+      ON account.id = l.account_id AND account.account_type IN ('asset_receivable', 'liability_payable')
+    WHERE l.parent_state = 'posted' AND l.amount_residual = 0 AND l.date <= $1
 ), items AS (
     -- Open on the date = open now + what was reconciled after it (the stored residual is the balance
     -- less every reconciliation, as Odoo keeps it).
-    SELECT l.company_id, l.partner_id,
-           CASE account.account_type WHEN 'asset_receivable' THEN 'receivable' ELSE 'payable' END AS account_kind,
-           COALESCE(l.date_maturity, l.date) AS due_date,
-           l.amount_residual + COALESCE(later.amount, 0) AS open_amount
-    FROM candidates
-    JOIN odoo_mirror.account_move_line AS l ON l.id = candidates.id
-    JOIN odoo_mirror.account_account AS account
-      ON account.id = l.account_id AND account.account_type IN ('asset_receivable', 'liability_payable')
-    LEFT JOIN later ON later.line_id = l.id
-    WHERE l.parent_state = 'posted' AND l.date <= $1 AND ($2::integer IS NULL OR l.company_id = $2)
-      AND pg_catalog.abs(l.amount_residual) < 99999999999999.995
+    SELECT item.company_id, item.partner_id,
+           CASE item.account_type WHEN 'asset_receivable' THEN 'receivable' ELSE 'payable' END AS account_kind,
+           item.due_date,
+           item.amount_residual + COALESCE(later.amount, 0) AS open_amount
+    FROM (SELECT * FROM open_now UNION ALL SELECT * FROM closed_now) AS item
+    LEFT JOIN later ON later.line_id = item.id
+    WHERE ($2::integer IS NULL OR item.company_id = $2)
+      AND pg_catalog.abs(item.amount_residual) < 99999999999999.995
 ), owed AS (
     SELECT i.*, CASE i.account_kind WHEN 'payable' THEN -i.open_amount ELSE i.open_amount END AS owed,
            CASE WHEN i.due_date >= $1 THEN 'not due'

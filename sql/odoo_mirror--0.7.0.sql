@@ -3306,12 +3306,36 @@ CREATE TABLE odoo_mirror.payment_delays (
 COMMENT ON TABLE odoo_mirror.payment_delays IS
     'Average payment delay per partner, company and side, as of the last odoo_mirror.refresh_payment_delays(); read through v_payment_delays';
 
+-- When each posted customer invoice or refund was settled: the date its last reconciliation counts from
+-- (max_date). The churn model dates payments by it (write_date only without it). Finding it reads every
+-- reconciliation and the items on both sides, seconds at scale, so refresh_payment_delays() computes it
+-- with the delays rather than every churn scoring.
+CREATE TABLE odoo_mirror.invoice_settlements (
+    move_id integer NOT NULL,
+    settled_on date NOT NULL,
+    CONSTRAINT invoice_settlements_pkey PRIMARY KEY (move_id)
+);
+COMMENT ON TABLE odoo_mirror.invoice_settlements IS
+    'Date each posted customer invoice or refund was last reconciled (max_date), as of the last odoo_mirror.refresh_payment_delays(); read by the churn model';
+
 CREATE FUNCTION odoo_mirror.refresh_payment_delays() RETURNS integer
 LANGUAGE sql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $function$
     -- One refresh at a time; readers keep reading the previous figures until it commits.
-    LOCK TABLE odoo_mirror.payment_delays IN SHARE ROW EXCLUSIVE MODE;
+    LOCK TABLE odoo_mirror.payment_delays, odoo_mirror.invoice_settlements IN SHARE ROW EXCLUSIVE MODE;
+    DELETE FROM odoo_mirror.invoice_settlements;
+    INSERT INTO odoo_mirror.invoice_settlements (move_id, settled_on)
+    SELECT l.move_id, pg_catalog.max(sides.max_date)
+    FROM (
+        SELECT pg_catalog.unnest(ARRAY[pr.debit_move_id, pr.credit_move_id]) AS line_id, pr.max_date
+        FROM odoo_mirror.account_partial_reconcile AS pr
+        WHERE pr.max_date IS NOT NULL
+    ) AS sides
+    JOIN odoo_mirror.account_move_line AS l ON l.id = sides.line_id
+    JOIN odoo_mirror.account_move AS m
+      ON m.id = l.move_id AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+    GROUP BY l.move_id;
     DELETE FROM odoo_mirror.payment_delays;
     INSERT INTO odoo_mirror.payment_delays
         (company_id, partner_id, account_kind, settled_items, average_delay_days, last_settled_on, refreshed_at,
@@ -3354,7 +3378,7 @@ AS $function$
     SELECT pg_catalog.count(*)::integer FROM odoo_mirror.payment_delays;
 $function$;
 COMMENT ON FUNCTION odoo_mirror.refresh_payment_delays() IS
-    'Recomputes odoo_mirror.payment_delays (read by v_payment_delays, v_cash_forecast and get_collections_worklist) from the reconciliations; returns the number of partner rows. Schedule it (pg_cron, daily or hourly). Owner only.';
+    'Recomputes from the reconciliations odoo_mirror.payment_delays (read by v_payment_delays, v_cash_forecast and get_collections_worklist) and odoo_mirror.invoice_settlements (the churn model''s payment dates); returns the number of partner rows. Schedule it (pg_cron, daily or hourly). Owner only.';
 
 CREATE VIEW odoo_mirror.v_payment_delays AS
 SELECT

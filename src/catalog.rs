@@ -36,7 +36,7 @@ pub const TABLES: &[&str] = &[
 ];
 
 /// Tables the extension derives from the mirror tables: not replicated, not dumped.
-pub const DERIVED_TABLES: &[&str] = &["revenue_daily", "revenue_daily_stale", "payment_delays"];
+pub const DERIVED_TABLES: &[&str] = &["revenue_daily", "revenue_daily_stale", "invoice_settlements", "payment_delays"];
 
 /// Triggers on account_move that record which invoice dates the revenue rollup must refresh; all
 /// ENABLE ALWAYS so that they fire under a replication apply worker.

@@ -125,9 +125,9 @@ MIN_SETTLED_TO_DATE_PAYMENTS = 20  # model.rs PaymentDating::usable
 RECENCY_FEATURES, RFM_FEATURES = [0], [0, 3, 5]  # model.rs: the baselines' features
 LOG_LOSS_EPSILON = 1e-12  # metrics.rs: probabilities clipped for the log loss
 
-# store.rs FACTS_SQL: facts_columns.sql + facts_from_all.sql + facts.sql, read from the source tree.
+# store.rs FACTS_SQL: facts_columns.sql + facts.sql, read from the source tree.
 FACTS_SQL_PARTS = [Path(__file__).resolve().parents[2] / "src" / "ml" / "churn" / name
-                   for name in ("facts_columns.sql", "facts_from_all.sql", "facts.sql")]
+                   for name in ("facts_columns.sql", "facts.sql")]
 
 # store.rs SCORING_DATE_SQL: the mirror's today.
 SCORING_DATE_SQL = (

@@ -62,13 +62,14 @@ SELECT payment_id, payment_type, settled_document_number, settled_amount, settle
 FROM odoo_mirror.v_payments WHERE payment_id IN (9000001, 9000002) ORDER BY payment_id;
 
 -- Company 901: a customer who pays 14 days late (one invoice due 100 days ago, settled 86 days ago),
--- with an item due in a week: due in week 2, expected in week 4. An item 10 days late: week 1 either way.
+-- with an item due in a week: due in week 2, expected in week 4. An item 14 days late: week 1 either way
+-- (whatever the weekday: its shifted date is today).
 INSERT INTO odoo_mirror.account_move_line
     (id, move_id, company_id, partner_id, account_id, parent_state, date, date_maturity, balance, amount_residual, reconciled)
 VALUES (9000101, 9000101, 901, 9000102, 9000001, 'posted', CURRENT_DATE - 130, CURRENT_DATE - 100, 300, 0, true),
        (9000102, 9000102, 901, 9000102, 9000001, 'posted', CURRENT_DATE - 86, CURRENT_DATE - 86, -300, 0, true),
        (9000103, 9000103, 901, 9000102, 9000001, 'posted', CURRENT_DATE - 23, CURRENT_DATE + 7, 700, 700, false),
-       (9000104, 9000104, 901, 9000102, 9000001, 'posted', CURRENT_DATE - 40, CURRENT_DATE - 10, 50, 50, false);
+       (9000104, 9000104, 901, 9000102, 9000001, 'posted', CURRENT_DATE - 44, CURRENT_DATE - 14, 50, 50, false);
 INSERT INTO odoo_mirror.account_partial_reconcile (id, debit_move_id, credit_move_id, amount, max_date, company_id)
 VALUES (9000101, 9000101, 9000102, 300, CURRENT_DATE - 86, 901);
 -- The delays are computed by refresh_payment_delays() (scheduled in production): one partner row here.

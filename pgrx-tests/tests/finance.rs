@@ -349,6 +349,32 @@ fn finance_figures_match_what_the_raw_rows_say() {
         assert_eq!(r[3], "1", "payment {} settles one document", r[0]);
     }
 
+    // The churn model's payment dates: each posted customer invoice's or refund's last reconciliation.
+    let invoice_of: HashMap<i64, i64> = rows(
+        &cluster,
+        "SELECT l.id, l.move_id FROM odoo_mirror.account_move_line AS l JOIN odoo_mirror.account_move AS m \
+         ON m.id = l.move_id WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')",
+    )
+    .into_iter()
+    .map(|r| (r[0].parse().unwrap(), r[1].parse().unwrap()))
+    .collect();
+    let mut settled_invoices: BTreeMap<i64, NaiveDate> = BTreeMap::new();
+    for (debit, credit, _, max_date) in &books.partials {
+        for line in [debit, credit] {
+            if let Some(&invoice) = invoice_of.get(line) {
+                let entry = settled_invoices.entry(invoice).or_insert(*max_date);
+                *entry = (*entry).max(*max_date);
+            }
+        }
+    }
+    let stored: BTreeMap<i64, NaiveDate> =
+        rows(&cluster, "SELECT move_id, settled_on FROM odoo_mirror.invoice_settlements")
+            .into_iter()
+            .map(|r| (r[0].parse().unwrap(), date(&r[1])))
+            .collect();
+    assert!(!stored.is_empty());
+    assert_eq!(stored, settled_invoices, "invoice settlement dates");
+
     // Analytic P&L: income and expense per analytic account and month.
     let mut pnl: BTreeMap<(NaiveDate, i64, i64), (i64, i64, i64)> = BTreeMap::new();
     for r in rows(&cluster, "SELECT date, company_id, account_id, amount FROM odoo_mirror.account_analytic_line WHERE account_id IS NOT NULL") {

@@ -9,17 +9,10 @@ use crate::ml::churn::features::{InvoiceFact, Settlement};
 use crate::spi::datum::{finite_day, numeric_to_f64, timestamp_day, varlena_bytes, UNKNOWN_DAY};
 use crate::spi::{self, Snapshot, StreamArg, DATE, INT4, INT4_ARRAY, NUMERIC, TIMESTAMP, VARCHAR};
 
-// One select list (facts_columns.sql), two ways to find reconciliation dates (all at once, or per
-// invoice), three conditions: everyone, some customers, one customer.
-const FACTS_SQL: &str =
-    concat!(include_str!("facts_columns.sql"), include_str!("facts_from_all.sql"), include_str!("facts.sql"));
-const PARTNER_FACTS_SQL: &str =
-    concat!(include_str!("facts_columns.sql"), include_str!("facts_from_some.sql"), include_str!("partner_facts.sql"));
-const CUSTOMERS_FACTS_SQL: &str = concat!(
-    include_str!("facts_columns.sql"),
-    include_str!("facts_from_some.sql"),
-    include_str!("customers_facts.sql")
-);
+// One select list (facts_columns.sql), three conditions: everyone, some customers, one customer.
+const FACTS_SQL: &str = concat!(include_str!("facts_columns.sql"), include_str!("facts.sql"));
+const PARTNER_FACTS_SQL: &str = concat!(include_str!("facts_columns.sql"), include_str!("partner_facts.sql"));
+const CUSTOMERS_FACTS_SQL: &str = concat!(include_str!("facts_columns.sql"), include_str!("customers_facts.sql"));
 
 /// The column types of the facts queries, in order (the mirror's own).
 const FACT_TYPES: [PgOid; 10] = [INT4, DATE, VARCHAR, NUMERIC, NUMERIC, DATE, TIMESTAMP, VARCHAR, NUMERIC, DATE];
@@ -45,7 +38,8 @@ fn fact(row: spi::DatumRow<'_>) -> Option<(i32, InvoiceFact)> {
     let text = |index: usize| column(index).map(|datum| unsafe { varlena_bytes(datum) });
     let partner = column(0)?.value() as i32;
     let date = day(1)?;
-    // Payments are dated by the invoice's last reconciliation when the mirror has it, else by write_date.
+    // Payments are dated by the invoice's last reconciliation (as of the last refresh_payment_delays())
+    // when the mirror has it, else by write_date.
     // An unknown write_date (NULL, infinite, absurd) dates nothing: the payment state is "not known to
     // hold" at any past date, and PaymentDating counts it, so such data trains without payment features.
     let reconciled_on = day(9);

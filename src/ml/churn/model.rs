@@ -957,6 +957,7 @@ mod tests {
                 changed: 0,
                 settlement: Settlement::Paid,
                 residual: 0.0,
+                dated_by_reconciliation: false,
             }],
             10,
         )
@@ -979,6 +980,7 @@ mod tests {
                     changed: 0,
                     settlement: Settlement::Paid,
                     residual: 0.0,
+                    dated_by_reconciliation: false,
                 },
                 InvoiceFact {
                     date: 3,
@@ -989,6 +991,7 @@ mod tests {
                     changed: 3,
                     settlement: Settlement::Paid,
                     residual: 0.0,
+                    dated_by_reconciliation: false,
                 },
             ],
             10,

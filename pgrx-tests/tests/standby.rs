@@ -39,6 +39,7 @@ fn a_hot_standby_serves_every_reader_and_refuses_every_writer() {
             "SELECT odoo_mirror.train_churn_model(p_params => '{\"activate\": \"always\"}'); SELECT odoo_mirror.train_fraud_model(); \
              SELECT odoo_mirror.refresh_churn_predictions(); SELECT odoo_mirror.refresh_fraud_predictions(); \
              SELECT odoo_mirror.refresh_revenue_rollup(); SELECT odoo_mirror.rebuild_memory(); \
+             SELECT odoo_mirror.refresh_payment_delays(); \
              CREATE SUBSCRIPTION replica_sub CONNECTION 'host=127.0.0.1 port=1 dbname=odoo' \
                  PUBLICATION odoo_pub_scout WITH (connect = false)",
         )
@@ -118,6 +119,7 @@ fn a_hot_standby_serves_every_reader_and_refuses_every_writer() {
         "SELECT odoo_mirror.import_model(odoo_mirror.export_model('churn'))",
         "SELECT odoo_mirror.rebuild_memory()",
         "SELECT odoo_mirror.refresh_revenue_rollup()",
+        "SELECT odoo_mirror.refresh_payment_delays()",
         "SELECT odoo_mirror.ensure_memory_store(true)",
         "SELECT odoo_mirror.seed_fraud_labels_from_refused()",
         "SELECT * FROM odoo_mirror.create_landing_tables()",

@@ -416,7 +416,7 @@ fn consolidated_revenue_converts_each_day_at_its_rate() {
     let usd: i64 =
         cluster.sql(DB, "SELECT id FROM odoo_mirror.res_currency WHERE name = 'USD'").unwrap().parse().unwrap();
     let rate_on = |currency: i64, day: NaiveDate| -> Option<f64> {
-        rates.get(&currency)?.iter().filter(|(from, _)| *from <= day).map(|(_, rate)| *rate).last()
+        rates.get(&currency)?.iter().rev().find(|(from, _)| *from <= day).map(|(_, rate)| *rate)
     };
     // Every company keeps its books in EUR, which has no rate of its own (1).
     let mut expected: BTreeMap<(NaiveDate, i64), (i64, f64, usize)> = BTreeMap::new();

@@ -3,20 +3,19 @@
 -- the customer's usual payment delay (as of the last refresh_payment_delays()), last payment and, when a
 -- churn model is active, stored churn score.
 WITH overdue AS (
-    SELECT l.company_id, l.partner_id,
-           pg_catalog.sum(l.amount_residual) AS overdue_amount,
-           pg_catalog.sum(l.amount_residual * (CURRENT_DATE - COALESCE(l.date_maturity, l.date))) AS amount_days,
-           pg_catalog.min(COALESCE(l.date_maturity, l.date)) AS oldest_due_date,
+    -- The open items of v_open_items (NULL amounts and due dates at -infinity have no day count, and
+    -- are left out).
+    SELECT i.company_id, i.partner_id,
+           pg_catalog.sum(i.open_amount) AS overdue_amount,
+           pg_catalog.sum(i.open_amount * i.days_overdue) AS amount_days,
+           pg_catalog.min(i.due_date) AS oldest_due_date,
            pg_catalog.count(*) AS overdue_items
-    FROM odoo_mirror.account_move_line AS l
-    JOIN odoo_mirror.account_account AS account ON account.id = l.account_id AND account.account_type = 'asset_receivable'
-    WHERE l.parent_state = 'posted' AND l.amount_residual <> 0
-      AND COALESCE(l.date_maturity, l.date) < CURRENT_DATE AND COALESCE(l.date_maturity, l.date) > '-infinity'
-      AND pg_catalog.abs(l.amount_residual) < 99999999999999.995
-      AND ($2::integer IS NULL OR l.company_id = $2)
-    GROUP BY l.company_id, l.partner_id
-    HAVING pg_catalog.sum(l.amount_residual) > 0
-    ORDER BY amount_days DESC, l.company_id, l.partner_id
+    FROM odoo_mirror.v_open_items AS i
+    WHERE i.account_kind = 'receivable' AND i.days_overdue > 0 AND i.open_amount IS NOT NULL
+      AND ($2::integer IS NULL OR i.company_id = $2)
+    GROUP BY i.company_id, i.partner_id
+    HAVING pg_catalog.sum(i.open_amount) > 0
+    ORDER BY amount_days DESC, i.company_id, i.partner_id
     LIMIT $1
 )
 SELECT
@@ -41,12 +40,9 @@ LEFT JOIN odoo_mirror.res_company AS company ON company.id = o.company_id
 LEFT JOIN odoo_mirror.res_currency AS company_currency ON company_currency.id = company.currency_id
 -- Everything the customer owes the company, due or not: through the open items' index.
 LEFT JOIN LATERAL (
-    SELECT pg_catalog.sum(l.amount_residual) AS total
-    FROM odoo_mirror.account_move_line AS l
-    JOIN odoo_mirror.account_account AS account ON account.id = l.account_id AND account.account_type = 'asset_receivable'
-    WHERE l.partner_id = o.partner_id AND l.company_id IS NOT DISTINCT FROM o.company_id
-      AND l.parent_state = 'posted' AND l.amount_residual <> 0
-      AND pg_catalog.abs(l.amount_residual) < 99999999999999.995
+    SELECT pg_catalog.sum(i.open_amount) AS total
+    FROM odoo_mirror.v_open_items AS i
+    WHERE i.partner_id = o.partner_id AND i.company_id IS NOT DISTINCT FROM o.company_id AND i.account_kind = 'receivable'
 ) AS open ON true
 LEFT JOIN LATERAL (
     SELECT d.average_delay_days FROM odoo_mirror.payment_delays AS d
